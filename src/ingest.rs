@@ -1,0 +1,424 @@
+//! One fetch pass: due feeds → HTTP → parse → stories in sled. What `quotewire fetch` runs.
+//!
+//! The pass holds the database only while it must: it opens it to read which feeds are due,
+//! closes it for the network work, and opens it again to write what came back. The author's
+//! `quotes` or `verify` can run in between. Writing is idempotent (stories merge by id), so a
+//! second pass that overlaps this one can duplicate nothing; the `fetch` command additionally
+//! lets only one pass run at a time (see `cli::fetch`).
+//!
+//! One feed's failure never stops the others; each outcome is recorded in that feed's state.
+//! An interrupted pass (Ctrl-C) still stores everything fetched before the interrupt.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::config::{Config, FeedConfig};
+use crate::fetcher::schedule::{backoff, learned_interval, next_interval};
+use crate::fetcher::{AddressPolicy, FeedState, HttpClient, HttpError, Validators};
+use crate::parser::{self, ParseError, ParsedFeed};
+use crate::store::{Store, StoreError};
+use crate::story::{self, Change, Observation};
+
+/// How a pass runs.
+pub struct PassOptions<'a> {
+    /// Take every enabled feed, due or not.
+    pub all: bool,
+    /// How long to wait for the database if another process holds it.
+    pub lock_wait: Duration,
+    /// Told once when the database is busy, with who holds it.
+    pub on_wait: &'a mut dyn FnMut(&str),
+    /// Told after each feed finishes: (done, total).
+    pub on_progress: &'a (dyn Fn(usize, usize) + Sync),
+}
+
+/// What a pass did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct PassReport {
+    pub feeds_configured: usize,
+    pub feeds_due: usize,
+    pub feeds_changed: usize,
+    pub feeds_not_modified: usize,
+    pub feeds_unchanged: usize,
+    pub feeds_failed: usize,
+    pub feeds_gone: usize,
+    pub feeds_disabled: usize,
+    pub stories_new: usize,
+    pub stories_updated: usize,
+    pub stories_unchanged: usize,
+    /// Entries with nothing to identify them by (no link, guid or title).
+    pub entries_skipped: usize,
+    pub failures: Vec<FeedFailure>,
+    /// Feeds that moved permanently: (configured URL, new URL).
+    pub moved: Vec<(String, String)>,
+    pub interrupted: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedFailure {
+    pub url: String,
+    pub outlet: String,
+    pub error: String,
+    pub next_try: Option<DateTime<Utc>>,
+}
+
+/// Why a pass could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum PassError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+/// The result of fetching one feed, before anything is stored.
+enum Fetched {
+    NotModified {
+        max_age: Option<Duration>,
+    },
+    Unchanged {
+        max_age: Option<Duration>,
+    },
+    Parsed {
+        feed: ParsedFeed,
+        body_hash: String,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        max_age: Option<Duration>,
+        moved_to: Option<Url>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+enum FeedError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+struct Outcome {
+    index: usize,
+    at: DateTime<Utc>,
+    result: Result<Fetched, FeedError>,
+}
+
+/// Runs one pass over the configured feeds.
+pub async fn run(
+    config: &Config,
+    db_dir: &Path,
+    opts: PassOptions<'_>,
+) -> Result<PassReport, PassError> {
+    let now = Utc::now();
+    let mut report = PassReport {
+        feeds_configured: config.feeds().count(),
+        ..Default::default()
+    };
+
+    // 1. Which feeds are due (database open briefly).
+    let feeds: Vec<&FeedConfig> = config.feeds().collect();
+    let mut states = Vec::with_capacity(feeds.len());
+    {
+        let store = Store::open(db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
+        for f in &feeds {
+            let state = store
+                .feed_state(f.url.as_str())?
+                .unwrap_or_else(|| FeedState::new(f.url.as_str(), &f.outlet));
+            states.push(state);
+        }
+        store.close()?;
+    }
+    let mut due = Vec::new();
+    for (i, (f, s)) in feeds.iter().zip(&states).enumerate() {
+        if !f.enabled {
+            report.feeds_disabled += 1;
+        } else if s.gone {
+            report.feeds_gone += 1;
+        } else if opts.all || s.is_due(now) {
+            due.push(i);
+        }
+    }
+    report.feeds_due = due.len();
+    if due.is_empty() {
+        return Ok(report);
+    }
+
+    // 2. The network work, database closed.
+    let policy = AddressPolicy::new(feeds.iter().map(|f| &f.url));
+    let client = Arc::new(HttpClient::new(&config.fetch, policy)?);
+    let mut tasks = JoinSet::new();
+    for &i in &due {
+        let client = client.clone();
+        let state = &states[i];
+        let url = state
+            .moved_to
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .unwrap_or_else(|| feeds[i].url.clone());
+        let validators = Validators {
+            etag: state.etag.clone(),
+            last_modified: state.last_modified.clone(),
+        };
+        let previous_hash = state.body_hash.clone();
+        tasks.spawn(async move {
+            let at = Utc::now();
+            let result = fetch_one(&client, &url, &validators, previous_hash.as_deref()).await;
+            Outcome {
+                index: i,
+                at,
+                result,
+            }
+        });
+    }
+    let mut outcomes = Vec::with_capacity(due.len());
+    let total = due.len();
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    loop {
+        tokio::select! {
+            next = tasks.join_next() => match next {
+                Some(Ok(outcome)) => {
+                    outcomes.push(outcome);
+                    (opts.on_progress)(outcomes.len(), total);
+                }
+                Some(Err(e)) => tracing::error!("a fetch task failed: {e}"),
+                None => break,
+            },
+            _ = &mut interrupt => {
+                tracing::warn!("interrupted: storing the {} feeds fetched so far", outcomes.len());
+                tasks.abort_all();
+                report.interrupted = true;
+                break;
+            }
+        }
+    }
+
+    // 3. Store what came back (database open again).
+    let store = Store::open(db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
+    outcomes.sort_by_key(|o| o.index);
+    for outcome in outcomes {
+        let feed = feeds[outcome.index];
+        // Re-read: another process may have written this feed's state while we were away.
+        let state = store
+            .feed_state(feed.url.as_str())?
+            .unwrap_or_else(|| states[outcome.index].clone());
+        apply(&store, config, feed, state, outcome, &mut report)?;
+    }
+    store.close()?;
+    Ok(report)
+}
+
+async fn fetch_one(
+    client: &HttpClient,
+    url: &Url,
+    validators: &Validators,
+    previous_hash: Option<&str>,
+) -> Result<Fetched, FeedError> {
+    let resp = client.get(url, validators).await?;
+    if resp.not_modified() {
+        return Ok(Fetched::NotModified {
+            max_age: resp.max_age,
+        });
+    }
+    let body_hash = hex(&Sha256::digest(&resp.body));
+    if previous_hash == Some(body_hash.as_str()) {
+        return Ok(Fetched::Unchanged {
+            max_age: resp.max_age,
+        });
+    }
+    let base = resp.final_url.clone();
+    let content_type = resp.content_type.clone();
+    let body = resp.body;
+    let feed = tokio::task::spawn_blocking(move || {
+        parser::parse(&body, content_type.as_deref(), Some(&base))
+    })
+    .await
+    .map_err(|e| ParseError::Invalid(format!("the parser stopped: {e}")))??;
+    Ok(Fetched::Parsed {
+        feed,
+        body_hash,
+        etag: resp.etag,
+        last_modified: resp.last_modified,
+        max_age: resp.max_age,
+        moved_to: resp.moved_to,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records one feed's outcome: its state, and its entries as stories.
+fn apply(
+    store: &Store,
+    config: &Config,
+    feed: &FeedConfig,
+    mut state: FeedState,
+    outcome: Outcome,
+    report: &mut PassReport,
+) -> Result<(), StoreError> {
+    let settings = &config.fetch;
+    let now = outcome.at;
+    state.last_attempt = Some(now);
+    state.outlet = feed.outlet.clone();
+    let learned = |s: &FeedState| {
+        if s.learned_secs == 0 {
+            settings.interval
+        } else {
+            Duration::from_secs(s.learned_secs)
+        }
+    };
+    match outcome.result {
+        Ok(Fetched::NotModified { max_age }) | Ok(Fetched::Unchanged { max_age }) => {
+            let not_modified = matches!(outcome.result, Ok(Fetched::NotModified { .. }));
+            if not_modified {
+                report.feeds_not_modified += 1;
+                state.last_status = Some(304);
+                state.last_result = Some("not modified".into());
+            } else {
+                report.feeds_unchanged += 1;
+                state.last_status = Some(200);
+                state.last_result = Some("unchanged".into());
+            }
+            succeed(&mut state, now);
+            let interval = next_interval(
+                learned(&state),
+                feed.interval,
+                state.ttl_minutes,
+                max_age,
+                settings,
+            );
+            state.next_due = Some(now + interval);
+        }
+        Ok(Fetched::Parsed {
+            feed: parsed,
+            body_hash,
+            etag,
+            last_modified,
+            max_age,
+            moved_to,
+        }) => {
+            let (new, updated, unchanged) = store_entries(store, config, feed, &parsed, now, report)?;
+            report.feeds_changed += 1;
+            report.stories_new += new;
+            report.stories_updated += updated;
+            report.stories_unchanged += unchanged;
+            if let Some(to) = moved_to {
+                report.moved.push((feed.url.to_string(), to.to_string()));
+                state.moved_to = Some(to.to_string());
+            }
+            let dates: Vec<_> = parsed
+                .entries
+                .iter()
+                .filter_map(|e| e.published.or(e.updated))
+                .collect();
+            state.learned_secs = learned_interval(&dates, now, settings).as_secs();
+            state.ttl_minutes = parsed.ttl;
+            state.etag = etag;
+            state.last_modified = last_modified;
+            state.body_hash = Some(body_hash);
+            state.title = parsed.title.clone();
+            state.entries = parsed.entries.len() as u32;
+            state.last_status = Some(200);
+            state.last_result = Some(format!("{new} new, {updated} updated, {unchanged} unchanged"));
+            succeed(&mut state, now);
+            let interval = next_interval(
+                learned(&state),
+                feed.interval,
+                state.ttl_minutes,
+                max_age,
+                settings,
+            );
+            state.next_due = Some(now + interval);
+        }
+        Err(e) => {
+            report.feeds_failed += 1;
+            state.error_count += 1;
+            let (status, retry_after) = match &e {
+                FeedError::Http(HttpError::Status { code, retry_after }) => {
+                    (Some(*code), *retry_after)
+                }
+                _ => (None, None),
+            };
+            state.last_status = status;
+            if status == Some(410) {
+                state.gone = true;
+            }
+            let message = e.to_string();
+            state.last_error = Some(message.clone());
+            state.last_result = Some(format!("error: {message}"));
+            let next = now + backoff(state.error_count, retry_after, settings);
+            state.next_due = Some(next);
+            report.failures.push(FeedFailure {
+                url: feed.url.to_string(),
+                outlet: feed.outlet.clone(),
+                error: if state.gone {
+                    format!("{message}: the feed is gone; it will not be fetched again — remove it from feeds.toml")
+                } else {
+                    message
+                },
+                next_try: (!state.gone).then_some(next),
+            });
+        }
+    }
+    store.put_feed_state(feed.url.as_str(), &state)
+}
+
+fn succeed(state: &mut FeedState, now: DateTime<Utc>) {
+    state.last_success = Some(now);
+    state.error_count = 0;
+    state.last_error = None;
+}
+
+/// Merges a parsed feed's entries into stories; returns (new, updated, unchanged).
+fn store_entries(
+    store: &Store,
+    config: &Config,
+    feed: &FeedConfig,
+    parsed: &ParsedFeed,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<(usize, usize, usize), StoreError> {
+    let (mut new, mut updated, mut unchanged) = (0, 0, 0);
+    let feed_url = feed.url.as_str();
+    let mut seen_here = HashSet::new();
+    for entry in &parsed.entries {
+        let Some((key, url)) = story::identity(entry, feed_url) else {
+            report.entries_skipped += 1;
+            continue;
+        };
+        let id = story::url::story_id(&key);
+        // The same story twice in one document: the first (topmost) wins.
+        if !seen_here.insert(id.clone()) {
+            continue;
+        }
+        let host_owner = url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .and_then(|u| u.host_str().and_then(|h| config.outlet_for_host(h)).map(|o| o.id.clone()));
+        let obs = Observation {
+            feed: feed_url,
+            outlet: &feed.outlet,
+            host_owner: host_owner.as_deref(),
+            feed_date: parsed.date,
+            entry,
+            seen: now,
+        };
+        let old = store.story(&id)?;
+        let (merged, change) = story::merge(old.clone(), &key, url.as_deref(), &obs);
+        store.put_story(old.as_ref(), &merged)?;
+        match change {
+            Change::New => new += 1,
+            Change::Updated => updated += 1,
+            Change::Unchanged => unchanged += 1,
+        }
+    }
+    Ok((new, updated, unchanged))
+}

@@ -1,0 +1,14 @@
+//! quotewire: fetch wire coverage into a local store, review its quotes, and verify the
+//! citations in a news digest.
+//!
+//! The modules follow the data flow: `config` (feeds.toml) → `fetcher` (HTTP, politeness,
+//! schedule) → `parser` (feed bytes to entries) → `story` (entries to stories keyed by
+//! normalised URL) → `store` (sled). `ingest` runs one fetch pass over them; `cli` is the
+//! command-line edge. See ARCHITECTURE.md for the map.
+
+pub mod config;
+pub mod parser;
+pub mod story;
+pub mod fetcher;
+pub mod store;
+pub mod ingest;

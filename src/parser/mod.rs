@@ -1,0 +1,231 @@
+//! Feed bytes to a `ParsedFeed`: the parse stage of the pipeline.
+//!
+//! Decodes the bytes to UTF-8 (see `encoding`), repairs HTML entities (see `entities`), hands
+//! the text to feed-rs (RSS 0.9x/1.0/2.0, Atom, JSON Feed), and maps its model to ours: absolute
+//! links, plain-text summaries and content, and a guid only when the feed gave one. feed-rs
+//! invents a random id for an entry with neither id nor link; we turn that off, because an id
+//! that changes on every parse would make a new story on every fetch. This module does no I/O.
+
+pub mod encoding;
+pub mod entities;
+pub mod html_text;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use url::Url;
+
+pub use html_text::html_to_text;
+
+/// What quotewire reads from one feed document.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    pub link: Option<String>,
+    /// RSS `<ttl>`, in minutes.
+    pub ttl: Option<u32>,
+    /// The feed's own date (updated, else published).
+    pub date: Option<DateTime<Utc>>,
+    /// The encoding the bytes were read as.
+    pub encoding: &'static str,
+    /// Entries in document order.
+    pub entries: Vec<ParsedEntry>,
+}
+
+/// One item or entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParsedEntry {
+    /// The guid / id as the feed wrote it; `None` when it wrote none.
+    pub id: Option<String>,
+    pub title: Option<String>,
+    /// The entry's link, absolute.
+    pub link: Option<String>,
+    /// The description or summary, as plain text.
+    pub summary: Option<String>,
+    /// `content:encoded` or Atom/JSON content, as plain text.
+    pub content: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub authors: Vec<String>,
+    pub categories: Vec<String>,
+}
+
+/// Why bytes could not be read as a feed.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("this is an HTML page, not a feed{}", match .advertised { Some(u) => format!("; the page advertises a feed at {u}: put that URL in feeds.toml"), None => String::new() })]
+    HtmlPage { advertised: Option<String> },
+    #[error("not a feed: {0}")]
+    Invalid(String),
+}
+
+/// Parses a feed. `content_type` is the HTTP Content-Type, if any; `base` resolves relative
+/// links (the feed's URL).
+pub fn parse(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base: Option<&Url>,
+) -> Result<ParsedFeed, ParseError> {
+    let decoded = encoding::decode(bytes, content_type);
+    let text = decoded.text.trim_start();
+    let is_xml = text.starts_with('<');
+    if is_xml && looks_like_html(text) {
+        return Err(ParseError::HtmlPage {
+            advertised: advertised_feed(text, base),
+        });
+    }
+    let repaired = if is_xml {
+        entities::repair(text)
+    } else {
+        text.into()
+    };
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(base.map(Url::as_str))
+        .id_generator(|_, _, _| String::new())
+        .build();
+    let feed = parser
+        .parse(repaired.as_bytes())
+        .map_err(|e| ParseError::Invalid(e.to_string()))?;
+    Ok(map_feed(feed, base, decoded.encoding.name()))
+}
+
+fn map_feed(feed: feed_rs::model::Feed, base: Option<&Url>, encoding: &'static str) -> ParsedFeed {
+    let entries = feed
+        .entries
+        .into_iter()
+        .map(|e| map_entry(e, base))
+        .collect();
+    ParsedFeed {
+        title: feed.title.map(|t| text_of(&t)).filter(|s| !s.is_empty()),
+        link: pick_link(&feed.links, base),
+        ttl: feed.ttl,
+        date: feed.updated.or(feed.published),
+        encoding,
+        entries,
+    }
+}
+
+fn map_entry(e: feed_rs::model::Entry, base: Option<&Url>) -> ParsedEntry {
+    let id = Some(e.id.trim().to_string()).filter(|s| !s.is_empty());
+    let link = pick_link(&e.links, base).or_else(|| {
+        id.as_deref()
+            .and_then(|g| Url::parse(g).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .map(String::from)
+    });
+    let content = e.content.and_then(|c| {
+        let body = c.body?;
+        let html = c.content_type.to_string().contains("html") || body.contains('<');
+        let text = if html { html_to_text(&body) } else { body };
+        Some(text).filter(|t| !t.trim().is_empty())
+    });
+    let mut authors: Vec<String> = Vec::new();
+    for name in e.authors.iter().filter_map(|p| p.name.as_deref()) {
+        let name = name.trim();
+        if !name.is_empty() && !authors.iter().any(|a| a == name) {
+            authors.push(name.to_string());
+        }
+    }
+    let mut categories: Vec<String> = Vec::new();
+    for c in &e.categories {
+        let term = c.label.as_deref().unwrap_or(&c.term).trim();
+        if !term.is_empty() && !categories.iter().any(|x| x == term) {
+            categories.push(term.to_string());
+        }
+    }
+    ParsedEntry {
+        id,
+        title: e.title.map(|t| text_of(&t)).filter(|s| !s.is_empty()),
+        link,
+        summary: e.summary.map(|t| text_of(&t)).filter(|s| !s.is_empty()),
+        content,
+        published: e.published,
+        updated: e.updated,
+        authors,
+        categories,
+    }
+}
+
+/// Plain text of a feed-rs Text, whether it was text or HTML.
+fn text_of(t: &feed_rs::model::Text) -> String {
+    let ct = t.content_type.to_string();
+    if ct.contains("html") || t.content.contains('<') {
+        html_to_text(&t.content)
+    } else {
+        html_to_text(&t.content.replace('<', "&lt;"))
+    }
+}
+
+/// The entry's page: an `alternate` (or rel-less) link, made absolute against `base`.
+fn pick_link(links: &[feed_rs::model::Link], base: Option<&Url>) -> Option<String> {
+    let link = links
+        .iter()
+        .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
+        .or_else(|| links.first())?;
+    let href = link.href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    match Url::parse(href) {
+        Ok(u) => Some(u.to_string()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            base.and_then(|b| b.join(href).ok()).map(String::from)
+        }
+        Err(_) => None,
+    }
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text.chars().take(1024).collect::<String>().to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.contains("<html")
+}
+
+/// The first `<link rel="alternate">` of an RSS, Atom or JSON Feed type in an HTML page.
+fn advertised_feed(html: &str, base: Option<&Url>) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("link[rel~=alternate][href]").ok()?;
+    doc.select(&sel).find_map(|l| {
+        let ty = l.value().attr("type").unwrap_or("");
+        if !(ty.contains("rss") || ty.contains("atom") || ty.contains("feed+json")) {
+            return None;
+        }
+        let href = l.value().attr("href")?;
+        match base {
+            Some(b) => b.join(href).ok().map(String::from),
+            None => Some(href.to_string()),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_without_id_or_link_gets_no_invented_id() {
+        let xml = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+            <item><title>Only a title</title></item></channel></rss>"#;
+        let a = parse(xml.as_bytes(), None, None).unwrap();
+        let b = parse(xml.as_bytes(), None, None).unwrap();
+        assert_eq!(a.entries[0].id, None);
+        assert_eq!(a.entries[0].link, None);
+        assert_eq!(b.entries[0].id, None);
+    }
+
+    #[test]
+    fn html_page_names_its_feed() {
+        let html = r#"<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/xml/rss/all.xml"></head><body>x</body></html>"#;
+        let base = Url::parse("https://www.aljazeera.com/").unwrap();
+        let e = parse(html.as_bytes(), Some("text/html"), Some(&base)).unwrap_err();
+        assert!(e
+            .to_string()
+            .contains("https://www.aljazeera.com/xml/rss/all.xml"));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(parse(b"", None, None).is_err());
+        assert!(parse(b"\xff\xfe\x00", None, None).is_err());
+        // Truncated XML must not panic, whatever feed-rs makes of it.
+        let _ = parse(b"<rss><channel><item>", None, None);
+    }
+}
