@@ -159,7 +159,8 @@ impl Config {
                 return Err(at(
                     id_span,
                     format!("outlet id {id:?} is not a plain identifier"),
-                    "use lower-case letters, digits, '-' or '_', for example id = \"aljazeera\"".into(),
+                    "use lower-case letters, digits, '-' or '_', for example id = \"aljazeera\""
+                        .into(),
                 ));
             }
             if let Some(first_line) = ids.get(&id) {
@@ -174,7 +175,11 @@ impl Config {
             let mut domains = Vec::new();
             for d in raw_outlet.domains {
                 let span = d.span();
-                let d = d.into_inner().trim().trim_end_matches('.').to_ascii_lowercase();
+                let d = d
+                    .into_inner()
+                    .trim()
+                    .trim_end_matches('.')
+                    .to_ascii_lowercase();
                 if d.is_empty() || d.contains('/') || d.contains(':') || d.contains(' ') {
                     return Err(at(
                         span,
@@ -401,7 +406,7 @@ struct Positive(usize);
 impl<'de> Deserialize<'de> for Positive {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let n = i64::deserialize(deserializer)?;
-        if n < 1 || n > 10_000 {
+        if !(1..=10_000).contains(&n) {
             return Err(de::Error::custom(format!(
                 "{n} is out of range; use a whole number from 1 to 10000"
             )));
@@ -443,9 +448,10 @@ feeds = ["https://www.aljazeera.com/xml/rss/all.xml"]
 
     #[test]
     fn errors_name_line_and_fix() {
-        let e = parse("[[outlet]]\nid = \"a\"\nfeeds = [\"https://a.example/f\"]\ndomain = [\"a\"]\n")
-            .unwrap_err()
-            .to_string();
+        let e =
+            parse("[[outlet]]\nid = \"a\"\nfeeds = [\"https://a.example/f\"]\ndomain = [\"a\"]\n")
+                .unwrap_err()
+                .to_string();
         assert!(e.starts_with("feeds.toml:4:"), "{e}");
         assert!(e.contains("unknown field"), "{e}");
         assert!(e.contains("fix:"), "{e}");
@@ -478,7 +484,9 @@ feeds = ["https://www.aljazeera.com/xml/rss/all.xml"]
         assert_eq!(c.fetch.timeout, Duration::from_secs(2));
         assert_eq!(c.fetch.max_body, 1024 * 1024);
 
-        let e = parse("[fetch]\ntimeout = \"soon\"\n").unwrap_err().to_string();
+        let e = parse("[fetch]\ntimeout = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("invalid duration"), "{e}");
         assert!(e.starts_with("feeds.toml:2:"), "{e}");
     }

@@ -87,7 +87,7 @@ enum Fetched {
         max_age: Option<Duration>,
     },
     Parsed {
-        feed: ParsedFeed,
+        feed: Box<ParsedFeed>,
         body_hash: String,
         etag: Option<String>,
         last_modified: Option<String>,
@@ -242,7 +242,7 @@ async fn fetch_one(
     .await
     .map_err(|e| ParseError::Invalid(format!("the parser stopped: {e}")))??;
     Ok(Fetched::Parsed {
-        feed,
+        feed: Box::new(feed),
         body_hash,
         etag: resp.etag,
         last_modified: resp.last_modified,
@@ -305,7 +305,8 @@ fn apply(
             max_age,
             moved_to,
         }) => {
-            let (new, updated, unchanged) = store_entries(store, config, feed, &parsed, now, report)?;
+            let (new, updated, unchanged) =
+                store_entries(store, config, feed, &parsed, now, report)?;
             report.feeds_changed += 1;
             report.stories_new += new;
             report.stories_updated += updated;
@@ -327,7 +328,9 @@ fn apply(
             state.title = parsed.title.clone();
             state.entries = parsed.entries.len() as u32;
             state.last_status = Some(200);
-            state.last_result = Some(format!("{new} new, {updated} updated, {unchanged} unchanged"));
+            state.last_result = Some(format!(
+                "{new} new, {updated} updated, {unchanged} unchanged"
+            ));
             succeed(&mut state, now);
             let interval = next_interval(
                 learned(&state),
@@ -402,7 +405,11 @@ fn store_entries(
         let host_owner = url
             .as_deref()
             .and_then(|u| Url::parse(u).ok())
-            .and_then(|u| u.host_str().and_then(|h| config.outlet_for_host(h)).map(|o| o.id.clone()));
+            .and_then(|u| {
+                u.host_str()
+                    .and_then(|h| config.outlet_for_host(h))
+                    .map(|o| o.id.clone())
+            });
         let obs = Observation {
             feed: feed_url,
             outlet: &feed.outlet,

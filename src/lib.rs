@@ -7,8 +7,8 @@
 //! command-line edge. See ARCHITECTURE.md for the map.
 
 pub mod config;
-pub mod parser;
-pub mod story;
 pub mod fetcher;
-pub mod store;
 pub mod ingest;
+pub mod parser;
+pub mod store;
+pub mod story;

@@ -13,7 +13,9 @@ use url::Url;
 use super::{output, Globals};
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  quotewire feed inspect fixtures/feeds/rss2.xml\n  quotewire feed inspect https://www.aljazeera.com/xml/rss/all.xml --json")]
+#[command(
+    after_help = "Examples:\n  quotewire feed inspect fixtures/feeds/rss2.xml\n  quotewire feed inspect https://www.aljazeera.com/xml/rss/all.xml --json"
+)]
 pub struct Args {
     /// A feed file, or an http(s) URL to fetch
     #[arg(value_name = "FILE|URL")]
@@ -52,10 +54,7 @@ struct EntryJson<'a> {
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let (bytes, content_type, base) = match Url::parse(&args.source) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => {
-            let settings = globals
-                .config()
-                .map(|c| c.fetch)
-                .unwrap_or_default();
+            let settings = globals.config().map(|c| c.fetch).unwrap_or_default();
             let policy = AddressPolicy::new([&url]);
             let client = Arc::new(HttpClient::new(&settings, policy)?);
             let resp = super::runtime()?
@@ -110,7 +109,10 @@ fn to_json(feed: &ParsedFeed) -> InspectJson<'_> {
 }
 
 fn print_human(feed: &ParsedFeed) {
-    println!("feed:     {}", feed.title.as_deref().unwrap_or("(untitled)"));
+    println!(
+        "feed:     {}",
+        feed.title.as_deref().unwrap_or("(untitled)")
+    );
     println!("link:     {}", feed.link.as_deref().unwrap_or("-"));
     println!("encoding: {}", feed.encoding);
     if let Some(ttl) = feed.ttl {
@@ -119,7 +121,11 @@ fn print_human(feed: &ParsedFeed) {
     println!("entries:  {}", feed.entries.len());
     for (i, e) in feed.entries.iter().enumerate() {
         println!();
-        println!("{:>3}. {}", i + 1, e.title.as_deref().unwrap_or("(untitled)"));
+        println!(
+            "{:>3}. {}",
+            i + 1,
+            e.title.as_deref().unwrap_or("(untitled)")
+        );
         println!("     link:      {}", e.link.as_deref().unwrap_or("(none)"));
         println!("     id:        {}", e.id.as_deref().unwrap_or("(none)"));
         let date = |d: Option<chrono::DateTime<chrono::Utc>>| d.map_or("-".into(), output::rfc3339);

@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::{output, Globals};
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  quotewire feeds\n  quotewire feeds --json | jq 'select(.error_count > 0)'")]
+#[command(
+    after_help = "Examples:\n  quotewire feeds\n  quotewire feeds --json | jq 'select(.error_count > 0)'"
+)]
 pub struct Args {
     /// JSON Lines: one feed per line
     #[arg(long)]

@@ -14,7 +14,9 @@ use quotewire::ingest::{self, PassOptions, PassReport};
 use super::{output, problems, Globals};
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  quotewire fetch            # the feeds that are due (run it from cron every few minutes)\n  quotewire fetch --all      # every enabled feed, due or not\n  quotewire --db /tmp/qw fetch --json")]
+#[command(
+    after_help = "Examples:\n  quotewire fetch            # the feeds that are due (run it from cron every few minutes)\n  quotewire fetch --all      # every enabled feed, due or not\n  quotewire --db /tmp/qw fetch --json"
+)]
 pub struct Args {
     /// Fetch every enabled feed now, not only the due ones
     #[arg(long)]
@@ -110,7 +112,9 @@ fn print_report(r: &PassReport) {
         println!("  failed: {} ({}): {}{next}", f.url, f.outlet, f.error);
     }
     if r.interrupted {
-        println!("  interrupted: what was fetched before the interrupt is stored; the rest stays due");
+        println!(
+            "  interrupted: what was fetched before the interrupt is stored; the rest stays due"
+        );
     }
 }
 
@@ -126,6 +130,8 @@ fn take_run_lock(db_dir: &Path) -> Result<Option<File>> {
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(TryLockError::WouldBlock) => Ok(None),
-        Err(TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+        Err(TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
     }
 }

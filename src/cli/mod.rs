@@ -24,7 +24,9 @@ use quotewire::store::Store;
 /// Fetch wire coverage into a local store, and check the quotes in a news digest against it.
 #[derive(Parser)]
 #[command(name = "quotewire", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 clean, 1 ran but found problems, 2 could not run.\nLogs: RUST_LOG=info (or debug) on stderr.")]
+#[command(
+    after_help = "Exit codes: 0 clean, 1 ran but found problems, 2 could not run.\nLogs: RUST_LOG=info (or debug) on stderr."
+)]
 struct Cli {
     /// The feeds file [default: ./feeds.toml, else $XDG_CONFIG_HOME/quotewire/feeds.toml]
     #[arg(long, global = true, env = "QUOTEWIRE_CONFIG", value_name = "FILE")]
@@ -109,7 +111,12 @@ impl Globals {
     /// Opens the database, saying on a terminal that we wait if another process holds it.
     pub fn open_store(&self, command: &str) -> Result<Store> {
         let dir = self.db_dir()?;
-        Ok(Store::open(&dir, command, self.lock_wait, &mut output::waiting_notice)?)
+        Ok(Store::open(
+            &dir,
+            command,
+            self.lock_wait,
+            &mut output::waiting_notice,
+        )?)
     }
 }
 

@@ -11,7 +11,9 @@ use serde::Serialize;
 use super::{output, when, Globals};
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  quotewire stories --since 2d\n  quotewire stories --since 2019-12-27 --outlet aljazeera\n  quotewire stories --json | jq -r .title")]
+#[command(
+    after_help = "Examples:\n  quotewire stories --since 2d\n  quotewire stories --since 2019-12-27 --outlet aljazeera\n  quotewire stories --json | jq -r .title"
+)]
 pub struct Args {
     /// Only stories published at or after WHEN: 2019-12-27, 2019-12-27T10:00:00Z, 36h, 2d, today, yesterday
     #[arg(long, value_name = "WHEN")]
@@ -106,10 +108,13 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         }
     }
     if !args.json && stories.is_empty() {
-        eprintln!("no stories{}; run `quotewire fetch` to collect some", match (&args.since, &args.outlet) {
-            (None, None) => String::new(),
-            _ => " match".into(),
-        });
+        eprintln!(
+            "no stories{}; run `quotewire fetch` to collect some",
+            match (&args.since, &args.outlet) {
+                (None, None) => String::new(),
+                _ => " match".into(),
+            }
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -40,9 +40,18 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2020-01-03T12:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        assert_eq!(parse_since("2019-12-27", now).unwrap().to_rfc3339(), "2019-12-27T00:00:00+00:00");
-        assert_eq!(parse_since("2d", now).unwrap().to_rfc3339(), "2020-01-01T12:00:00+00:00");
-        assert_eq!(parse_since("yesterday", now).unwrap().to_rfc3339(), "2020-01-02T00:00:00+00:00");
+        assert_eq!(
+            parse_since("2019-12-27", now).unwrap().to_rfc3339(),
+            "2019-12-27T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_since("2d", now).unwrap().to_rfc3339(),
+            "2020-01-01T12:00:00+00:00"
+        );
+        assert_eq!(
+            parse_since("yesterday", now).unwrap().to_rfc3339(),
+            "2020-01-02T00:00:00+00:00"
+        );
         assert!(parse_since("last week", now).is_err());
     }
 }

@@ -27,7 +27,10 @@ impl AddressPolicy {
     pub fn new<'a>(trusted_urls: impl IntoIterator<Item = &'a Url>) -> Self {
         let trusted = trusted_urls
             .into_iter()
-            .filter_map(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase()))
+            .filter_map(|u| {
+                u.host_str()
+                    .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+            })
             .collect();
         AddressPolicy {
             trusted: Arc::new(trusted),
@@ -35,7 +38,8 @@ impl AddressPolicy {
     }
 
     fn is_trusted(&self, host: &str) -> bool {
-        self.trusted.contains(&host.trim_matches(['[', ']']).to_ascii_lowercase())
+        self.trusted
+            .contains(&host.trim_matches(['[', ']']).to_ascii_lowercase())
     }
 
     /// Refuses a URL that is not http(s), or whose literal IP address is not public and not
@@ -110,14 +114,12 @@ impl Resolve for GuardedResolver {
         let policy = self.policy.clone();
         Box::pin(async move {
             let host = name.as_str().to_string();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if policy.is_trusted(&host) {
                 return Ok(Box::new(addrs.into_iter()) as Addrs);
             }
-            let public: Vec<SocketAddr> =
-                addrs.into_iter().filter(|a| is_public(a.ip())).collect();
+            let public: Vec<SocketAddr> = addrs.into_iter().filter(|a| is_public(a.ip())).collect();
             if public.is_empty() {
                 return Err(format!(
                     "refused {host}: it resolves only to private or loopback addresses, and feeds.toml does not name it"
@@ -137,13 +139,25 @@ mod tests {
     fn private_literals_refused_unless_configured() {
         let feed = Url::parse("http://127.0.0.1:8080/feed.xml").unwrap();
         let p = AddressPolicy::new([&feed]);
-        assert!(p.check_url(&Url::parse("http://127.0.0.1:9/x").unwrap()).is_ok());
-        assert!(p.check_url(&Url::parse("http://10.0.0.1/x").unwrap()).is_err());
-        assert!(p.check_url(&Url::parse("http://169.254.169.254/latest").unwrap()).is_err());
+        assert!(p
+            .check_url(&Url::parse("http://127.0.0.1:9/x").unwrap())
+            .is_ok());
+        assert!(p
+            .check_url(&Url::parse("http://10.0.0.1/x").unwrap())
+            .is_err());
+        assert!(p
+            .check_url(&Url::parse("http://169.254.169.254/latest").unwrap())
+            .is_err());
         assert!(p.check_url(&Url::parse("http://[::1]/x").unwrap()).is_err());
-        assert!(p.check_url(&Url::parse("http://[::ffff:192.168.1.1]/x").unwrap()).is_err());
-        assert!(p.check_url(&Url::parse("file:///etc/passwd").unwrap()).is_err());
-        assert!(p.check_url(&Url::parse("https://93.184.216.34/x").unwrap()).is_ok());
+        assert!(p
+            .check_url(&Url::parse("http://[::ffff:192.168.1.1]/x").unwrap())
+            .is_err());
+        assert!(p
+            .check_url(&Url::parse("file:///etc/passwd").unwrap())
+            .is_err());
+        assert!(p
+            .check_url(&Url::parse("https://93.184.216.34/x").unwrap())
+            .is_ok());
     }
 
     #[tokio::test]

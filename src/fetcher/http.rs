@@ -142,7 +142,9 @@ impl HttpClient {
         let mut seen = HashSet::from([current.to_string()]);
         let mut all_permanent = true;
         for _ in 0..=MAX_REDIRECTS {
-            self.policy.check_url(&current).map_err(HttpError::Refused)?;
+            self.policy
+                .check_url(&current)
+                .map_err(HttpError::Refused)?;
             let mut req = self.client.get(current.clone());
             if let Some(etag) = &validators.etag {
                 req = req.header(header::IF_NONE_MATCH, etag);
@@ -263,7 +265,11 @@ pub fn parse_max_age(v: &str) -> Option<Duration> {
             return None;
         }
         if let Some(n) = d.strip_prefix("max-age=") {
-            age = n.trim_matches('"').parse::<u64>().ok().map(Duration::from_secs);
+            age = n
+                .trim_matches('"')
+                .parse::<u64>()
+                .ok()
+                .map(Duration::from_secs);
         }
     }
     age

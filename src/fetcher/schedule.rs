@@ -126,8 +126,13 @@ mod tests {
         let s = FetchSettings::default();
         let now = Utc::now();
         let hourly: Vec<_> = (0..168).map(|h| now - chrono::Duration::hours(h)).collect();
-        assert_eq!(learned_interval(&hourly, now, &s), Duration::from_secs(3600));
-        let busy: Vec<_> = (0..5000).map(|m| now - chrono::Duration::minutes(m)).collect();
+        assert_eq!(
+            learned_interval(&hourly, now, &s),
+            Duration::from_secs(3600)
+        );
+        let busy: Vec<_> = (0..5000)
+            .map(|m| now - chrono::Duration::minutes(m))
+            .collect();
         assert_eq!(learned_interval(&busy, now, &s), s.min_interval);
         let old = vec![now - chrono::Duration::days(30)];
         assert_eq!(learned_interval(&old, now, &s), s.max_interval);
@@ -143,7 +148,10 @@ mod tests {
             next_interval(hour, None, None, Some(3 * hour), &s),
             3 * hour
         );
-        assert_eq!(next_interval(hour, Some(10 * hour), None, None, &s), 10 * hour);
+        assert_eq!(
+            next_interval(hour, Some(10 * hour), None, None, &s),
+            10 * hour
+        );
         let b1 = backoff(1, None, &s);
         assert!(b1 >= s.min_interval.mul_f64(0.8) && b1 <= s.min_interval.mul_f64(1.2));
         assert!(backoff(30, None, &s) <= s.max_interval);

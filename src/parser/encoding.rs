@@ -65,7 +65,10 @@ fn xml_declared(bytes: &[u8]) -> Option<&'static Encoding> {
 /// The value of `name="..."` (or single-quoted) inside an XML declaration.
 fn attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
     let at = decl.find(name)?;
-    let rest = decl[at + name.len()..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = decl[at + name.len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let rest = &rest[1..];
     rest.find(quote).map(|end| &rest[..end])
@@ -97,7 +100,9 @@ mod tests {
         let bytes = b"<?xml version=\"1.0\" encoding=\"windows-1252\"?><rss><t>Iraq\x92s \x93caf\xe9\x94 \x80</t></rss>";
         let d = decode(bytes, None);
         assert_eq!(d.encoding.name(), "windows-1252");
-        assert!(d.text.contains("Iraq\u{2019}s \u{201c}caf\u{e9}\u{201d} \u{20ac}"));
+        assert!(d
+            .text
+            .contains("Iraq\u{2019}s \u{201c}caf\u{e9}\u{201d} \u{20ac}"));
         assert!(d.text.starts_with("<?xml version=\"1.0\"?>"));
     }
 

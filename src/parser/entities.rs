@@ -53,7 +53,11 @@ fn skip_section(xml: &str, at: usize, open: &str, close: &str) -> Option<usize> 
         return None;
     }
     let body = at + open.len();
-    Some(xml[body..].find(close).map_or(xml.len(), |e| body + e + close.len()))
+    Some(
+        xml[body..]
+            .find(close)
+            .map_or(xml.len(), |e| body + e + close.len()),
+    )
 }
 
 enum Reference {
@@ -76,7 +80,11 @@ fn reference_at(s: &str) -> Reference {
             Some(hex) => !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()),
             None => !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()),
         };
-        return if ok { Reference::Valid } else { Reference::Bare };
+        return if ok {
+            Reference::Valid
+        } else {
+            Reference::Bare
+        };
     }
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Reference::Bare;
@@ -89,7 +97,10 @@ fn reference_at(s: &str) -> Reference {
     if decoded == entity {
         return Reference::Bare;
     }
-    let numeric = decoded.chars().map(|c| format!("&#{};", c as u32)).collect();
+    let numeric = decoded
+        .chars()
+        .map(|c| format!("&#{};", c as u32))
+        .collect();
     Reference::Html(numeric, semi + 1)
 }
 

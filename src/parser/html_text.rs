@@ -7,8 +7,30 @@
 use scraper::{ElementRef, Html, Node};
 
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-    "table", "tr", "section", "article", "figure", "figcaption", "header", "footer", "hr", "dd",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "section",
+    "article",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "hr",
+    "dd",
     "dt",
 ];
 const SKIP: &[&str] = &["script", "style", "noscript", "template", "iframe"];

@@ -175,7 +175,11 @@ fn pick_link(links: &[feed_rs::model::Link], base: Option<&Url>) -> Option<Strin
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(1024).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.starts_with("<!doctype html") || head.contains("<html")
 }
 

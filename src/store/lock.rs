@@ -49,7 +49,10 @@ pub fn acquire(
                 std::thread::sleep(Duration::from_millis(100));
             }
             Err(TryLockError::Error(e)) => {
-                return Err(StoreError::Io(format!("cannot lock {}: {e}", path.display())))
+                return Err(StoreError::Io(format!(
+                    "cannot lock {}: {e}",
+                    path.display()
+                )))
             }
         }
     }

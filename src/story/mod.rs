@@ -124,7 +124,10 @@ fn fingerprint(e: &ParsedEntry) -> String {
         }
         h.update([0]);
     }
-    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn best_date(o: &Observation<'_>) -> (DateTime<Utc>, DateSource) {

@@ -11,9 +11,26 @@ use url::Url;
 
 /// Query keys that only track the reader; compared case-insensitively.
 const TRACKING_KEYS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid",
-    "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid", "__twitter_impression", "at_medium",
-    "at_campaign", "smid", "cid_source",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "ocid",
+    "cmpid",
+    "__twitter_impression",
+    "at_medium",
+    "at_campaign",
+    "smid",
+    "cid_source",
 ];
 
 fn is_tracking(key: &str) -> bool {
@@ -74,10 +91,16 @@ mod tests {
             n("http://Example.com:80/a?id=12&utm_source=rss&ref=x"),
             "http://example.com/a?id=12&ref=x"
         );
-        assert_eq!(n("https://example.com:8443/a"), "https://example.com:8443/a");
+        assert_eq!(
+            n("https://example.com:8443/a"),
+            "https://example.com:8443/a"
+        );
         // The path keeps its case and its trailing slash.
         assert_eq!(n("https://example.com/News/"), "https://example.com/News/");
-        assert_eq!(story_id(&n("https://a.example/x#c")), story_id("https://a.example/x"));
+        assert_eq!(
+            story_id(&n("https://a.example/x#c")),
+            story_id("https://a.example/x")
+        );
         assert_eq!(story_id("https://a.example/x").len(), 16);
     }
 

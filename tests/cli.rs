@@ -1,0 +1,214 @@
+//! The command-line contract: global options, exit codes, config errors, the database lock,
+//! overlapping fetches and `feed inspect`.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{fixture, Home, Server};
+
+const MINIMAL: &str = r#"
+[[outlet]]
+id = "aljazeera"
+name = "Al Jazeera"
+domains = ["aljazeera.com"]
+aliases = ["Aljazeera"]
+feeds = ["https://www.aljazeera.com/xml/rss/all.xml"]
+"#;
+
+#[test]
+fn a_bad_config_is_refused_with_file_line_and_fix() {
+    let home = Home::new();
+    for (text, line, says) in [
+        (
+            format!("{MINIMAL}colour = \"red\"\n"),
+            8,
+            "unknown field `colour`",
+        ),
+        (
+            format!("{MINIMAL}\n[[outlet]]\nid = \"aljazeera\"\n"),
+            10,
+            "duplicate outlet id",
+        ),
+        (
+            "[[outlet]]\nid = \"x\"\nfeeds = [\"ftp://x.example/f\"]\n".to_string(),
+            3,
+            "not http or https",
+        ),
+        (
+            "[[outlet]]\nname = \"X\"\n".to_string(),
+            1,
+            "missing field `id`",
+        ),
+        ("[fetch]\nconcurrency = 0\n".to_string(), 2, "out of range"),
+    ] {
+        home.write_config(&text);
+        let (code, _, err) = home.run_text(&["fetch"]);
+        assert_eq!(code, 2, "{err}");
+        let place = format!("{}:{line}:", home.config_path().display());
+        assert!(err.contains(&place), "expected {place} in: {err}");
+        assert!(err.contains(says), "expected {says:?} in: {err}");
+        assert!(err.contains("fix:"), "{err}");
+    }
+}
+
+#[test]
+fn the_minimal_config_form_is_accepted() {
+    let home = Home::new();
+    home.write_config(MINIMAL);
+    let (code, out, err) = home.run_text(&["feeds"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("https://www.aljazeera.com/xml/rss/all.xml"));
+    assert!(out.contains("never fetched"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let home = Home::new();
+    home.write_config(MINIMAL);
+    let (code, _, err) = home.run_text(&["fetch", "--bogus"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = home.run_text(&["stories", "--since", "last tuesday"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fix:"), "{err}");
+    let (code, out, _) = home.run_text(&["--help"]);
+    assert_eq!(code, 0);
+    for cmd in ["fetch", "stories", "feeds", "feed"] {
+        assert!(out.contains(cmd), "{out}");
+    }
+}
+
+#[test]
+fn global_options_come_from_the_environment_too() {
+    let srv = Server::start();
+    let home = Home::new();
+    home.write_config(&format!(
+        "[[outlet]]\nid = \"aljazeera\"\ndomains = [\"aljazeera.com\"]\nfeeds = [\"{}\"]\n",
+        srv.url("/f/rss2.xml")
+    ));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quotewire"))
+        .args(["fetch", "--all"])
+        .env("QUOTEWIRE_CONFIG", home.config_path())
+        .env("QUOTEWIRE_DB", home.db_path())
+        .current_dir(home.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        home.db_path().join("sled").exists(),
+        "the database went to QUOTEWIRE_DB"
+    );
+    assert_eq!(home.stories(&[]).len(), 5);
+}
+
+#[test]
+fn a_held_database_is_waited_for_then_refused_with_exit_2() {
+    let home = Home::new();
+    home.write_config(MINIMAL);
+    let store = quotewire::store::Store::open(&home.db_path(), "test", Duration::ZERO, &mut |_| {})
+        .expect("open");
+    let start = Instant::now();
+    let (code, _, err) = home.run_text(&["--lock-wait", "1", "stories"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(start.elapsed() >= Duration::from_secs(1), "it waited");
+    assert!(err.contains("held by pid"), "{err}");
+    assert!(err.contains("quotewire test"), "{err}");
+    assert!(err.contains("--lock-wait"), "{err}");
+
+    // Released while the second process waits: it goes on.
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        store.close().unwrap();
+    });
+    let (code, _, err) = home.run_text(&["--lock-wait", "10", "stories"]);
+    releaser.join().unwrap();
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_second_fetch_while_one_runs_does_nothing_and_says_so() {
+    let srv = Server::start();
+    let home = Home::new();
+    home.write_config(&format!(
+        "[[outlet]]\nid = \"aljazeera\"\nfeeds = [\"{}\"]\n",
+        srv.url("/f/rss2.xml")
+    ));
+    std::fs::create_dir_all(home.db_path()).unwrap();
+    let held = std::fs::File::create(home.db_path().join("fetch.lock")).unwrap();
+    held.lock().unwrap();
+    let (code, out, _) = home.run_text(&["fetch"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("another `quotewire fetch` is running"),
+        "{out}"
+    );
+    assert_eq!(srv.hits("/f/rss2.xml"), 0);
+    drop(held);
+    let (code, out, _) = home.run_text(&["fetch"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("5 new"), "{out}");
+}
+
+#[test]
+fn two_fetches_at_once_never_duplicate() {
+    let srv = Server::start();
+    let home = Home::new();
+    home.write_config(&format!(
+        "[[outlet]]\nid = \"aljazeera\"\nfeeds = [\"{}\", \"{}\"]\n",
+        srv.url("/slow/rss2.xml"),
+        srv.url("/f/guids.xml")
+    ));
+    let a = std::thread::scope(|s| {
+        let a = s.spawn(|| home.run_text(&["fetch", "--all"]));
+        std::thread::sleep(Duration::from_millis(300));
+        let b = home.run_text(&["fetch", "--all"]);
+        assert_eq!(b.0, 0, "{b:?}");
+        a.join().unwrap()
+    });
+    assert_eq!(a.0, 0, "{a:?}");
+    assert_eq!(home.stories(&[]).len(), 10);
+}
+
+#[test]
+fn feed_inspect_prints_the_documented_json() {
+    let home = Home::new();
+    home.write_config(MINIMAL);
+    let path = fixture("feeds/atom.xml");
+    let (code, out, err) = home.run_text(&["feed", "inspect", path.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 1, "one object");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["feed"]["title"], "The Defense Post");
+    assert_eq!(v["feed"]["link"], "https://www.thedefensepost.com/");
+    let entries = v["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 4);
+    for key in ["title", "link", "id", "summary", "published", "updated"] {
+        assert!(entries[0].get(key).is_some(), "entries have {key}");
+    }
+    assert_eq!(
+        entries[0]["id"],
+        "tag:thedefensepost.com,2020-01-03:post-101874"
+    );
+    assert_eq!(entries[0]["published"], "2020-01-03T01:10:00Z");
+
+    // Over HTTP, with the HTTP charset applied.
+    let srv = Server::start();
+    let url = srv.url("/f/win1252-noprolog.xml?charset=windows-1252");
+    let (code, out, err) = home.run_text(&["feed", "inspect", &url, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["feed"]["title"], "Xinhua \u{2013} Middle East");
+
+    // Not a feed: exit 1 with the reason.
+    let html = fixture("feeds/not-a-feed.html");
+    let (code, _, err) = home.run_text(&["feed", "inspect", html.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("HTML page"), "{err}");
+    // No such file: could not run.
+    let (code, _, err) = home.run_text(&["feed", "inspect", "/nonexistent/feed.xml"]);
+    assert_eq!(code, 2, "{err}");
+}

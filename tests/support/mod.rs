@@ -1,0 +1,109 @@
+//! Test support: a real HTTP server on 127.0.0.1 serving `fixtures/`, and a quotewire home
+//! (config and database in a temporary folder) that runs the real binary.
+#![allow(dead_code)]
+
+pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub use server::Server;
+
+/// A temporary config + database, and the built binary.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("feeds.toml")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("db")
+    }
+
+    pub fn write_config(&self, toml: &str) {
+        std::fs::write(self.config_path(), toml).expect("write config");
+    }
+
+    /// Runs `quotewire --config C --db D ARGS...`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        run_in(self.dir.path(), &self.config_path(), &self.db_path(), args)
+    }
+
+    /// Runs and returns (exit code, stdout, stderr).
+    pub fn run_text(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.run(args);
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// `fetch --all --json`: (exit code, report).
+    pub fn fetch_all(&self) -> (i32, Value) {
+        let (code, out, err) = self.run_text(&["fetch", "--all", "--json"]);
+        let report = serde_json::from_str(out.trim())
+            .unwrap_or_else(|e| panic!("fetch report is not JSON ({e}): {out}\nstderr: {err}"));
+        (code, report)
+    }
+
+    /// Every stored story, via `stories --json`.
+    pub fn stories(&self, extra: &[&str]) -> Vec<Value> {
+        let mut args = vec!["stories", "--json"];
+        args.extend_from_slice(extra);
+        json_lines(&self.run(&args))
+    }
+
+    /// Every feed's state, via `feeds --json`.
+    pub fn feeds(&self) -> Vec<Value> {
+        json_lines(&self.run(&["feeds", "--json"]))
+    }
+}
+
+pub fn run_in(cwd: &Path, config: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quotewire"))
+        .current_dir(cwd)
+        .arg("--config")
+        .arg(config)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("QUOTEWIRE_CONFIG")
+        .env_remove("QUOTEWIRE_DB")
+        .env_remove("QUOTEWIRE_LOCK_WAIT")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run quotewire")
+}
+
+pub fn json_lines(out: &Output) -> Vec<Value> {
+    assert!(
+        out.status.success(),
+        "command failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// The path of a fixture file.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
