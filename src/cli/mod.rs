@@ -29,11 +29,23 @@ use quotewire::store::Store;
 )]
 struct Cli {
     /// The feeds file [default: ./feeds.toml, else $XDG_CONFIG_HOME/quotewire/feeds.toml]
-    #[arg(long, global = true, env = "QUOTEWIRE_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "QUOTEWIRE_CONFIG",
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
     config: Option<PathBuf>,
 
     /// The database directory [default: $XDG_DATA_HOME/quotewire, i.e. ~/.local/share/quotewire]
-    #[arg(long, global = true, env = "QUOTEWIRE_DB", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "QUOTEWIRE_DB",
+        value_name = "DIR",
+        help_heading = "Global options"
+    )]
     db: Option<PathBuf>,
 
     /// How long to wait for a database another quotewire process holds
@@ -42,7 +54,8 @@ struct Cli {
         global = true,
         env = "QUOTEWIRE_LOCK_WAIT",
         value_name = "SECONDS",
-        default_value_t = 120
+        default_value_t = 120,
+        help_heading = "Global options"
     )]
     lock_wait: u64,
 
