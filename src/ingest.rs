@@ -7,7 +7,8 @@
 //! lets only one pass run at a time (see `cli::fetch`).
 //!
 //! One feed's failure never stops the others; each outcome is recorded in that feed's state.
-//! An interrupted pass (Ctrl-C) still stores everything fetched before the interrupt.
+//! An interrupted pass (Ctrl-C) still stores everything fetched before the interrupt; a second
+//! Ctrl-C quits at once.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -200,7 +201,14 @@ pub async fn run(
         }
     }
 
-    // 3. Store what came back (database open again).
+    // 3. Store what came back (database open again). A second Ctrl-C quits at once: sled
+    // writes are atomic, so that loses the results not yet written but damages nothing.
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("interrupted again: quitting; results not yet stored are lost");
+            std::process::exit(130);
+        }
+    });
     let store = Store::open(db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
     outcomes.sort_by_key(|o| o.index);
     for outcome in outcomes {

@@ -228,17 +228,30 @@ impl HttpClient {
         if e.is_timeout() {
             return HttpError::Timeout(self.timeout);
         }
-        // reqwest's Display hides the cause ("error sending request"); the chain has it.
-        let mut msg = e.to_string();
+        // reqwest's Display hides the cause ("error sending request for url"); the innermost
+        // error of the chain says what happened.
+        let mut chain = vec![e.to_string()];
         let mut source = std::error::Error::source(&e);
         while let Some(s) = source {
-            msg.push_str(": ");
-            msg.push_str(&s.to_string());
+            chain.push(s.to_string());
             source = s.source();
         }
-        if msg.contains("refused ") && msg.contains("feeds.toml does not name") {
-            return HttpError::Refused(msg);
+        let cause = chain.last().cloned().unwrap_or_default();
+        if cause.starts_with("refused ") {
+            return HttpError::Refused(cause);
         }
+        let host = e
+            .url()
+            .and_then(|u| u.host_str())
+            .unwrap_or("the server")
+            .to_string();
+        let msg = if chain.iter().any(|c| c.starts_with("dns error")) {
+            format!("cannot resolve {host}: {cause}")
+        } else if e.is_connect() {
+            format!("cannot connect to {host}: {cause}")
+        } else {
+            chain.join(": ")
+        };
         HttpError::Network(msg)
     }
 }
