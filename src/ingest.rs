@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::config::{Config, FeedConfig};
+use crate::config::{Config, FeedConfig, FetchSettings};
 use crate::fetcher::schedule::{backoff, learned_interval, next_interval};
 use crate::fetcher::{AddressPolicy, FeedState, HttpClient, HttpError, Validators};
 use crate::parser::{self, ParseError, ParsedFeed};
@@ -81,10 +81,9 @@ pub enum PassError {
 
 /// The result of fetching one feed, before anything is stored.
 enum Fetched {
-    NotModified {
-        max_age: Option<Duration>,
-    },
-    Unchanged {
+    /// 304, or a 200 whose body hashes the same as last time.
+    Same {
+        status: u16,
         max_age: Option<Duration>,
     },
     Parsed {
@@ -230,14 +229,10 @@ async fn fetch_one(
     previous_hash: Option<&str>,
 ) -> Result<Fetched, FeedError> {
     let resp = client.get(url, validators).await?;
-    if resp.not_modified() {
-        return Ok(Fetched::NotModified {
-            max_age: resp.max_age,
-        });
-    }
     let body_hash = hex(&Sha256::digest(&resp.body));
-    if previous_hash == Some(body_hash.as_str()) {
-        return Ok(Fetched::Unchanged {
+    if resp.not_modified() || previous_hash == Some(body_hash.as_str()) {
+        return Ok(Fetched::Same {
+            status: resp.status,
             max_age: resp.max_age,
         });
     }
@@ -276,34 +271,17 @@ fn apply(
     let now = outcome.at;
     state.last_attempt = Some(now);
     state.outlet = feed.outlet.clone();
-    let learned = |s: &FeedState| {
-        if s.learned_secs == 0 {
-            settings.interval
-        } else {
-            Duration::from_secs(s.learned_secs)
-        }
-    };
     match outcome.result {
-        Ok(Fetched::NotModified { max_age }) | Ok(Fetched::Unchanged { max_age }) => {
-            let not_modified = matches!(outcome.result, Ok(Fetched::NotModified { .. }));
-            if not_modified {
+        Ok(Fetched::Same { status, max_age }) => {
+            if status == 304 {
                 report.feeds_not_modified += 1;
-                state.last_status = Some(304);
                 state.last_result = Some("not modified".into());
             } else {
                 report.feeds_unchanged += 1;
-                state.last_status = Some(200);
                 state.last_result = Some("unchanged".into());
             }
-            succeed(&mut state, now);
-            let interval = next_interval(
-                learned(&state),
-                feed.interval,
-                state.ttl_minutes,
-                max_age,
-                settings,
-            );
-            state.next_due = Some(now + interval);
+            state.last_status = Some(status);
+            succeed(&mut state, feed, settings, now, max_age);
         }
         Ok(Fetched::Parsed {
             feed: parsed,
@@ -339,15 +317,7 @@ fn apply(
             state.last_result = Some(format!(
                 "{new} new, {updated} updated, {unchanged} unchanged"
             ));
-            succeed(&mut state, now);
-            let interval = next_interval(
-                learned(&state),
-                feed.interval,
-                state.ttl_minutes,
-                max_age,
-                settings,
-            );
-            state.next_due = Some(now + interval);
+            succeed(&mut state, feed, settings, now, max_age);
         }
         Err(e) => {
             report.feeds_failed += 1;
@@ -382,10 +352,23 @@ fn apply(
     store.put_feed_state(feed.url.as_str(), &state)
 }
 
-fn succeed(state: &mut FeedState, now: DateTime<Utc>) {
+/// Marks a successful fetch and schedules the next one.
+fn succeed(
+    state: &mut FeedState,
+    feed: &FeedConfig,
+    settings: &FetchSettings,
+    now: DateTime<Utc>,
+    max_age: Option<Duration>,
+) {
     state.last_success = Some(now);
     state.error_count = 0;
     state.last_error = None;
+    let learned = match state.learned_secs {
+        0 => settings.interval,
+        secs => Duration::from_secs(secs),
+    };
+    let interval = next_interval(learned, feed.interval, state.ttl_minutes, max_age, settings);
+    state.next_due = Some(now + interval);
 }
 
 /// Merges a parsed feed's entries into stories; returns (new, updated, unchanged).
