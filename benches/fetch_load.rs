@@ -1,1 +1,673 @@
-fn main(){}
+//! Fetch load: wall time and peak memory of `quotewire fetch --all` over 1,000 slow feeds.
+//!
+//! The bench process serves 1,000 distinct RSS feeds (20 items each, generated in memory) from
+//! an axum server listening on 100 loopback addresses, 127.0.1.1 to 127.0.1.100, one port.
+//! Ten feeds live on each address, so quotewire's `per_host` limit does not cap the pass.
+//! Every response, 200 or 304, is delayed by 50 ms; each feed has an `ETag`, and a matching
+//! `If-None-Match` gets 304 Not Modified.
+//!
+//! It writes a feeds.toml (`concurrency = 32`, `per_host = 2`, `timeout = "30s"`, one outlet
+//! per address) into a temporary directory and runs the release binary twice as a child,
+//! under `/usr/bin/time -f %M` for its peak RSS:
+//! `quotewire --config T/feeds.toml --db T/db fetch --all`. Pass 1 finds 1,000 new feeds,
+//! pass 2 gets 1,000 × 304. Each pass must exit 0 and report 1,000 feeds fetched.
+//!
+//! The ideal wall time is 1,000 × 50 ms ÷ 32 = 1.5625 s. Targets (issue "Ingest"): each pass
+//! within 1.5 × ideal, the all-304 pass faster than the first, peak RSS under 150 MB
+//! (MB = 10^6 bytes). Exit 0 when both passes ran correctly, whether or not the targets were
+//! met (the report says which); 1 when a pass failed or miscounted; 2 when it could not start.
+//!
+//! The binary is `$QUOTEWIRE_BIN`, else the `quotewire` that cargo built for this bench
+//! (target/release/quotewire). Usage: `cargo bench --bench fetch_load`.
+
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::{TimeZone, Utc};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+const FEEDS: usize = 1000;
+const HOSTS: usize = 100;
+const FEEDS_PER_HOST: usize = FEEDS / HOSTS;
+const ITEMS: usize = 20;
+const DELAY: Duration = Duration::from_millis(50);
+const CONCURRENCY: usize = 32;
+const PER_HOST: usize = 2;
+/// Targets from the issue.
+const MAX_RATIO: f64 = 1.5;
+const MAX_RSS_MB: f64 = 150.0;
+
+/// The address of host `h` (0-based): 127.0.1.(h + 1).
+fn host_addr(h: usize) -> Ipv4Addr {
+    Ipv4Addr::new(127, 0, 1, u8::try_from(h + 1).expect("at most 254 hosts"))
+}
+
+/// One served feed.
+struct Feed {
+    body: Bytes,
+    etag: String,
+    host: usize,
+}
+
+/// The server's feeds and what it saw.
+struct Server {
+    feeds: Vec<Feed>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    host_in_flight: Vec<AtomicUsize>,
+    max_host_in_flight: AtomicUsize,
+    ok: AtomicUsize,
+    not_modified: AtomicUsize,
+    /// When the server started; the clock for `last_response_ns`.
+    epoch: Instant,
+    /// When the latest response was sent, in ns after `epoch`.
+    last_response_ns: AtomicU64,
+}
+
+/// Requests counted by the server during one pass.
+#[derive(Debug, Clone, Copy)]
+struct ServerStats {
+    ok: usize,
+    not_modified: usize,
+    max_in_flight: usize,
+    max_host_in_flight: usize,
+    /// When the last response went out.
+    last_response: Instant,
+}
+
+impl Server {
+    fn take_stats(&self) -> ServerStats {
+        let ns = self.last_response_ns.load(Ordering::SeqCst);
+        ServerStats {
+            last_response: self.epoch + Duration::from_nanos(ns),
+            ok: self.ok.swap(0, Ordering::SeqCst),
+            not_modified: self.not_modified.swap(0, Ordering::SeqCst),
+            max_in_flight: self.max_in_flight.swap(0, Ordering::SeqCst),
+            max_host_in_flight: self.max_host_in_flight.swap(0, Ordering::SeqCst),
+        }
+    }
+}
+
+/// Counts a request in flight until dropped.
+struct InFlight<'a> {
+    server: &'a Server,
+    host: usize,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(server: &'a Server, host: usize) -> Self {
+        let n = server.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        server.max_in_flight.fetch_max(n, Ordering::SeqCst);
+        let h = server.host_in_flight[host].fetch_add(1, Ordering::SeqCst) + 1;
+        server.max_host_in_flight.fetch_max(h, Ordering::SeqCst);
+        InFlight { server, host }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let ns = u64::try_from(self.server.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.server.last_response_ns.fetch_max(ns, Ordering::SeqCst);
+        self.server.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.server.host_in_flight[self.host].fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// `GET /feeds/{n}.xml`: feed n after 50 ms, or 304 if the client has its ETag.
+async fn serve_feed(
+    State(server): State<Arc<Server>>,
+    UrlPath(file): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    let index = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n < server.feeds.len());
+    let Some(index) = index else {
+        tokio::time::sleep(DELAY).await;
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let feed = &server.feeds[index];
+    let _in_flight = InFlight::enter(&server, feed.host);
+    tokio::time::sleep(DELAY).await;
+    let etag = feed.etag.as_str();
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes());
+    if fresh {
+        server.not_modified.fetch_add(1, Ordering::SeqCst);
+        (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
+    } else {
+        server.ok.fetch_add(1, Ordering::SeqCst);
+        (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/rss+xml; charset=utf-8"),
+                (header::ETAG, etag),
+            ],
+            feed.body.clone(),
+        )
+            .into_response()
+    }
+}
+
+/// A small deterministic generator, so every feed's text differs but runs repeat.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[(self.next() % words.len() as u64) as usize]
+    }
+}
+
+const PLACES: &[&str] = &[
+    "Baghdad", "Kirkuk", "Nasiriya", "Basra", "Karbala", "Najaf", "Mosul", "Erbil",
+];
+const SUBJECTS: &[&str] = &[
+    "officials",
+    "witnesses",
+    "protesters",
+    "diplomats",
+    "analysts",
+    "residents",
+];
+const VERBS: &[&str] = &[
+    "described",
+    "reported",
+    "disputed",
+    "confirmed",
+    "questioned",
+    "welcomed",
+];
+const OBJECTS: &[&str] = &[
+    "the overnight strikes",
+    "the new curfew",
+    "the oilfield shutdown",
+    "the embassy standoff",
+    "the talks on troop levels",
+    "the rocket attack",
+];
+const QUOTES: &[&str] = &[
+    "We have waited too long for anyone to listen to us",
+    "Nobody knows what will happen tomorrow",
+    "The situation is under control, but we ask everyone to stay calm",
+    "We will stay here until our demands are met",
+];
+
+fn sentence(rng: &mut Rng) -> String {
+    format!(
+        "In {}, {} {} {} on {} day of the week.",
+        rng.pick(PLACES),
+        rng.pick(SUBJECTS),
+        rng.pick(VERBS),
+        rng.pick(OBJECTS),
+        ["the first", "the second", "the third", "the last"][(rng.next() % 4) as usize],
+    )
+}
+
+/// RSS 2.0 text of feed `i` (on host `host`), with `ITEMS` items.
+fn feed_xml(i: usize, host: usize) -> String {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (i as u64 + 1).wrapping_mul(0x1000_0000_01b3));
+    let domain = format!("www.news{}.example", host + 1);
+    let newest = Utc
+        .with_ymd_and_hms(2020, 1, 3, 12, 0, 0)
+        .single()
+        .expect("a valid date");
+    let mut xml = String::with_capacity(16 * 1024);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    xml.push_str(
+        "<rss version=\"2.0\" \
+         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n",
+    );
+    let _ = writeln!(xml, "<title>Bench outlet {} feed {i}</title>", host + 1);
+    let _ = writeln!(xml, "<link>https://{domain}/section/{i}/</link>");
+    xml.push_str(
+        "<description>Generated feed for the fetch load benchmark.</description>\n<ttl>30</ttl>\n",
+    );
+    for j in 0..ITEMS {
+        let place = rng.pick(PLACES);
+        let object = rng.pick(OBJECTS);
+        let when = newest - chrono::Duration::minutes((j * 47 + i % 60) as i64);
+        let _ = write!(
+            xml,
+            "<item>\n<title>{place}: {} {} {object} (feed {i}, item {j})</title>\n\
+             <link>https://{domain}/news/{i}/{j}-{}</link>\n\
+             <guid isPermaLink=\"false\">bench-{i}-{j}</guid>\n\
+             <pubDate>{}</pubDate>\n<dc:creator>Reporter {}</dc:creator>\n\
+             <category>{place}</category>\n<description>{}</description>\n\
+             <content:encoded><![CDATA[<p>{} {}</p>\n\
+             <p>\"{},\" said a resident of {place}.</p>\n<p>{}</p>]]></content:encoded>\n</item>\n",
+            rng.pick(SUBJECTS),
+            rng.pick(VERBS),
+            place.to_ascii_lowercase(),
+            when.to_rfc2822(),
+            rng.next() % 50,
+            sentence(&mut rng),
+            sentence(&mut rng),
+            sentence(&mut rng),
+            rng.pick(QUOTES),
+            sentence(&mut rng),
+        );
+    }
+    xml.push_str("</channel>\n</rss>\n");
+    xml
+}
+
+fn make_server() -> Server {
+    let feeds = (0..FEEDS)
+        .map(|i| {
+            let host = i / FEEDS_PER_HOST;
+            Feed {
+                body: Bytes::from(feed_xml(i, host)),
+                etag: format!("\"feed-{i}-v1\""),
+                host,
+            }
+        })
+        .collect();
+    Server {
+        feeds,
+        in_flight: AtomicUsize::new(0),
+        max_in_flight: AtomicUsize::new(0),
+        host_in_flight: (0..HOSTS).map(|_| AtomicUsize::new(0)).collect(),
+        max_host_in_flight: AtomicUsize::new(0),
+        ok: AtomicUsize::new(0),
+        not_modified: AtomicUsize::new(0),
+        epoch: Instant::now(),
+        last_response_ns: AtomicU64::new(0),
+    }
+}
+
+/// One listener per host address, all on the same port (the first address picks it).
+async fn bind_all() -> std::io::Result<(u16, Vec<TcpListener>)> {
+    let mut last_error = None;
+    for _attempt in 0..20 {
+        let first = TcpListener::bind(SocketAddr::from((host_addr(0), 0))).await?;
+        let port = first.local_addr()?.port();
+        let mut listeners = vec![first];
+        for h in 1..HOSTS {
+            match TcpListener::bind(SocketAddr::from((host_addr(h), port))).await {
+                Ok(l) => listeners.push(l),
+                Err(e) => {
+                    last_error = Some(e);
+                    break;
+                }
+            }
+        }
+        if listeners.len() == HOSTS {
+            return Ok((port, listeners));
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no common port")))
+}
+
+fn feed_url(port: u16, i: usize) -> String {
+    format!(
+        "http://{}:{port}/feeds/{i}.xml",
+        host_addr(i / FEEDS_PER_HOST)
+    )
+}
+
+fn config_toml(port: u16) -> String {
+    let mut toml = format!(
+        "# Written by benches/fetch_load.rs.\n[fetch]\nconcurrency = {CONCURRENCY}\n\
+         per_host = {PER_HOST}\ntimeout = \"30s\"\n"
+    );
+    for h in 0..HOSTS {
+        let _ = write!(
+            toml,
+            "\n[[outlet]]\nid = \"h{}\"\nname = \"Bench host {}\"\n\
+             domains = [\"news{}.example\"]\nfeeds = [\n",
+            h + 1,
+            h + 1,
+            h + 1
+        );
+        for i in h * FEEDS_PER_HOST..(h + 1) * FEEDS_PER_HOST {
+            let _ = writeln!(toml, "  \"{}\",", feed_url(port, i));
+        }
+        toml.push_str("]\n");
+    }
+    toml
+}
+
+/// The counts in quotewire's summary line:
+/// "fetched F of C feeds: X changed, N not modified, U unchanged, E failed; stories: S new, ...".
+#[derive(Debug, Default, Clone, Copy)]
+struct Summary {
+    fetched: usize,
+    changed: usize,
+    not_modified: usize,
+    failed: usize,
+    stories_new: usize,
+    stories_updated: usize,
+}
+
+/// The number written just before `word` in `line`.
+fn number_before(line: &str, word: &str) -> Option<usize> {
+    let head = &line[..line.find(word)?];
+    let start = head.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    head[start..].parse().ok()
+}
+
+fn parse_summary(stdout: &str) -> Option<Summary> {
+    let line = stdout.lines().find(|l| l.starts_with("fetched "))?;
+    let (feeds, stories) = line.split_once("; stories:")?;
+    Some(Summary {
+        fetched: number_before(feeds, " of ")?,
+        changed: number_before(feeds, " changed")?,
+        not_modified: number_before(feeds, " not modified")?,
+        failed: number_before(feeds, " failed")?,
+        stories_new: number_before(stories, " new")?,
+        stories_updated: number_before(stories, " updated")?,
+    })
+}
+
+/// What one run of the binary did.
+struct Pass {
+    started: Instant,
+    wall: Duration,
+    peak_rss_kib: Option<u64>,
+    exit_ok: bool,
+    stdout: String,
+    stderr: String,
+    summary: Option<Summary>,
+}
+
+fn run_pass(bin: &Path, dir: &Path, name: &str) -> std::io::Result<Pass> {
+    let time = Path::new("/usr/bin/time");
+    let time_out = dir.join(format!("{name}.time"));
+    let args: [std::ffi::OsString; 6] = [
+        "--config".into(),
+        dir.join("feeds.toml").into(),
+        "--db".into(),
+        dir.join("db").into(),
+        "fetch".into(),
+        "--all".into(),
+    ];
+    let mut cmd = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-f").arg("%M").arg("-o").arg(&time_out).arg(bin);
+        c
+    } else {
+        eprintln!("fetch_load: /usr/bin/time is missing; peak RSS will not be measured");
+        Command::new(bin)
+    };
+    cmd.args(args).env_remove("RUST_LOG");
+    let start = Instant::now();
+    let out = cmd.output()?;
+    let wall = start.elapsed();
+    let peak_rss_kib = std::fs::read_to_string(&time_out)
+        .ok()
+        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    Ok(Pass {
+        started: start,
+        wall,
+        peak_rss_kib,
+        exit_ok: out.status.success(),
+        summary: parse_summary(&stdout),
+        stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn binary() -> PathBuf {
+    std::env::var_os("QUOTEWIRE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_quotewire")))
+}
+
+fn mark(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "NOT MET"
+    }
+}
+
+fn rss_mb(p: &Pass) -> Option<f64> {
+    p.peak_rss_kib.map(|k| k as f64 * 1024.0 / 1e6)
+}
+
+fn describe(label: &str, p: &Pass, server: ServerStats, ideal: f64) -> String {
+    let rss = rss_mb(p).map_or("unknown".to_string(), |m| format!("{m:.1} MB"));
+    let network = network_secs(p, server);
+    format!(
+        "{label}: wall {:.3} s = {:.2} × ideal; peak RSS {rss}; exit {}\n  \
+         server: {} × 200, {} × 304, at most {} in flight ({} per host); \
+         last response {network:.3} s after the start, {:.3} s before the exit\n  \
+         quotewire: {}",
+        p.wall.as_secs_f64(),
+        p.wall.as_secs_f64() / ideal,
+        if p.exit_ok { "0" } else { "non-zero" },
+        server.ok,
+        server.not_modified,
+        server.max_in_flight,
+        server.max_host_in_flight,
+        p.wall.as_secs_f64() - network,
+        p.stdout
+            .lines()
+            .find(|l| l.starts_with("fetched "))
+            .unwrap_or("(no summary line)"),
+    )
+}
+
+/// Seconds from the start of the child to the server's last response.
+fn network_secs(p: &Pass, server: ServerStats) -> f64 {
+    server
+        .last_response
+        .saturating_duration_since(p.started)
+        .as_secs_f64()
+}
+
+/// The problems with a pass, empty when it did what it should.
+fn check(p: &Pass, want_changed: usize, want_not_modified: usize) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !p.exit_ok {
+        problems.push("exit status was not 0".to_string());
+    }
+    match p.summary {
+        None => problems.push("no \"fetched N of M feeds\" line in the output".to_string()),
+        Some(s) => {
+            if s.fetched != FEEDS || s.failed != 0 {
+                problems.push(format!(
+                    "fetched {} with {} failed, wanted {FEEDS} fetched",
+                    s.fetched, s.failed
+                ));
+            }
+            if s.changed != want_changed || s.not_modified != want_not_modified {
+                problems.push(format!(
+                    "{} changed and {} not modified, wanted {want_changed} and {want_not_modified}",
+                    s.changed, s.not_modified
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        problems.push(format!(
+            "stdout:\n{}\nstderr:\n{}",
+            p.stdout.trim_end(),
+            p.stderr.trim_end()
+        ));
+    }
+    problems
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("fetch_load: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs both passes; `Ok(false)` when a pass failed or miscounted.
+fn run() -> Result<bool, Box<dyn std::error::Error>> {
+    let bin = binary();
+    if !bin.exists() {
+        return Err(format!(
+            "no quotewire binary at {}; run `cargo build --release` or set QUOTEWIRE_BIN",
+            bin.display()
+        )
+        .into());
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+
+    let server = Arc::new(make_server());
+    let served_bytes: usize = server.feeds.iter().map(|f| f.body.len()).sum();
+    let (port, listeners) = rt
+        .block_on(bind_all())
+        .map_err(|e| format!("cannot listen on 127.0.1.1-127.0.1.{HOSTS}: {e}"))?;
+    let app = Router::new()
+        .route("/feeds/{file}", get(serve_feed))
+        .with_state(server.clone());
+    let (stop, stopped) = watch::channel(false);
+    let servers: Vec<_> = listeners
+        .into_iter()
+        .map(|listener| {
+            let mut stopped = stopped.clone();
+            let serve = axum::serve(listener, app.clone()).with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            });
+            rt.spawn(async move { serve.await })
+        })
+        .collect();
+
+    let dir = tempfile::Builder::new()
+        .prefix("quotewire-fetch-load-")
+        .tempdir()?;
+    std::fs::write(dir.path().join("feeds.toml"), config_toml(port))?;
+
+    let ideal = FEEDS as f64 * DELAY.as_secs_f64() / CONCURRENCY as f64;
+    println!(
+        "fetch load: {FEEDS} feeds ({ITEMS} items, {:.1} KB on average) on {HOSTS} loopback \
+         hosts, port {port}; every response delayed {} ms",
+        served_bytes as f64 / FEEDS as f64 / 1e3,
+        DELAY.as_millis()
+    );
+    println!(
+        "config: concurrency {CONCURRENCY}, per_host {PER_HOST}; \
+         ideal wall = {FEEDS} × {} ms ÷ {CONCURRENCY} = {ideal:.4} s",
+        DELAY.as_millis()
+    );
+    println!("binary: {}", bin.display());
+
+    let pass1 = run_pass(&bin, dir.path(), "pass1")?;
+    let stats1 = server.take_stats();
+    let db_bytes = dir_size(&dir.path().join("db"));
+    let pass2 = run_pass(&bin, dir.path(), "pass2")?;
+    let stats2 = server.take_stats();
+
+    // Stop the servers and wait for them (bounded), then the runtime.
+    let _ = stop.send(true);
+    rt.block_on(async {
+        for s in servers {
+            let _ = tokio::time::timeout(Duration::from_secs(5), s).await;
+        }
+    });
+    rt.shutdown_timeout(Duration::from_secs(1));
+
+    println!("{}", describe("pass 1 (all new)", &pass1, stats1, ideal));
+    println!("{}", describe("pass 2 (all 304)", &pass2, stats2, ideal));
+    let stories = pass1.summary.map_or(0, |s| s.stories_new);
+    println!(
+        "stories: {stories} new in pass 1 (expected {}), {} new and {} updated in pass 2; \
+         database {:.1} MB on disk after pass 1",
+        FEEDS * ITEMS,
+        pass2.summary.map_or(0, |s| s.stories_new),
+        pass2.summary.map_or(0, |s| s.stories_updated),
+        db_bytes as f64 / 1e6
+    );
+
+    let mut problems = check(&pass1, FEEDS, 0);
+    problems.extend(check(&pass2, 0, FEEDS));
+    if stories != FEEDS * ITEMS {
+        problems.push(format!(
+            "pass 1 stored {stories} new stories, wanted {}",
+            FEEDS * ITEMS
+        ));
+    }
+    for p in &problems {
+        eprintln!("fetch_load: problem: {p}");
+    }
+
+    let (w1, w2) = (pass1.wall.as_secs_f64(), pass2.wall.as_secs_f64());
+    let rss_ok = [&pass1, &pass2]
+        .iter()
+        .all(|p| rss_mb(p).is_some_and(|m| m < MAX_RSS_MB));
+    println!(
+        "targets: pass 1 ≤ {MAX_RATIO} × ideal: {} ({:.2}×); \
+         pass 2 ≤ {MAX_RATIO} × ideal: {} ({:.2}×); \
+         pass 2 faster than pass 1: {}; peak RSS < {MAX_RSS_MB} MB: {}",
+        mark(w1 <= MAX_RATIO * ideal),
+        w1 / ideal,
+        mark(w2 <= MAX_RATIO * ideal),
+        w2 / ideal,
+        mark(w2 < w1),
+        mark(rss_ok),
+    );
+    let json = serde_json::json!({
+        "bench": "fetch_load",
+        "feeds": FEEDS,
+        "hosts": HOSTS,
+        "items_per_feed": ITEMS,
+        "delay_ms": DELAY.as_millis() as u64,
+        "concurrency": CONCURRENCY,
+        "per_host": PER_HOST,
+        "ideal_s": ideal,
+        "pass1_wall_s": w1,
+        "pass1_ratio": w1 / ideal,
+        "pass1_peak_rss_mb": rss_mb(&pass1),
+        "pass1_max_in_flight": stats1.max_in_flight,
+        "pass1_network_s": network_secs(&pass1, stats1),
+        "pass2_wall_s": w2,
+        "pass2_ratio": w2 / ideal,
+        "pass2_peak_rss_mb": rss_mb(&pass2),
+        "pass2_max_in_flight": stats2.max_in_flight,
+        "pass2_network_s": network_secs(&pass2, stats2),
+        "stories": stories,
+        "db_mb": db_bytes as f64 / 1e6,
+        "ok": problems.is_empty(),
+    });
+    println!("{json}");
+    Ok(problems.is_empty())
+}
