@@ -412,7 +412,7 @@ fn run_pass(bin: &Path, dir: &Path, name: &str) -> std::io::Result<Pass> {
         eprintln!("fetch_load: /usr/bin/time is missing; peak RSS will not be measured");
         Command::new(bin)
     };
-    cmd.args(args).env_remove("RUST_LOG");
+    cmd.args(args);
     let start = Instant::now();
     let out = cmd.output()?;
     let wall = start.elapsed();
@@ -497,6 +497,10 @@ fn network_secs(p: &Pass, server: ServerStats) -> f64 {
 /// The problems with a pass, empty when it did what it should.
 fn check(p: &Pass, want_changed: usize, want_not_modified: usize) -> Vec<String> {
     let mut problems = Vec::new();
+    if std::env::var_os("RUST_LOG").is_some() {
+        // Asked for quotewire's own logs (timings of its phases): show them.
+        eprint!("{}", p.stderr);
+    }
     if !p.exit_ok {
         problems.push("exit status was not 0".to_string());
     }

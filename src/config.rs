@@ -74,10 +74,13 @@ pub struct Outlet {
 impl Outlet {
     /// Whether `host` belongs to this outlet by its `domains`.
     pub fn owns_host(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.domains
-            .iter()
-            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        let host = host.trim_end_matches('.');
+        self.domains.iter().any(|d| {
+            host.len() >= d.len()
+                && host.is_char_boundary(host.len() - d.len())
+                && host[host.len() - d.len()..].eq_ignore_ascii_case(d)
+                && (host.len() == d.len() || host.as_bytes()[host.len() - d.len() - 1] == b'.')
+        })
     }
 }
 
@@ -440,6 +443,8 @@ feeds = ["https://www.aljazeera.com/xml/rss/all.xml"]
         assert_eq!(c.fetch.concurrency, 16);
         assert!(c.outlets[0].owns_host("www.aljazeera.com"));
         assert!(!c.outlets[0].owns_host("notaljazeera.com"));
+        assert!(c.outlets[0].owns_host("AlJazeera.COM."));
+        assert!(!c.outlets[0].owns_host("com"));
         assert_eq!(
             c.feeds().next().unwrap().url.as_str(),
             "https://www.aljazeera.com/xml/rss/all.xml"

@@ -1,19 +1,22 @@
 //! One fetch pass: due feeds → HTTP → parse → stories in sled. What `quotewire fetch` runs.
 //!
-//! The pass holds the database only while it must: it opens it to read which feeds are due,
-//! closes it for the network work, and opens it again to write what came back. The author's
-//! `quotes` or `verify` can run in between. Writing is idempotent (stories merge by id), so a
-//! second pass that overlaps this one can duplicate nothing; the `fetch` command additionally
-//! lets only one pass run at a time (see `cli::fetch`).
+//! The pass holds the database only while it reads or writes, never while it waits on the
+//! network alone: it opens it to read which feeds are due and closes it; while the fetches run
+//! it opens it when enough results wait to be written, and closes it when no result has come
+//! for a moment, or after a couple of seconds at a stretch so that a waiting process gets its
+//! turn. The author's `quotes` or `verify` can run in between. Writing is idempotent (stories
+//! merge by id), so a second pass that overlaps this one can duplicate nothing; the `fetch`
+//! command additionally lets only one pass run at a time (see `cli::fetch`).
 //!
 //! One feed's failure never stops the others; each outcome is recorded in that feed's state.
 //! An interrupted pass (Ctrl-C) still stores everything fetched before the interrupt; a second
-//! Ctrl-C quits at once.
+//! Ctrl-C quits at once. `run` needs tokio's multi-threaded runtime (writes block their worker
+//! with `block_in_place` while the fetches go on on the others).
 
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -114,7 +117,7 @@ struct Outcome {
 pub async fn run(
     config: &Config,
     db_dir: &Path,
-    opts: PassOptions<'_>,
+    mut opts: PassOptions<'_>,
 ) -> Result<PassReport, PassError> {
     let now = Utc::now();
     let mut report = PassReport {
@@ -177,49 +180,148 @@ pub async fn run(
             }
         });
     }
-    let mut outcomes = Vec::with_capacity(due.len());
+    // 3. Store results as they come back, holding the database only while results wait to
+    // be written (see `Writer`).
     let total = due.len();
+    let mut writer = Writer {
+        config,
+        db_dir,
+        feeds: &feeds,
+        states: &states,
+        open: None,
+        rest_until: None,
+    };
+    let mut pending = Vec::new();
+    let mut done = 0;
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     loop {
+        let idle = async {
+            if writer.is_open() {
+                tokio::time::sleep(IDLE_CLOSE).await
+            } else {
+                std::future::pending().await
+            }
+        };
         tokio::select! {
             next = tasks.join_next() => match next {
                 Some(Ok(outcome)) => {
-                    outcomes.push(outcome);
-                    (opts.on_progress)(outcomes.len(), total);
+                    pending.push(outcome);
+                    done += 1;
+                    while let Some(more) = tasks.try_join_next() {
+                        match more {
+                            Ok(outcome) => {
+                                pending.push(outcome);
+                                done += 1;
+                            }
+                            Err(e) => tracing::error!("a fetch task failed: {e}"),
+                        }
+                    }
+                    (opts.on_progress)(done, total);
+                    if writer.wants(pending.len()) {
+                        let round = std::mem::take(&mut pending);
+                        tokio::task::block_in_place(|| writer.write(round, &mut report, &mut opts))?;
+                    }
                 }
                 Some(Err(e)) => tracing::error!("a fetch task failed: {e}"),
                 None => break,
             },
+            _ = idle => tokio::task::block_in_place(|| writer.close())?,
             _ = &mut interrupt => {
-                tracing::warn!("interrupted: storing the {} feeds fetched so far", outcomes.len());
+                tracing::warn!("interrupted: storing the feeds fetched so far");
                 tasks.abort_all();
                 report.interrupted = true;
+                // A second Ctrl-C quits at once: sled writes are atomic, so that loses the
+                // results not yet written but damages nothing.
+                tokio::spawn(async {
+                    if tokio::signal::ctrl_c().await.is_ok() {
+                        eprintln!("interrupted again: quitting; results not yet stored are lost");
+                        std::process::exit(130);
+                    }
+                });
                 break;
             }
         }
     }
-
-    // 3. Store what came back (database open again). A second Ctrl-C quits at once: sled
-    // writes are atomic, so that loses the results not yet written but damages nothing.
-    tokio::spawn(async {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("interrupted again: quitting; results not yet stored are lost");
-            std::process::exit(130);
+    tokio::task::block_in_place(|| {
+        if !pending.is_empty() {
+            writer.write(pending, &mut report, &mut opts)?;
         }
-    });
-    let store = Store::open(db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
-    outcomes.sort_by_key(|o| o.index);
-    for outcome in outcomes {
-        let feed = feeds[outcome.index];
-        // Re-read: another process may have written this feed's state while we were away.
-        let state = store
-            .feed_state(feed.url.as_str())?
-            .unwrap_or_else(|| states[outcome.index].clone());
-        apply(&store, config, feed, state, outcome, &mut report)?;
-    }
-    store.close()?;
+        writer.close()
+    })?;
     Ok(report)
+}
+
+/// Results that make it worth opening the database for a round of writes.
+const WRITE_ROUND: usize = 50;
+/// The database is closed when no result has come for this long.
+const IDLE_CLOSE: Duration = Duration::from_millis(250);
+/// The longest the database is held at a stretch while results keep coming ...
+const MAX_HOLD: Duration = Duration::from_secs(2);
+/// ... before it is let go for this long, so that a waiting process gets its turn (waiters
+/// try every 100 ms).
+const REST: Duration = Duration::from_millis(300);
+
+/// Writes outcomes to the database, opening it when results wait and closing it when none
+/// come for a while, or when it has been held for `MAX_HOLD`.
+struct Writer<'a> {
+    config: &'a Config,
+    db_dir: &'a Path,
+    feeds: &'a [&'a FeedConfig],
+    states: &'a [FeedState],
+    open: Option<(Store, Instant)>,
+    rest_until: Option<Instant>,
+}
+
+impl Writer<'_> {
+    fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Whether `waiting` results should be written now.
+    fn wants(&self, waiting: usize) -> bool {
+        let rested = self.rest_until.is_none_or(|t| Instant::now() >= t);
+        waiting > 0 && (self.is_open() || (waiting >= WRITE_ROUND && rested))
+    }
+
+    fn write(
+        &mut self,
+        outcomes: Vec<Outcome>,
+        report: &mut PassReport,
+        opts: &mut PassOptions<'_>,
+    ) -> Result<(), PassError> {
+        if self.open.is_none() {
+            let store = Store::open(self.db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
+            self.open = Some((store, Instant::now()));
+        }
+        if let Some((store, _)) = &self.open {
+            for outcome in outcomes {
+                let feed = self.feeds[outcome.index];
+                // Re-read: another process may have written this feed's state meanwhile.
+                let state = store
+                    .feed_state(feed.url.as_str())?
+                    .unwrap_or_else(|| self.states[outcome.index].clone());
+                apply(store, self.config, feed, state, outcome, report)?;
+            }
+        }
+        if self
+            .open
+            .as_ref()
+            .is_some_and(|(_, at)| at.elapsed() >= MAX_HOLD)
+        {
+            self.close()?;
+            self.rest_until = Some(Instant::now() + REST);
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), PassError> {
+        if let Some((store, at)) = self.open.take() {
+            store.close()?;
+            tracing::debug!("database held for {:?}", at.elapsed());
+        }
+        Ok(())
+    }
 }
 
 async fn fetch_one(
@@ -383,6 +485,7 @@ fn store_entries(
     let (mut new, mut updated, mut unchanged) = (0, 0, 0);
     let feed_url = feed.url.as_str();
     let mut seen_here = HashSet::new();
+    let mut writes = Vec::with_capacity(parsed.entries.len());
     for entry in &parsed.entries {
         let Some((key, url)) = story::identity(entry, feed_url) else {
             report.entries_skipped += 1;
@@ -411,12 +514,13 @@ fn store_entries(
         };
         let old = store.story(&id)?;
         let (merged, change) = story::merge(old.clone(), &key, url.as_deref(), &obs);
-        store.put_story(old.as_ref(), &merged)?;
+        writes.push((old, merged));
         match change {
             Change::New => new += 1,
             Change::Updated => updated += 1,
             Change::Unchanged => unchanged += 1,
         }
     }
+    store.put_stories(&writes)?;
     Ok((new, updated, unchanged))
 }

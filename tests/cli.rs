@@ -212,3 +212,25 @@ fn feed_inspect_prints_the_documented_json() {
     let (code, _, err) = home.run_text(&["feed", "inspect", "/nonexistent/feed.xml"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn the_database_is_free_while_a_fetch_waits_on_the_network() {
+    let srv = Server::start();
+    let home = Home::new();
+    home.write_config(&format!(
+        "[[outlet]]\nid = \"aljazeera\"\nfeeds = [\"{}\", \"{}\"]\n",
+        srv.url("/slow/rss2.xml"),
+        srv.url("/f/guids.xml")
+    ));
+    std::thread::scope(|s| {
+        let fetch = s.spawn(|| home.run_text(&["fetch"]));
+        // The fast feed is in and the slow one (3 s) is not: no waiting allowed, and still the
+        // author's command gets the database.
+        std::thread::sleep(Duration::from_millis(1200));
+        let (code, _, err) = home.run_text(&["--lock-wait", "0", "stories"]);
+        assert_eq!(code, 0, "the database was held during network work: {err}");
+        let (code, out, _) = fetch.join().unwrap();
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("10 new"), "{out}");
+    });
+}

@@ -11,8 +11,9 @@
 //! | `feeds`            | the feed URL as configured            | `FeedState`       |
 //!
 //! "published" is seconds since the epoch, big-endian, sign bit flipped, so byte order is time
-//! order. Values use the versioned encoding in `codec`. A story and its two index entries are
-//! written in one transaction, so the indexes never point at a missing or stale story.
+//! order. Values use the versioned encoding in `codec`. Stories are written before their index
+//! entries, and queries check each index entry against its story, so a listing never shows a
+//! missing or stale story.
 //!
 //! This module knows how to keep records, not what they mean: merging lives in `story`,
 //! scheduling in `fetcher`.
@@ -25,8 +26,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sled::transaction::{ConflictableTransactionError, TransactionError};
-use sled::Transactional;
 
 use crate::fetcher::FeedState;
 use crate::story::Story;
@@ -132,35 +131,34 @@ impl Store {
             .transpose()
     }
 
-    /// Writes a story and its index entries; `old` is the version it replaces, if any.
-    pub fn put_story(&self, old: Option<&Story>, new: &Story) -> Result<(), StoreError> {
-        let value = codec::encode(new)?;
-        let (old_date, old_outlet) = match old {
-            Some(o) => (Some(date_key(o)), Some(outlet_key(o))),
-            None => (None, None),
-        };
-        let (new_date, new_outlet) = (date_key(new), outlet_key(new));
-        (&self.stories, &self.by_date, &self.by_outlet)
-            .transaction(|(stories, by_date, by_outlet)| {
-                if let Some(k) = &old_date {
-                    if *k != new_date {
-                        by_date.remove(k.as_slice())?;
-                    }
+    /// Writes stories and their index entries; each `old` is the version its story replaces.
+    ///
+    /// Three sled batches, each atomic: the stories first, then the two indexes. A crash
+    /// between them can leave an index entry missing or stale, never a story lost; queries
+    /// skip stale entries (see `stories`), and the next write of that story repairs its entries.
+    pub fn put_stories(&self, writes: &[(Option<Story>, Story)]) -> Result<(), StoreError> {
+        let mut stories = sled::Batch::default();
+        let mut by_date = sled::Batch::default();
+        let mut by_outlet = sled::Batch::default();
+        for (old, new) in writes {
+            let (new_date, new_outlet) = (date_key(new), outlet_key(new));
+            if let Some(old) = old {
+                let (old_date, old_outlet) = (date_key(old), outlet_key(old));
+                if old_date != new_date {
+                    by_date.remove(old_date);
                 }
-                if let Some(k) = &old_outlet {
-                    if *k != new_outlet {
-                        by_outlet.remove(k.as_slice())?;
-                    }
+                if old_outlet != new_outlet {
+                    by_outlet.remove(old_outlet);
                 }
-                stories.insert(new.id.as_bytes(), value.as_slice())?;
-                by_date.insert(new_date.as_slice(), &[])?;
-                by_outlet.insert(new_outlet.as_slice(), &[])?;
-                Ok::<(), ConflictableTransactionError<StoreError>>(())
-            })
-            .map_err(|e| match e {
-                TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => StoreError::Sled(e),
-            })
+            }
+            stories.insert(new.id.as_bytes(), codec::encode(new)?);
+            by_date.insert(new_date, &[]);
+            by_outlet.insert(new_outlet, &[]);
+        }
+        self.stories.apply_batch(stories)?;
+        self.by_date.apply_batch(by_date)?;
+        self.by_outlet.apply_batch(by_outlet)?;
+        Ok(())
     }
 
     /// Stories newest first, by the date or the outlet index (never a full scan).
@@ -183,7 +181,14 @@ impl Store {
             let id = std::str::from_utf8(&key[prefix_len + 8..])
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             match self.story(id)? {
-                Some(s) => out.push(s),
+                // An entry left behind by an interrupted write no longer matches its story.
+                Some(s)
+                    if key[prefix_len..] == date_key(&s)[..]
+                        && q.outlet.as_deref().is_none_or(|o| o == s.outlet) =>
+                {
+                    out.push(s)
+                }
+                Some(_) => tracing::debug!("skipping a stale index entry for story {id}"),
                 None => tracing::warn!("index names story {id}, which is missing"),
             }
             if q.limit.is_some_and(|l| out.len() >= l) {
@@ -218,5 +223,78 @@ impl Store {
     /// Flushes and lets go of the database (and its lock).
     pub fn close(self) -> Result<(), StoreError> {
         self.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::story::{DateSource, Story};
+    use chrono::TimeZone;
+
+    fn story(id: &str, outlet: &str, published: i64) -> Story {
+        let t = Utc.timestamp_opt(published, 0).unwrap();
+        Story {
+            id: id.into(),
+            key: format!("https://x.example/{id}"),
+            url: None,
+            outlet: outlet.into(),
+            outlets: vec![outlet.into()],
+            title: Some(id.into()),
+            published: t,
+            published_from: DateSource::Entry,
+            updated: None,
+            authors: vec![],
+            categories: vec![],
+            summary: None,
+            content: None,
+            first_seen: t,
+            last_seen: t,
+            sources: vec![],
+        }
+    }
+
+    #[test]
+    fn indexes_follow_changes_and_skip_stale_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), "test", Duration::ZERO, &mut |_| {}).unwrap();
+        let a = story("aaaaaaaaaaaaaaaa", "x", 100);
+        let b = story("bbbbbbbbbbbbbbbb", "y", -50); // before 1970 sorts first
+        store
+            .put_stories(&[(None, a.clone()), (None, b.clone())])
+            .unwrap();
+        let all = store.stories(&StoryQuery::default()).unwrap();
+        assert_eq!(
+            all.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            [&a.id, &b.id]
+        );
+
+        // The story moves in time and to another outlet: one entry each, at the new place.
+        let mut a2 = a.clone();
+        a2.published = Utc.timestamp_opt(200, 0).unwrap();
+        a2.outlet = "y".into();
+        store.put_stories(&[(Some(a.clone()), a2.clone())]).unwrap();
+        assert_eq!(store.stories(&StoryQuery::default()).unwrap().len(), 2);
+        let y = StoryQuery {
+            outlet: Some("y".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.stories(&y).unwrap().len(), 2);
+        let x = StoryQuery {
+            outlet: Some("x".into()),
+            ..Default::default()
+        };
+        assert!(store.stories(&x).unwrap().is_empty());
+
+        // A stale entry, as an interrupted write could leave, is not listed.
+        store.by_date.insert(date_key(&a), &[]).unwrap();
+        store.by_outlet.insert(outlet_key(&a), &[]).unwrap();
+        assert_eq!(store.stories(&StoryQuery::default()).unwrap().len(), 2);
+        assert!(store.stories(&x).unwrap().is_empty());
+        let since = StoryQuery {
+            since: Some(Utc.timestamp_opt(150, 0).unwrap()),
+            ..Default::default()
+        };
+        assert_eq!(store.stories(&since).unwrap().len(), 1);
     }
 }
