@@ -249,6 +249,10 @@ pub async fn run(
         }
         writer.close()
     })?;
+    // Results were stored as they came; report failures in feeds.toml order.
+    report
+        .failures
+        .sort_by_key(|f| feeds.iter().position(|c| c.url.as_str() == f.url));
     Ok(report)
 }
 
