@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{fixture, Home, Server};
+use support::{fixture, outlet, Home, Server};
 
 const MINIMAL: &str = r#"
 [[outlet]]
@@ -82,9 +82,10 @@ fn usage_errors_exit_2_and_help_exits_0() {
 fn global_options_come_from_the_environment_too() {
     let srv = Server::start();
     let home = Home::new();
-    home.write_config(&format!(
-        "[[outlet]]\nid = \"aljazeera\"\ndomains = [\"aljazeera.com\"]\nfeeds = [\"{}\"]\n",
-        srv.url("/f/rss2.xml")
+    home.write_config(&outlet(
+        "aljazeera",
+        &["aljazeera.com"],
+        &[srv.url("/f/rss2.xml")],
     ));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_quotewire"))
         .args(["fetch", "--all"])
@@ -133,9 +134,10 @@ fn a_held_database_is_waited_for_then_refused_with_exit_2() {
 fn a_second_fetch_while_one_runs_does_nothing_and_says_so() {
     let srv = Server::start();
     let home = Home::new();
-    home.write_config(&format!(
-        "[[outlet]]\nid = \"aljazeera\"\nfeeds = [\"{}\"]\n",
-        srv.url("/f/rss2.xml")
+    home.write_config(&outlet(
+        "aljazeera",
+        &["aljazeera.com"],
+        &[srv.url("/f/rss2.xml")],
     ));
     std::fs::create_dir_all(home.db_path()).unwrap();
     let held = std::fs::File::create(home.db_path().join("fetch.lock")).unwrap();
@@ -157,10 +159,10 @@ fn a_second_fetch_while_one_runs_does_nothing_and_says_so() {
 fn two_fetches_at_once_never_duplicate() {
     let srv = Server::start();
     let home = Home::new();
-    home.write_config(&format!(
-        "[[outlet]]\nid = \"aljazeera\"\nfeeds = [\"{}\", \"{}\"]\n",
-        srv.url("/slow/rss2.xml"),
-        srv.url("/f/guids.xml")
+    home.write_config(&outlet(
+        "aljazeera",
+        &["aljazeera.com"],
+        &[srv.url("/slow/rss2.xml"), srv.url("/f/guids.xml")],
     ));
     let a = std::thread::scope(|s| {
         let a = s.spawn(|| home.run_text(&["fetch", "--all"]));
@@ -217,10 +219,10 @@ fn feed_inspect_prints_the_documented_json() {
 fn the_database_is_free_while_a_fetch_waits_on_the_network() {
     let srv = Server::start();
     let home = Home::new();
-    home.write_config(&format!(
-        "[[outlet]]\nid = \"aljazeera\"\nfeeds = [\"{}\", \"{}\"]\n",
-        srv.url("/slow/rss2.xml"),
-        srv.url("/f/guids.xml")
+    home.write_config(&outlet(
+        "aljazeera",
+        &["aljazeera.com"],
+        &[srv.url("/slow/rss2.xml"), srv.url("/f/guids.xml")],
     ));
     std::thread::scope(|s| {
         let fetch = s.spawn(|| home.run_text(&["fetch"]));

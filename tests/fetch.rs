@@ -5,17 +5,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{Home, Server};
-
-fn outlet(id: &str, domains: &[&str], feeds: &[String]) -> String {
-    let domains: Vec<String> = domains.iter().map(|d| format!("{d:?}")).collect();
-    let feeds: Vec<String> = feeds.iter().map(|f| format!("{f:?}")).collect();
-    format!(
-        "[[outlet]]\nid = \"{id}\"\nname = \"{id}\"\ndomains = [{}]\nfeeds = [{}]\n\n",
-        domains.join(", "),
-        feeds.join(", ")
-    )
-}
+use support::{outlet, Home, Server};
 
 fn by_title<'a>(stories: &'a [Value], title: &str) -> &'a Value {
     stories

@@ -101,6 +101,17 @@ pub fn json_lines(out: &Output) -> Vec<Value> {
         .collect()
 }
 
+/// One `[[outlet]]` table of feeds.toml.
+pub fn outlet(id: &str, domains: &[&str], feeds: &[String]) -> String {
+    let domains: Vec<String> = domains.iter().map(|d| format!("{d:?}")).collect();
+    let feeds: Vec<String> = feeds.iter().map(|f| format!("{f:?}")).collect();
+    format!(
+        "[[outlet]]\nid = \"{id}\"\nname = \"{id}\"\ndomains = [{}]\nfeeds = [{}]\n\n",
+        domains.join(", "),
+        feeds.join(", ")
+    )
+}
+
 /// The path of a fixture file.
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
