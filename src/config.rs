@@ -69,6 +69,10 @@ pub struct Outlet {
     pub domains: Vec<String>,
     pub aliases: Vec<String>,
     pub feeds: Vec<FeedConfig>,
+    /// Fetch each new story's page for its full text (default true).
+    pub fetch_articles: bool,
+    /// Extraction overrides: `body_selector` and `drop_selectors`.
+    pub rules: crate::article::Rules,
 }
 
 impl Outlet {
@@ -234,12 +238,33 @@ impl Config {
                 });
             }
 
+            let selector = |s: Spanned<String>| {
+                let span = s.span();
+                let s = s.into_inner();
+                dom_query::Matcher::new(&s).map_err(|_| {
+                    at(
+                        span,
+                        format!("{s:?} is not a CSS selector quotewire can use"),
+                        "write a CSS selector such as \"article .body\" or \"div.related, aside\"".into(),
+                    )
+                })
+            };
+            let rules = crate::article::Rules {
+                body: raw_outlet.body_selector.map(selector).transpose()?,
+                drop: raw_outlet
+                    .drop_selectors
+                    .into_iter()
+                    .map(selector)
+                    .collect::<Result<_, _>>()?,
+            };
             outlets.push(Outlet {
                 name: raw_outlet.name.unwrap_or_else(|| id.clone()),
                 id,
                 domains,
                 aliases: raw_outlet.aliases,
                 feeds,
+                fetch_articles: raw_outlet.fetch_articles.unwrap_or(true),
+                rules,
             });
         }
 
@@ -344,6 +369,10 @@ struct RawOutlet {
     aliases: Vec<String>,
     #[serde(default)]
     feeds: Vec<Spanned<RawFeed>>,
+    fetch_articles: Option<bool>,
+    body_selector: Option<Spanned<String>>,
+    #[serde(default)]
+    drop_selectors: Vec<Spanned<String>>,
 }
 
 /// A feed is either a URL string or a table `{ url = "...", interval = "1h", enabled = true }`.

@@ -12,3 +12,4 @@ pub mod ingest;
 pub mod parser;
 pub mod store;
 pub mod story;
+pub mod article;

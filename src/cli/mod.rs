@@ -5,6 +5,7 @@
 //! logs to stderr (RUST_LOG), progress bars to stderr and only on a terminal. One file per
 //! command.
 
+mod article;
 mod feed_inspect;
 mod feeds;
 mod fetch;
@@ -76,6 +77,17 @@ enum Command {
         #[command(subcommand)]
         command: FeedCommand,
     },
+    /// Work with one article page outside the database
+    Article {
+        #[command(subcommand)]
+        command: ArticleCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArticleCommand {
+    /// Show the text and metadata quotewire extracts from a saved HTML page
+    Extract(article::Args),
 }
 
 #[derive(Subcommand)]
@@ -154,6 +166,9 @@ pub fn main() -> ExitCode {
         Command::Feed {
             command: FeedCommand::Inspect(args),
         } => feed_inspect::run(&globals, args),
+        Command::Article {
+            command: ArticleCommand::Extract(args),
+        } => article::run(&globals, args),
     };
     match result {
         Ok(code) => code,

@@ -91,9 +91,58 @@ fn rewrite_declaration(text: String) -> String {
     }
 }
 
+/// Decodes an HTML page: BOM, then the HTTP charset, then a `<meta charset>` or
+/// `<meta http-equiv="Content-Type">` in the first 1024 bytes, then UTF-8 (windows-1252 when
+/// the bytes are not valid UTF-8), as browsers do.
+pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
+    let (encoding, skip) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        (enc, bom_len)
+    } else if let Some(enc) = content_type.and_then(charset_param) {
+        (enc, 0)
+    } else if let Some(enc) = meta_charset(bytes) {
+        (enc, 0)
+    } else if std::str::from_utf8(bytes).is_err() {
+        (WINDOWS_1252, 0)
+    } else {
+        (UTF_8, 0)
+    };
+    let (text, _) = encoding.decode_without_bom_handling(&bytes[skip..]);
+    text.into_owned()
+}
+
+/// The charset a `<meta>` tag declares near the top of an HTML page.
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let mut rest = head.as_str();
+    while let Some(at) = rest.find("<meta") {
+        rest = &rest[at + 5..];
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        if let Some(pos) = tag.find("charset") {
+            let value = tag[pos + 7..].trim_start().strip_prefix('=')?.trim_start();
+            let value = value.trim_start_matches(['"', '\'']);
+            let end = value
+                .find(|c: char| c == '"' || c == '\'' || c == ';' || c.is_whitespace() || c == '/')
+                .unwrap_or(value.len());
+            let enc = Encoding::for_label(value[..end].as_bytes())?;
+            // A page that says UTF-16 in ASCII bytes is not UTF-16 (HTML standard).
+            return Some(if enc.output_encoding() == enc { enc } else { UTF_8 });
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_meta_charset() {
+        let page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head><body>\x93caf\xe9\x94</body></html>";
+        assert!(decode_html(page, None).contains("\u{201c}caf\u{e9}\u{201d}"));
+        let page = b"<meta charset='utf-8'><p>caf\xc3\xa9</p>";
+        assert!(decode_html(page, Some("text/html")).contains("caf\u{e9}"));
+    }
 
     #[test]
     fn prolog_windows_1252() {
