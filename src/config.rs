@@ -245,7 +245,8 @@ impl Config {
                     at(
                         span,
                         format!("{s:?} is not a CSS selector quotewire can use"),
-                        "write a CSS selector such as \"article .body\" or \"div.related, aside\"".into(),
+                        "write a CSS selector such as \"article .body\" or \"div.related, aside\""
+                            .into(),
                     )
                 })
             };

@@ -6,10 +6,10 @@
 //! normalised URL) → `store` (sled). `ingest` runs one fetch pass over them; `cli` is the
 //! command-line edge. See ARCHITECTURE.md for the map.
 
+pub mod article;
 pub mod config;
 pub mod fetcher;
 pub mod ingest;
 pub mod parser;
 pub mod store;
 pub mod story;
-pub mod article;

@@ -25,6 +25,9 @@ pub struct Meta {
     pub site_name: Option<String>,
     pub language: Option<String>,
     pub paywalled: bool,
+    /// A wire service given as the byline or provider ("Reuters", "Associated Press"); such a
+    /// byline is not counted among the authors.
+    pub wire_byline: Option<String>,
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -56,10 +59,18 @@ pub fn read(doc: &Document, url: Option<&Url>) -> Meta {
         .or_else(|| first_text(doc, "article h1, main h1, h1"))
         .or_else(|| first_text(doc, "title").map(|t| strip_site_suffix(&t)));
 
-    let mut authors = ld.and_then(|v| v.get("author")).map(names).unwrap_or_default();
+    let mut authors = ld
+        .and_then(|v| v.get("author"))
+        .map(names)
+        .unwrap_or_default();
     if authors.is_empty() {
-        if let Some(a) = meta(&["author", "article:author", "parsely-author", "sailthru.author"])
-            .filter(|a| !a.starts_with("http"))
+        if let Some(a) = meta(&[
+            "author",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+        ])
+        .filter(|a| !a.starts_with("http"))
         {
             authors = split_names(&a);
         }
@@ -96,8 +107,13 @@ pub fn read(doc: &Document, url: Option<&Url>) -> Meta {
     let modified = ld_str("dateModified")
         .and_then(|s| parse_date(&s))
         .or_else(|| {
-            meta(&["article:modified_time", "og:updated_time", "datemodified", "last-modified"])
-                .and_then(|s| parse_date(&s))
+            meta(&[
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "last-modified",
+            ])
+            .and_then(|s| parse_date(&s))
         });
 
     let canonical_url = doc
@@ -121,16 +137,33 @@ pub fn read(doc: &Document, url: Option<&Url>) -> Meta {
         .or_else(|| meta(&["content-language", "og:locale"]))
         .or_else(|| ld_str("inLanguage"))
         .and_then(|l| {
-            let primary = l.split(['-', '_']).next().unwrap_or("").trim().to_ascii_lowercase();
+            let primary = l
+                .split(['-', '_'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             (!primary.is_empty()).then_some(primary)
         });
 
     let free = ld.and_then(|v| v.get("isAccessibleForFree"));
     let paywalled = matches!(free, Some(Value::Bool(false)))
-        || free.and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("false"))
+        || free
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("false"))
         || meta(&["article:content_tier"]).is_some_and(|t| t == "locked" || t == "metered");
 
+    let provider = ld
+        .and_then(|v| v.get("provider").or_else(|| v.get("sourceOrganization")))
+        .and_then(as_text);
+    let wire_byline = authors
+        .iter()
+        .chain(provider.iter())
+        .find_map(|a| wire_name(a));
+    authors.retain(|a| wire_name(a).is_none());
+
     Meta {
+        wire_byline,
         title: title.map(|t| collapse(&t)),
         authors,
         published,
@@ -140,11 +173,6 @@ pub fn read(doc: &Document, url: Option<&Url>) -> Meta {
         language,
         paywalled,
     }
-}
-
-/// The wire service named among the bylines ("Reuters", "Associated Press", "AFP"), if any.
-pub fn wire_from_authors(authors: &[String]) -> Option<String> {
-    authors.iter().find_map(|a| wire_name(a))
 }
 
 /// The canonical name of a wire service mentioned by `s`.
@@ -295,7 +323,9 @@ fn strip_site_suffix(title: &str) -> String {
 fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
     match Url::parse(href.trim()) {
         Ok(u) => Some(u.to_string()),
-        Err(_) => base.and_then(|b| b.join(href.trim()).ok()).map(String::from),
+        Err(_) => base
+            .and_then(|b| b.join(href.trim()).ok())
+            .map(String::from),
     }
 }
 
@@ -310,12 +340,22 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S %z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S %z",
+    ] {
         if let Ok(d) = DateTime::parse_from_str(s, f) {
             return Some(d.with_timezone(&Utc));
         }
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
             return Some(d.and_utc());
         }
@@ -323,7 +363,9 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(d) = NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
         return d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
     }
-    DateTime::parse_from_rfc2822(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc2822(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// A date written out in the page, "December 27, 2019" or "27 December 2019", with a time
@@ -340,13 +382,35 @@ fn text_date(text: &str) -> Option<DateTime<Utc>> {
         .as_ref()?;
     let head: String = text.chars().take(5000).collect();
     let c = re.captures(&head)?;
-    let month = c.name("m1").or_else(|| c.name("m2"))?.as_str().to_ascii_lowercase();
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let month = c
+        .name("m1")
+        .or_else(|| c.name("m2"))?
+        .as_str()
+        .to_ascii_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let m = months.iter().position(|x| month.starts_with(x))? as u32 + 1;
-    let d: u32 = c.name("d1").or_else(|| c.name("d2"))?.as_str().parse().ok()?;
-    let y: i32 = c.name("y1").or_else(|| c.name("y2"))?.as_str().parse().ok()?;
-    let mut h: u32 = c.name("h").and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-    let mi: u32 = c.name("mi").and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
+    let d: u32 = c
+        .name("d1")
+        .or_else(|| c.name("d2"))?
+        .as_str()
+        .parse()
+        .ok()?;
+    let y: i32 = c
+        .name("y1")
+        .or_else(|| c.name("y2"))?
+        .as_str()
+        .parse()
+        .ok()?;
+    let mut h: u32 = c
+        .name("h")
+        .and_then(|x| x.as_str().parse().ok())
+        .unwrap_or(0);
+    let mi: u32 = c
+        .name("mi")
+        .and_then(|x| x.as_str().parse().ok())
+        .unwrap_or(0);
     if let Some(ap) = c.name("ap") {
         let pm = ap.as_str().to_ascii_lowercase().starts_with('p');
         h = (h % 12) + if pm { 12 } else { 0 };
@@ -375,17 +439,35 @@ mod tests {
     #[test]
     fn dates_in_their_forms() {
         let d = |s| parse_date(s).map(|d| d.to_rfc3339());
-        assert_eq!(d("2019-12-30T10:00:00+03:00").unwrap(), "2019-12-30T07:00:00+00:00");
-        assert_eq!(d("2019-12-30T10:00:00.000Z").unwrap(), "2019-12-30T10:00:00+00:00");
+        assert_eq!(
+            d("2019-12-30T10:00:00+03:00").unwrap(),
+            "2019-12-30T07:00:00+00:00"
+        );
+        assert_eq!(
+            d("2019-12-30T10:00:00.000Z").unwrap(),
+            "2019-12-30T10:00:00+00:00"
+        );
         assert_eq!(d("2019-12-30 10:00").unwrap(), "2019-12-30T10:00:00+00:00");
         assert_eq!(d("2019-12-30").unwrap(), "2019-12-30T00:00:00+00:00");
-        assert_eq!(d("Mon, 30 Dec 2019 10:00:00 GMT").unwrap(), "2019-12-30T10:00:00+00:00");
+        assert_eq!(
+            d("Mon, 30 Dec 2019 10:00:00 GMT").unwrap(),
+            "2019-12-30T10:00:00+00:00"
+        );
         assert!(d("yesterday").is_none());
         let t = |s| text_date(s).map(|d| d.to_rfc3339());
-        assert_eq!(t("Posted on December 27, 2019 at 4:15 pm by X").unwrap(), "2019-12-27T16:15:00+00:00");
-        assert_eq!(t("27 Dec 2019 | 13:20").unwrap(), "2019-12-27T13:20:00+00:00");
+        assert_eq!(
+            t("Posted on December 27, 2019 at 4:15 pm by X").unwrap(),
+            "2019-12-27T16:15:00+00:00"
+        );
+        assert_eq!(
+            t("27 Dec 2019 | 13:20").unwrap(),
+            "2019-12-27T13:20:00+00:00"
+        );
         let u = Url::parse("https://news.antiwar.com/2019/12/27/x/").unwrap();
-        assert_eq!(url_date(&u).unwrap().to_rfc3339(), "2019-12-27T00:00:00+00:00");
+        assert_eq!(
+            url_date(&u).unwrap().to_rfc3339(),
+            "2019-12-27T00:00:00+00:00"
+        );
     }
 
     #[test]
@@ -402,6 +484,9 @@ mod tests {
         assert!(m.paywalled);
         assert_eq!(m.site_name.as_deref(), Some("The Post"));
         assert_eq!(m.language.as_deref(), Some("en"));
-        assert_eq!(m.published.unwrap().to_rfc3339(), "2019-12-29T21:00:00+00:00");
+        assert_eq!(
+            m.published.unwrap().to_rfc3339(),
+            "2019-12-29T21:00:00+00:00"
+        );
     }
 }

@@ -58,7 +58,12 @@ pub struct Rules {
 
 /// Extracts an article from page bytes. `content_type` is the HTTP header, if any; `url` is
 /// the page's address, used to resolve relative links and as a canonical fallback.
-pub fn extract(bytes: &[u8], content_type: Option<&str>, url: Option<&Url>, rules: &Rules) -> Article {
+pub fn extract(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    url: Option<&Url>,
+    rules: &Rules,
+) -> Article {
     let html = encoding::decode_html(bytes, content_type);
     extract_str(&html, url, rules)
 }
@@ -68,8 +73,8 @@ pub fn extract_str(html: &str, url: Option<&Url>, rules: &Rules) -> Article {
     let doc = dom_query::Document::from(html);
     let meta = metadata::read(&doc, url);
     let paragraphs = text::main_text(doc, url, rules, meta.title.as_deref());
-    let wire_source = text::dateline_source(paragraphs.first().map(String::as_str))
-        .or_else(|| metadata::wire_from_authors(&meta.authors));
+    let wire_source =
+        text::dateline_source(paragraphs.first().map(String::as_str)).or(meta.wire_byline);
     Article {
         title: meta.title,
         paragraphs,

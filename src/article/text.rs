@@ -1,8 +1,9 @@
 //! The main text of an article page, as paragraphs.
 //!
 //! First the page's clutter goes: scripts, navigation, footers, asides (pull quotes live
-//! there), figures and captions, social-media embeds, share bars, cookie banners, related
-//! links, plus the outlet's own `drop` selectors. Then the outlet's `body` selector, if it
+//! there), figures and captions, social-media embeds; then, when they hold little text or
+//! mostly links, elements whose class names share bars, cookie banners, related links and the
+//! like; then the outlet's own `drop` selectors. Then the outlet's `body` selector, if it
 //! matches, names the body; otherwise dom_smoothie's Readability finds it (chosen over the
 //! trafilatura port on measured quality and speed: bench/RESULTS.md). Last, paragraphs that
 //! are not text are removed: the headline repeated, a byline, a lone date, and a short
@@ -18,36 +19,78 @@ use url::Url;
 use super::Rules;
 use crate::parser::html_to_text;
 
-/// What is never article text.
+/// What is never article text, by its element or an explicit embed marker.
 const DROP: &str = "script, style, noscript, template, iframe, object, embed, button, \
     form[role=search], form[class*=search], form[class*=newsletter], \
     select, input, textarea, svg, canvas, nav, footer, aside, figure, figcaption, \
     header[role=banner], body > header, .site-header, \
     amp-social-share, amp-ad, amp-analytics, amp-sidebar, amp-iframe, \
     .twitter-tweet, .instagram-media, .tiktok-embed, .fb-post, .social-embed, \
-    blockquote[class*=tweet], blockquote[class*=instagram], \
-    [class*=cookie], [id*=cookie], [class*=consent], [class*=share], [class*=social], \
-    [class*=newsletter], [class*=related], [class*=recommend], [class*=read-more], \
-    [class*=advert], [class*=promo], [class*=pull-quote], [class*=pullquote], \
-    [class*=subscribe], [class*=breadcrumb], [class*=comments], [role=complementary], \
-    [class*=caption], [class*=credit], [class*=standfirst], [class*=subhead], [class*=heading-des], [class*=-dek], [class*=dek-], \
+    blockquote[class*=tweet], blockquote[class*=instagram], [role=complementary], \
     [aria-hidden=true], [hidden]";
+
+/// What is usually not article text, by a class or id naming it. Such names also turn up on
+/// containers ("category-news" on a WordPress article), so these go only when they hold little
+/// text, or mostly link text (see `clutter`).
+const DROP_IF_SMALL: &str = "[class*=cookie], [id*=cookie], [class*=consent], [class*=share], \
+    [class*=social], [class*=newsletter], [class*=related], [class*=recommend], \
+    [class*=read-more], [class*=advert], [class*=promo], [class*=pull-quote], \
+    [class*=pullquote], [class*=subscribe], [class*=breadcrumb], [class*=comments], \
+    [class*=caption], [class*=credit], [class*=standfirst], [class*=excerpt], \
+    [class*=category], [class*=kicker], [class*=eyebrow], [class*=support], [class*=donate], \
+    [class*=trust-principles], header [class*=summary], [class*=header] [class*=summary], \
+    [class*=subhead], [class*=heading-des], [class*=-dek], [class*=dek-]";
+
+fn matcher(cell: &'static OnceLock<Option<Matcher>>, css: &str) -> Option<&'static Matcher> {
+    cell.get_or_init(|| Matcher::new(css).ok()).as_ref()
+}
 
 fn drop_matcher() -> Option<&'static Matcher> {
     static M: OnceLock<Option<Matcher>> = OnceLock::new();
-    M.get_or_init(|| Matcher::new(DROP).ok()).as_ref()
+    matcher(&M, DROP)
+}
+
+fn drop_if_small_matcher() -> Option<&'static Matcher> {
+    static M: OnceLock<Option<Matcher>> = OnceLock::new();
+    matcher(&M, DROP_IF_SMALL)
+}
+
+/// Whether an element matched by a class name is clutter: little text, or mostly links.
+fn clutter(node: &dom_query::NodeRef<'_>) -> bool {
+    let text = node.text().chars().filter(|c| !c.is_whitespace()).count();
+    if text < 600 {
+        return true;
+    }
+    let links: usize = dom_query::Selection::from(*node)
+        .select("a")
+        .iter()
+        .map(|a| a.text().chars().filter(|c| !c.is_whitespace()).count())
+        .sum();
+    links * 2 > text
 }
 
 /// The page's main text as paragraphs. Consumes the document (it is pruned in place).
-pub fn main_text(doc: Document, url: Option<&Url>, rules: &Rules, title: Option<&str>) -> Vec<String> {
+pub fn main_text(
+    doc: Document,
+    url: Option<&Url>,
+    rules: &Rules,
+    title: Option<&str>,
+) -> Vec<String> {
     if let Some(m) = drop_matcher() {
         doc.select_matcher(m).remove();
+    }
+    if let Some(m) = drop_if_small_matcher() {
+        for node in doc.select_matcher(m).nodes().iter().filter(|n| clutter(n)) {
+            node.remove_from_parent();
+        }
     }
     for m in &rules.drop {
         doc.select_matcher(m).remove();
     }
     let html = match &rules.body {
-        Some(body) if doc.select_matcher(body).exists() => doc.select_matcher(body).html().to_string(),
+        Some(body) if doc.select_matcher(body).exists() => {
+            doc.select_matcher(body).html().to_string()
+        }
         _ => readability_html(&doc, url).unwrap_or_else(|| doc.select("body").html().to_string()),
     };
     let paragraphs: Vec<String> = html_to_text(&html)
@@ -63,7 +106,9 @@ fn readability_html(doc: &Document, url: Option<&Url>) -> Option<String> {
         char_threshold: 200,
         ..Default::default()
     };
-    let mut r = dom_smoothie::Readability::with_document(doc.clone(), url.map(Url::as_str), Some(cfg)).ok()?;
+    let mut r =
+        dom_smoothie::Readability::with_document(doc.clone(), url.map(Url::as_str), Some(cfg))
+            .ok()?;
     let article = r.parse().ok()?;
     let html = article.content.to_string();
     (!html.trim().is_empty()).then_some(html)
@@ -85,10 +130,9 @@ fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
             let me = &normals[*i];
             // A short paragraph found inside another, longer one repeats it (a pull quote).
             !(me.len() < 300
-                && normals
-                    .iter()
-                    .enumerate()
-                    .any(|(j, other)| j != *i && other.len() > me.len() + 20 && other.contains(me.as_str())))
+                && normals.iter().enumerate().any(|(j, other)| {
+                    j != *i && other.len() > me.len() + 20 && other.contains(me.as_str())
+                }))
         })
         .map(|(_, p)| p.clone())
         .collect()
@@ -111,7 +155,7 @@ fn is_furniture(p: &str) -> bool {
     let Some(re) = RE
         .get_or_init(|| {
             Regex::new(
-                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)\b.{0,60}|((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|\d+ min(ute)?s? read)$",
+                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)\b.{0,60}|((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
             )
             .ok()
         })
@@ -120,15 +164,23 @@ fn is_furniture(p: &str) -> bool {
         return false;
     };
     let p = p.trim();
-    (p.len() < 160 && re.is_match(p)) || (p.len() < 400 && is_signoff(p))
+    (p.len() < 160 && re.is_match(p))
+        || (p.len() < 400 && is_signoff(p))
+        || super::metadata::wire_name(p).is_some()
 }
 
 /// A wire story's closing credits: "Reporting by X; Editing by Y".
 fn is_signoff(p: &str) -> bool {
     let l = p.to_ascii_lowercase();
-    ["reporting by ", "additional reporting by ", "writing by ", "editing by ", "compiled by "]
-        .iter()
-        .any(|s| l.starts_with(s))
+    [
+        "reporting by ",
+        "additional reporting by ",
+        "writing by ",
+        "editing by ",
+        "compiled by ",
+    ]
+    .iter()
+    .any(|s| l.starts_with(s))
         && !l.contains(". ")
 }
 
@@ -138,8 +190,10 @@ pub fn dateline_source(first: Option<&str>) -> Option<String> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let re = RE
         .get_or_init(|| {
-            Regex::new(r"^[^()]{0,60}\((Reuters|AP|AFP|Xinhua|Anadolu|Bloomberg|UPI|dpa)\)\s*[-–—:]")
-                .ok()
+            Regex::new(
+                r"^[^()]{0,60}\((Reuters|AP|AFP|Xinhua|Anadolu|Bloomberg|UPI|dpa)\)\s*[-–—:]",
+            )
+            .ok()
         })
         .as_ref()?;
     let c = re.captures(first?.trim_start())?;
@@ -149,6 +203,27 @@ pub fn dateline_source(first: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_selectors_parse() {
+        assert!(drop_matcher().is_some());
+        assert!(drop_if_small_matcher().is_some());
+    }
+
+    #[test]
+    fn a_container_named_like_clutter_keeps_its_text() {
+        let para = "Kataib Hezbollah said 25 of its fighters were killed and more than 50 wounded in the strikes near al-Qaim, close to the Syrian border, and vowed to answer them. ";
+        let html = format!(
+            r#"<html><body><article class="post category-iraq support-us"><p>{para}</p><p>{para}</p><p>{para}</p><p>{para}</p><p>{para}</p></article>
+            <div class="share-bar"><a href="/x">Share on X</a> <a href="/f">Facebook</a></div></body></html>"#
+        );
+        let p = main_text(Document::from(html.as_str()), None, &Rules::default(), None);
+        assert!(
+            !p.is_empty() && p[0].starts_with("Kataib Hezbollah"),
+            "{p:#?}"
+        );
+        assert!(!p.iter().any(|x| x.contains("Share on")));
+    }
 
     #[test]
     fn clutter_goes_quotes_stay() {
@@ -167,9 +242,17 @@ mod tests {
         assert_eq!(p.len(), 4, "{p:#?}");
         assert!(p[0].starts_with("BAGHDAD (Reuters) -"));
         assert!(p[2].starts_with("The Iraqi authorities alone"));
-        assert!(!p.iter().any(|x| x.contains("cookies") || x.contains("Breaking") || x.contains("By Ahmed")));
+        assert!(!p
+            .iter()
+            .any(|x| x.contains("cookies") || x.contains("Breaking") || x.contains("By Ahmed")));
         assert_eq!(dateline_source(Some(&p[0])).as_deref(), Some("Reuters"));
-        assert_eq!(dateline_source(Some("KIRKUK, Iraq (AP) — Rockets")).as_deref(), Some("AP"));
-        assert_eq!(dateline_source(Some("He told Reuters (Reuters) nothing")), None);
+        assert_eq!(
+            dateline_source(Some("KIRKUK, Iraq (AP) — Rockets")).as_deref(),
+            Some("AP")
+        );
+        assert_eq!(
+            dateline_source(Some("He told Reuters (Reuters) nothing")),
+            None
+        );
     }
 }

@@ -11,7 +11,9 @@ use url::Url;
 use super::{output, Globals};
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  quotewire article extract saved-page.html\n  quotewire article extract page.html --url https://www.reuters.com/article/x --json")]
+#[command(
+    after_help = "Examples:\n  quotewire article extract saved-page.html\n  quotewire article extract page.html --url https://www.reuters.com/article/x --json"
+)]
 pub struct Args {
     /// A saved HTML page
     #[arg(value_name = "FILE.html")]
@@ -80,9 +82,22 @@ fn to_json(a: &Article) -> ArticleJson<'_> {
 fn print_human(a: &Article) {
     let or_dash = |s: Option<&str>| s.unwrap_or("-").to_string();
     println!("title:      {}", or_dash(a.title.as_deref()));
-    println!("authors:    {}", if a.authors.is_empty() { "-".into() } else { a.authors.join(", ") });
-    println!("published:  {}", a.published.map_or("-".into(), output::rfc3339));
-    println!("modified:   {}", a.modified.map_or("-".into(), output::rfc3339));
+    println!(
+        "authors:    {}",
+        if a.authors.is_empty() {
+            "-".into()
+        } else {
+            a.authors.join(", ")
+        }
+    );
+    println!(
+        "published:  {}",
+        a.published.map_or("-".into(), output::rfc3339)
+    );
+    println!(
+        "modified:   {}",
+        a.modified.map_or("-".into(), output::rfc3339)
+    );
     println!("canonical:  {}", or_dash(a.canonical_url.as_deref()));
     println!("site:       {}", or_dash(a.site_name.as_deref()));
     println!("language:   {}", or_dash(a.language.as_deref()));
@@ -90,7 +105,11 @@ fn print_human(a: &Article) {
     if a.paywalled {
         println!("paywall:    yes (only the free part is here)");
     }
-    println!("text:       {} paragraphs, {} characters", a.paragraphs.len(), a.text_len());
+    println!(
+        "text:       {} paragraphs, {} characters",
+        a.paragraphs.len(),
+        a.text_len()
+    );
     println!();
     println!("{}", a.text());
 }

@@ -14,7 +14,10 @@ use super::{output, when, Globals};
 #[command(
     after_help = "Examples:\n  quotewire stories --since 2d\n  quotewire stories --since 2019-12-27 --outlet aljazeera\n  quotewire stories --json | jq -r .title"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    command: Option<Sub>,
     /// Only stories published at or after WHEN: 2019-12-27, 2019-12-27T10:00:00Z, 36h, 2d, today, yesterday
     #[arg(long, value_name = "WHEN")]
     since: Option<String>,
@@ -25,6 +28,24 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
     /// JSON Lines: one story per line
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Subcommand)]
+enum Sub {
+    /// Show one story: metadata, where its text came from, its feeds, and the text
+    Show(ShowArgs),
+}
+
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  quotewire stories show 5d0c2e1f3a4b5c6d\n  quotewire stories show 5d0c2e1f3a4b5c6d --json | jq -r .text"
+)]
+struct ShowArgs {
+    /// The story id (16 hex digits, as `stories` lists them)
+    id: String,
+    /// Print one JSON object
     #[arg(long)]
     json: bool,
 }
@@ -44,6 +65,10 @@ struct StoryJson<'a> {
     categories: &'a [String],
     summary: Option<&'a str>,
     content_length: usize,
+    text_source: quotewire::story::TextSource,
+    text_length: usize,
+    text_note: Option<&'a str>,
+    wire_source: Option<&'a str>,
     first_seen: String,
     last_seen: String,
     feeds: Vec<&'a str>,
@@ -64,6 +89,10 @@ impl<'a> From<&'a Story> for StoryJson<'a> {
             categories: &s.categories,
             summary: s.summary.as_deref(),
             content_length: s.content.as_deref().map_or(0, |c| c.chars().count()),
+            text_source: s.text.source,
+            text_length: s.text.len,
+            text_note: s.text.note.as_deref(),
+            wire_source: s.article.as_ref().and_then(|a| a.wire_source.as_deref()),
             first_seen: output::rfc3339(s.first_seen),
             last_seen: output::rfc3339(s.last_seen),
             feeds: s.sources.iter().map(|f| f.feed.as_str()).collect(),
@@ -72,6 +101,9 @@ impl<'a> From<&'a Story> for StoryJson<'a> {
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
+    if let Some(Sub::Show(show)) = args.command {
+        return run_show(globals, show);
+    }
     let since = args
         .since
         .as_deref()
@@ -116,5 +148,94 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             }
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
+    let store = globals.open_store("stories show")?;
+    let story = store.story(args.id.trim())?;
+    let text = store.text(args.id.trim())?;
+    drop(store);
+    let Some(s) = story else {
+        eprintln!(
+            "no story {}: ids are the 16 hex digits `quotewire stories` shows in brackets",
+            args.id
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let text = text.unwrap_or_default();
+    if args.json {
+        #[derive(Serialize)]
+        struct ShowJson<'a> {
+            #[serde(flatten)]
+            story: StoryJson<'a>,
+            sources: &'a [quotewire::story::StorySource],
+            article: Option<&'a quotewire::story::ArticleInfo>,
+            text: &'a str,
+        }
+        output::json_line(&ShowJson {
+            story: StoryJson::from(&s),
+            sources: &s.sources,
+            article: s.article.as_ref(),
+            text: &text,
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dash = |o: Option<&str>| o.unwrap_or("-").to_string();
+    println!("{}", s.title.as_deref().unwrap_or("(untitled)"));
+    println!("id:         {}", s.id);
+    println!("url:        {}", dash(s.url.as_deref()));
+    println!(
+        "outlet:     {} (carried by: {})",
+        s.outlet,
+        s.outlets.join(", ")
+    );
+    println!(
+        "published:  {} (from {:?})",
+        output::rfc3339(s.published),
+        s.published_from
+    );
+    if !s.authors.is_empty() {
+        println!("authors:    {}", s.authors.join(", "));
+    }
+    for f in &s.sources {
+        println!(
+            "feed:       {} ({}), first seen {}",
+            f.feed,
+            f.outlet,
+            output::short_time(f.first_seen)
+        );
+    }
+    if let Some(a) = &s.article {
+        match (&a.error, a.fetched) {
+            (Some(e), _) => println!("page:       not had ({} tries): {e}", a.failures),
+            (None, Some(t)) => println!(
+                "page:       fetched {}; {} characters{}{}",
+                output::short_time(t),
+                a.text_len,
+                a.wire_source
+                    .as_deref()
+                    .map(|w| format!("; wire: {w}"))
+                    .unwrap_or_default(),
+                if a.paywalled { "; paywalled" } else { "" }
+            ),
+            _ => {}
+        }
+        if let Some(c) = &a.canonical_url {
+            println!("canonical:  {c}");
+        }
+    }
+    println!(
+        "text:       {:?}, {} characters{}",
+        s.text.source,
+        s.text.len,
+        s.text
+            .note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default()
+    );
+    println!();
+    println!("{text}");
     Ok(ExitCode::SUCCESS)
 }

@@ -124,9 +124,13 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             let end = value
                 .find(|c: char| c == '"' || c == '\'' || c == ';' || c.is_whitespace() || c == '/')
                 .unwrap_or(value.len());
-            let enc = Encoding::for_label(value[..end].as_bytes())?;
+            let enc = Encoding::for_label(&value.as_bytes()[..end])?;
             // A page that says UTF-16 in ASCII bytes is not UTF-16 (HTML standard).
-            return Some(if enc.output_encoding() == enc { enc } else { UTF_8 });
+            return Some(if enc.output_encoding() == enc {
+                enc
+            } else {
+                UTF_8
+            });
         }
     }
     None

@@ -9,6 +9,8 @@
 //! | `stories_by_date`  | published (8 bytes) ++ id             | empty             |
 //! | `stories_by_outlet`| outlet id ++ 0x00 ++ published ++ id  | empty             |
 //! | `feeds`            | the feed URL as configured            | `FeedState`       |
+//! | `story_text`       | story id                              | the text (String) |
+//! | `article_jobs`     | story id                              | `ArticleJob`      |
 //!
 //! "published" is seconds since the epoch, big-endian, sign bit flipped, so byte order is time
 //! order. Values use the versioned encoding in `codec`. Stories are written before their index
@@ -58,7 +60,21 @@ pub struct Store {
     by_date: sled::Tree,
     by_outlet: sled::Tree,
     feeds: sled::Tree,
+    texts: sled::Tree,
+    jobs: sled::Tree,
     _lock: File,
+}
+
+/// A story whose page is to be fetched: queued when the story is new or changed, removed when
+/// the page is had (or given up on), so a page interrupted by a crash is fetched next time.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ArticleJob {
+    pub story: String,
+    pub url: String,
+    pub outlet: String,
+    pub due: DateTime<Utc>,
+    #[serde(default)]
+    pub failures: u32,
 }
 
 /// Which stories to list.
@@ -119,6 +135,8 @@ impl Store {
             by_date: db.open_tree("stories_by_date")?,
             by_outlet: db.open_tree("stories_by_outlet")?,
             feeds: db.open_tree("feeds")?,
+            texts: db.open_tree("story_text")?,
+            jobs: db.open_tree("article_jobs")?,
             db,
             _lock: lock,
         })
@@ -214,6 +232,51 @@ impl Store {
         Ok(())
     }
 
+    /// A story's text (see `Story::text` for where it came from).
+    pub fn text(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.texts
+            .get(id.as_bytes())?
+            .map(|v| codec::decode(&v))
+            .transpose()
+    }
+
+    pub fn put_text(&self, id: &str, text: &str) -> Result<(), StoreError> {
+        self.texts.insert(id.as_bytes(), codec::encode(&text)?)?;
+        Ok(())
+    }
+
+    /// Article jobs due at `now`, oldest first.
+    pub fn due_article_jobs(&self, now: DateTime<Utc>) -> Result<Vec<ArticleJob>, StoreError> {
+        let mut due = Vec::new();
+        for item in self.jobs.iter() {
+            let (_, v) = item?;
+            let job: ArticleJob = codec::decode(&v)?;
+            if job.due <= now {
+                due.push(job);
+            }
+        }
+        due.sort_by_key(|j| j.due);
+        Ok(due)
+    }
+
+    pub fn article_job(&self, story: &str) -> Result<Option<ArticleJob>, StoreError> {
+        self.jobs
+            .get(story.as_bytes())?
+            .map(|v| codec::decode(&v))
+            .transpose()
+    }
+
+    pub fn put_article_job(&self, job: &ArticleJob) -> Result<(), StoreError> {
+        self.jobs
+            .insert(job.story.as_bytes(), codec::encode(job)?)?;
+        Ok(())
+    }
+
+    pub fn remove_article_job(&self, story: &str) -> Result<(), StoreError> {
+        self.jobs.remove(story.as_bytes())?;
+        Ok(())
+    }
+
     /// Makes every write so far durable.
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
@@ -251,6 +314,8 @@ mod tests {
             first_seen: t,
             last_seen: t,
             sources: vec![],
+            article: None,
+            text: Default::default(),
         }
     }
 

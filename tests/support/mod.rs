@@ -101,12 +101,22 @@ pub fn json_lines(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-/// One `[[outlet]]` table of feeds.toml.
+/// One `[[outlet]]` table of feeds.toml. Its stories' pages are not fetched: the feed fixtures
+/// link to real outlets' addresses, which tests must not reach (see `outlet_with_pages`).
 pub fn outlet(id: &str, domains: &[&str], feeds: &[String]) -> String {
+    outlet_table(id, domains, feeds, false)
+}
+
+/// One `[[outlet]]` whose stories' pages are fetched.
+pub fn outlet_with_pages(id: &str, domains: &[&str], feeds: &[String]) -> String {
+    outlet_table(id, domains, feeds, true)
+}
+
+fn outlet_table(id: &str, domains: &[&str], feeds: &[String], pages: bool) -> String {
     let domains: Vec<String> = domains.iter().map(|d| format!("{d:?}")).collect();
     let feeds: Vec<String> = feeds.iter().map(|f| format!("{f:?}")).collect();
     format!(
-        "[[outlet]]\nid = \"{id}\"\nname = \"{id}\"\ndomains = [{}]\nfeeds = [{}]\n\n",
+        "[[outlet]]\nid = \"{id}\"\nname = \"{id}\"\ndomains = [{}]\nfeeds = [{}]\nfetch_articles = {pages}\n\n",
         domains.join(", "),
         feeds.join(", ")
     )

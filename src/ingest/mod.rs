@@ -1,4 +1,6 @@
-//! One fetch pass: due feeds → HTTP → parse → stories in sled. What `quotewire fetch` runs.
+//! One fetch pass: due feeds → HTTP → parse → stories in sled, then each new or changed
+//! story's page → extracted text. What `quotewire fetch` runs. `feed` holds the feed half,
+//! `article` the page half; this file runs them and owns the database while it writes.
 //!
 //! The pass holds the database only while it reads or writes, never while it waits on the
 //! network alone: it opens it to read which feeds are due and closes it; while the fetches run
@@ -13,23 +15,21 @@
 //! Ctrl-C quits at once. `run` needs tokio's multi-threaded runtime (writes block their worker
 //! with `block_in_place` while the fetches go on on the others).
 
-use std::collections::HashSet;
+mod article;
+mod feed;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::config::{Config, FeedConfig, FetchSettings};
-use crate::fetcher::schedule::{backoff, learned_interval, next_interval};
+use crate::config::{Config, FeedConfig};
 use crate::fetcher::{AddressPolicy, FeedState, HttpClient, HttpError, Validators};
-use crate::parser::{self, ParseError, ParsedFeed};
-use crate::store::{Store, StoreError};
-use crate::story::{self, Change, Observation};
+use crate::store::{ArticleJob, Store, StoreError};
 
 /// How a pass runs.
 pub struct PassOptions<'a> {
@@ -63,6 +63,12 @@ pub struct PassReport {
     /// Feeds that moved permanently: (configured URL, new URL).
     pub moved: Vec<(String, String)>,
     pub interrupted: bool,
+    /// Story pages fetched and extracted.
+    pub articles_fetched: usize,
+    /// Pages fetched that gave less text than the feed (the story keeps the feed's text).
+    pub articles_short: usize,
+    /// Pages that could not be had this time.
+    pub articles_failed: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +79,12 @@ pub struct FeedFailure {
     pub next_try: Option<DateTime<Utc>>,
 }
 
+/// A finished fetch: a feed or a story's page.
+enum Done {
+    Feed(feed::Outcome),
+    Article(article::Outcome),
+}
+
 /// Why a pass could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum PassError {
@@ -80,37 +92,6 @@ pub enum PassError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Http(#[from] HttpError),
-}
-
-/// The result of fetching one feed, before anything is stored.
-enum Fetched {
-    /// 304, or a 200 whose body hashes the same as last time.
-    Same {
-        status: u16,
-        max_age: Option<Duration>,
-    },
-    Parsed {
-        feed: Box<ParsedFeed>,
-        body_hash: String,
-        etag: Option<String>,
-        last_modified: Option<String>,
-        max_age: Option<Duration>,
-        moved_to: Option<Url>,
-    },
-}
-
-#[derive(Debug, thiserror::Error)]
-enum FeedError {
-    #[error(transparent)]
-    Http(#[from] HttpError),
-    #[error(transparent)]
-    Parse(#[from] ParseError),
-}
-
-struct Outcome {
-    index: usize,
-    at: DateTime<Utc>,
-    result: Result<Fetched, FeedError>,
 }
 
 /// Runs one pass over the configured feeds.
@@ -128,6 +109,7 @@ pub async fn run(
     // 1. Which feeds are due (database open briefly).
     let feeds: Vec<&FeedConfig> = config.feeds().collect();
     let mut states = Vec::with_capacity(feeds.len());
+    let waiting_pages;
     {
         let store = Store::open(db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
         for f in &feeds {
@@ -136,6 +118,7 @@ pub async fn run(
                 .unwrap_or_else(|| FeedState::new(f.url.as_str(), &f.outlet));
             states.push(state);
         }
+        waiting_pages = store.due_article_jobs(now)?;
         store.close()?;
     }
     let mut due = Vec::new();
@@ -149,7 +132,7 @@ pub async fn run(
         }
     }
     report.feeds_due = due.len();
-    if due.is_empty() {
+    if due.is_empty() && waiting_pages.is_empty() {
         return Ok(report);
     }
 
@@ -172,17 +155,30 @@ pub async fn run(
         let previous_hash = state.body_hash.clone();
         tasks.spawn(async move {
             let at = Utc::now();
-            let result = fetch_one(&client, &url, &validators, previous_hash.as_deref()).await;
-            Outcome {
+            let result =
+                feed::fetch_one(&client, &url, &validators, previous_hash.as_deref()).await;
+            Done::Feed(feed::Outcome {
                 index: i,
                 at,
                 result,
-            }
+            })
         });
     }
+    let spawn_pages = |tasks: &mut JoinSet<Done>, jobs: Vec<ArticleJob>| {
+        let n = jobs.len();
+        for job in jobs {
+            let rules = config
+                .outlet(&job.outlet)
+                .map(|o| o.rules.clone())
+                .unwrap_or_default();
+            let client = client.clone();
+            tasks.spawn(async move { Done::Article(article::fetch(client, job, rules).await) });
+        }
+        n
+    };
+    let mut total = due.len() + spawn_pages(&mut tasks, waiting_pages);
     // 3. Store results as they come back, holding the database only while results wait to
-    // be written (see `Writer`).
-    let total = due.len();
+    // be written (see `Writer`); the pages of new stories join the fetches in flight.
     let mut writer = Writer {
         config,
         db_dir,
@@ -220,11 +216,21 @@ pub async fn run(
                     (opts.on_progress)(done, total);
                     if writer.wants(pending.len()) {
                         let round = std::mem::take(&mut pending);
-                        tokio::task::block_in_place(|| writer.write(round, &mut report, &mut opts))?;
+                        let pages = tokio::task::block_in_place(|| writer.write(round, &mut report, &mut opts))?;
+                        total += spawn_pages(&mut tasks, pages);
                     }
                 }
                 Some(Err(e)) => tracing::error!("a fetch task failed: {e}"),
-                None => break,
+                None => {
+                    // Everything in flight is done: write what waits, and fetch the pages
+                    // that queues, if any.
+                    let round = std::mem::take(&mut pending);
+                    let pages = tokio::task::block_in_place(|| writer.write(round, &mut report, &mut opts))?;
+                    match spawn_pages(&mut tasks, pages) {
+                        0 => break,
+                        n => total += n,
+                    }
+                }
             },
             _ = idle => tokio::task::block_in_place(|| writer.close())?,
             _ = &mut interrupt => {
@@ -243,6 +249,7 @@ pub async fn run(
             }
         }
     }
+    // After an interrupt, what is left; pages it queues stay queued for the next pass.
     tokio::task::block_in_place(|| {
         if !pending.is_empty() {
             writer.write(pending, &mut report, &mut opts)?;
@@ -288,24 +295,41 @@ impl Writer<'_> {
         waiting > 0 && (self.is_open() || (waiting >= WRITE_ROUND && rested))
     }
 
+    /// Writes a round of results; returns the pages of new or changed stories, to fetch.
     fn write(
         &mut self,
-        outcomes: Vec<Outcome>,
+        outcomes: Vec<Done>,
         report: &mut PassReport,
         opts: &mut PassOptions<'_>,
-    ) -> Result<(), PassError> {
+    ) -> Result<Vec<ArticleJob>, PassError> {
+        let mut pages = Vec::new();
+        if outcomes.is_empty() {
+            return Ok(pages);
+        }
         if self.open.is_none() {
             let store = Store::open(self.db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
             self.open = Some((store, Instant::now()));
         }
         if let Some((store, _)) = &self.open {
-            for outcome in outcomes {
-                let feed = self.feeds[outcome.index];
-                // Re-read: another process may have written this feed's state meanwhile.
-                let state = store
-                    .feed_state(feed.url.as_str())?
-                    .unwrap_or_else(|| self.states[outcome.index].clone());
-                apply(store, self.config, feed, state, outcome, report)?;
+            for done in outcomes {
+                match done {
+                    Done::Feed(outcome) => {
+                        let feed = self.feeds[outcome.index];
+                        // Re-read: another process may have written this feed's state meanwhile.
+                        let state = store
+                            .feed_state(feed.url.as_str())?
+                            .unwrap_or_else(|| self.states[outcome.index].clone());
+                        pages.extend(feed::apply(
+                            store,
+                            self.config,
+                            feed,
+                            state,
+                            outcome,
+                            report,
+                        )?);
+                    }
+                    Done::Article(outcome) => article::apply(store, self.config, outcome, report)?,
+                }
             }
         }
         if self
@@ -316,7 +340,7 @@ impl Writer<'_> {
             self.close()?;
             self.rest_until = Some(Instant::now() + REST);
         }
-        Ok(())
+        Ok(pages)
     }
 
     fn close(&mut self) -> Result<(), PassError> {
@@ -326,205 +350,4 @@ impl Writer<'_> {
         }
         Ok(())
     }
-}
-
-async fn fetch_one(
-    client: &HttpClient,
-    url: &Url,
-    validators: &Validators,
-    previous_hash: Option<&str>,
-) -> Result<Fetched, FeedError> {
-    let resp = client.get(url, validators).await?;
-    let body_hash = hex(&Sha256::digest(&resp.body));
-    if resp.not_modified() || previous_hash == Some(body_hash.as_str()) {
-        return Ok(Fetched::Same {
-            status: resp.status,
-            max_age: resp.max_age,
-        });
-    }
-    let base = resp.final_url.clone();
-    let content_type = resp.content_type.clone();
-    let body = resp.body;
-    let feed = tokio::task::spawn_blocking(move || {
-        parser::parse(&body, content_type.as_deref(), Some(&base))
-    })
-    .await
-    .map_err(|e| ParseError::Invalid(format!("the parser stopped: {e}")))??;
-    Ok(Fetched::Parsed {
-        feed: Box::new(feed),
-        body_hash,
-        etag: resp.etag,
-        last_modified: resp.last_modified,
-        max_age: resp.max_age,
-        moved_to: resp.moved_to,
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Records one feed's outcome: its state, and its entries as stories.
-fn apply(
-    store: &Store,
-    config: &Config,
-    feed: &FeedConfig,
-    mut state: FeedState,
-    outcome: Outcome,
-    report: &mut PassReport,
-) -> Result<(), StoreError> {
-    let settings = &config.fetch;
-    let now = outcome.at;
-    state.last_attempt = Some(now);
-    state.outlet = feed.outlet.clone();
-    match outcome.result {
-        Ok(Fetched::Same { status, max_age }) => {
-            if status == 304 {
-                report.feeds_not_modified += 1;
-                state.last_result = Some("not modified".into());
-            } else {
-                report.feeds_unchanged += 1;
-                state.last_result = Some("unchanged".into());
-            }
-            state.last_status = Some(status);
-            succeed(&mut state, feed, settings, now, max_age);
-        }
-        Ok(Fetched::Parsed {
-            feed: parsed,
-            body_hash,
-            etag,
-            last_modified,
-            max_age,
-            moved_to,
-        }) => {
-            let (new, updated, unchanged) =
-                store_entries(store, config, feed, &parsed, now, report)?;
-            report.feeds_changed += 1;
-            report.stories_new += new;
-            report.stories_updated += updated;
-            report.stories_unchanged += unchanged;
-            if let Some(to) = moved_to {
-                report.moved.push((feed.url.to_string(), to.to_string()));
-                state.moved_to = Some(to.to_string());
-            }
-            let dates: Vec<_> = parsed
-                .entries
-                .iter()
-                .filter_map(|e| e.published.or(e.updated))
-                .collect();
-            state.learned_secs = learned_interval(&dates, now, settings).as_secs();
-            state.ttl_minutes = parsed.ttl;
-            state.etag = etag;
-            state.last_modified = last_modified;
-            state.body_hash = Some(body_hash);
-            state.title = parsed.title.clone();
-            state.entries = parsed.entries.len() as u32;
-            state.last_status = Some(200);
-            state.last_result = Some(format!(
-                "{new} new, {updated} updated, {unchanged} unchanged"
-            ));
-            succeed(&mut state, feed, settings, now, max_age);
-        }
-        Err(e) => {
-            report.feeds_failed += 1;
-            state.error_count += 1;
-            let (status, retry_after) = match &e {
-                FeedError::Http(HttpError::Status { code, retry_after }) => {
-                    (Some(*code), *retry_after)
-                }
-                _ => (None, None),
-            };
-            state.last_status = status;
-            if status == Some(410) {
-                state.gone = true;
-            }
-            let message = e.to_string();
-            state.last_error = Some(message.clone());
-            state.last_result = Some(format!("error: {message}"));
-            let next = now + backoff(state.error_count, retry_after, settings);
-            state.next_due = Some(next);
-            report.failures.push(FeedFailure {
-                url: feed.url.to_string(),
-                outlet: feed.outlet.clone(),
-                error: if state.gone {
-                    format!("{message}: the feed is gone; it will not be fetched again — remove it from feeds.toml")
-                } else {
-                    message
-                },
-                next_try: (!state.gone).then_some(next),
-            });
-        }
-    }
-    store.put_feed_state(feed.url.as_str(), &state)
-}
-
-/// Marks a successful fetch and schedules the next one.
-fn succeed(
-    state: &mut FeedState,
-    feed: &FeedConfig,
-    settings: &FetchSettings,
-    now: DateTime<Utc>,
-    max_age: Option<Duration>,
-) {
-    state.last_success = Some(now);
-    state.error_count = 0;
-    state.last_error = None;
-    let learned = match state.learned_secs {
-        0 => settings.interval,
-        secs => Duration::from_secs(secs),
-    };
-    let interval = next_interval(learned, feed.interval, state.ttl_minutes, max_age, settings);
-    state.next_due = Some(now + interval);
-}
-
-/// Merges a parsed feed's entries into stories; returns (new, updated, unchanged).
-fn store_entries(
-    store: &Store,
-    config: &Config,
-    feed: &FeedConfig,
-    parsed: &ParsedFeed,
-    now: DateTime<Utc>,
-    report: &mut PassReport,
-) -> Result<(usize, usize, usize), StoreError> {
-    let (mut new, mut updated, mut unchanged) = (0, 0, 0);
-    let feed_url = feed.url.as_str();
-    let mut seen_here = HashSet::new();
-    let mut writes = Vec::with_capacity(parsed.entries.len());
-    for entry in &parsed.entries {
-        let Some((key, url)) = story::identity(entry, feed_url) else {
-            report.entries_skipped += 1;
-            continue;
-        };
-        let id = story::url::story_id(&key);
-        // The same story twice in one document: the first (topmost) wins.
-        if !seen_here.insert(id.clone()) {
-            continue;
-        }
-        let host_owner = url
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok())
-            .and_then(|u| {
-                u.host_str()
-                    .and_then(|h| config.outlet_for_host(h))
-                    .map(|o| o.id.clone())
-            });
-        let obs = Observation {
-            feed: feed_url,
-            outlet: &feed.outlet,
-            host_owner: host_owner.as_deref(),
-            feed_date: parsed.date,
-            entry,
-            seen: now,
-        };
-        let old = store.story(&id)?;
-        let (merged, change) = story::merge(old.clone(), &key, url.as_deref(), &obs);
-        writes.push((old, merged));
-        match change {
-            Change::New => new += 1,
-            Change::Updated => updated += 1,
-            Change::Unchanged => unchanged += 1,
-        }
-    }
-    store.put_stories(&writes)?;
-    Ok((new, updated, unchanged))
 }

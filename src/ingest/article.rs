@@ -1,0 +1,203 @@
+//! The article half of a pass: fetch a story's page, extract it, and choose the story's text.
+//!
+//! A story's page is fetched when the story is new and again when its feed entry changes,
+//! through the same client as the feeds (concurrency per host, timeouts, size cap, the address
+//! guard). A job for it waits in the store's `article_jobs` tree until the page is had, so an
+//! interrupted pass fetches it next time; a failed page is tried again after a backoff, up to
+//! `MAX_TRIES` times. Until then, and whenever the page yields less than the feed did, the story
+//! holds the feed's text, with a note saying why.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use super::PassReport;
+use crate::article::{self, Article, Rules};
+use crate::config::Config;
+use crate::fetcher::schedule::backoff;
+use crate::fetcher::{HttpClient, HttpError, Validators};
+use crate::store::{ArticleJob, Store, StoreError};
+use crate::story::{self, ArticleInfo, DateSource, Story, TextInfo, TextSource};
+
+/// Tries before a page is given up on.
+pub const MAX_TRIES: u32 = 5;
+
+pub(super) struct Outcome {
+    pub job: ArticleJob,
+    pub at: DateTime<Utc>,
+    pub result: Result<Article, PageError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(super) enum PageError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("not an HTML page ({0})")]
+    NotHtml(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl PageError {
+    /// Whether trying again cannot help.
+    fn permanent(&self) -> bool {
+        match self {
+            PageError::Http(HttpError::Status { code, .. }) => matches!(code, 404 | 410 | 451),
+            PageError::Http(HttpError::Refused(_) | HttpError::TooLarge { .. }) => true,
+            PageError::NotHtml(_) => true,
+            _ => false,
+        }
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            PageError::Http(HttpError::Status { retry_after, .. }) => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// For a new or changed story: gives it the feed's text (unless it already holds its page's
+/// text), and queues its page if the outlet fetches articles. Returns the queued job.
+pub(super) fn plan(
+    store: &Store,
+    config: &Config,
+    story: &mut Story,
+    now: DateTime<Utc>,
+) -> Result<Option<ArticleJob>, StoreError> {
+    let fetching = config
+        .outlet(&story.outlet)
+        .is_none_or(|o| o.fetch_articles)
+        && story.url.is_some();
+    if story.text.source != TextSource::Article {
+        let why = if fetching {
+            "the page is not fetched yet"
+        } else if story.url.is_none() {
+            "the story has no link"
+        } else {
+            "fetch_articles = false for this outlet"
+        };
+        let (text, source, note) = story::choose_text(story.feed_text(), Err(why));
+        store.put_text(&story.id, &text)?;
+        story.text = TextInfo {
+            source,
+            len: text.chars().count(),
+            note,
+        };
+    }
+    let Some(url) = story.url.clone().filter(|_| fetching) else {
+        return Ok(None);
+    };
+    let job = ArticleJob {
+        story: story.id.clone(),
+        url,
+        outlet: story.outlet.clone(),
+        due: now,
+        failures: store.article_job(&story.id)?.map_or(0, |j| j.failures),
+    };
+    store.put_article_job(&job)?;
+    Ok(Some(job))
+}
+
+/// Fetches and extracts one story's page.
+pub(super) async fn fetch(client: Arc<HttpClient>, job: ArticleJob, rules: Rules) -> Outcome {
+    let at = Utc::now();
+    let result = fetch_page(&client, &job.url, rules).await;
+    Outcome { job, at, result }
+}
+
+async fn fetch_page(client: &HttpClient, url: &str, rules: Rules) -> Result<Article, PageError> {
+    let url = Url::parse(url).map_err(|e| PageError::Other(format!("bad URL: {e}")))?;
+    let resp = client.get(&url, &Validators::default()).await?;
+    if let Some(ct) = resp.content_type.as_deref() {
+        let ct = ct.to_ascii_lowercase();
+        if !(ct.contains("html") || ct.starts_with("text/plain")) {
+            return Err(PageError::NotHtml(ct));
+        }
+    }
+    let base = resp.final_url.clone();
+    tokio::task::spawn_blocking(move || {
+        article::extract(
+            &resp.body,
+            resp.content_type.as_deref(),
+            Some(&base),
+            &rules,
+        )
+    })
+    .await
+    .map_err(|e| PageError::Other(format!("the extractor stopped: {e}")))
+}
+
+/// Records a page's outcome in its story.
+pub(super) fn apply(
+    store: &Store,
+    config: &Config,
+    outcome: Outcome,
+    report: &mut PassReport,
+) -> Result<(), StoreError> {
+    let Outcome {
+        mut job,
+        at,
+        result,
+    } = outcome;
+    let Some(mut story) = store.story(&job.story)? else {
+        return store.remove_article_job(&job.story);
+    };
+    let old = story.clone();
+    match result {
+        Ok(page) => {
+            report.articles_fetched += 1;
+            let (text, source, note) = story::choose_text(story.feed_text(), Ok(&page));
+            if source != TextSource::Article {
+                report.articles_short += 1;
+            }
+            if let Some(p) = page.published {
+                story.published = p;
+                story.published_from = DateSource::Article;
+            }
+            store.put_text(&story.id, &text)?;
+            story.text = TextInfo {
+                source,
+                len: text.chars().count(),
+                note,
+            };
+            story.article = Some(ArticleInfo {
+                fetched: Some(at),
+                error: None,
+                failures: 0,
+                text_len: page.text_len(),
+                title: page.title,
+                authors: page.authors,
+                published: page.published,
+                modified: page.modified,
+                canonical_url: page.canonical_url,
+                site_name: page.site_name,
+                language: page.language,
+                paywalled: page.paywalled,
+                wire_source: page.wire_source,
+            });
+            store.remove_article_job(&job.story)?;
+        }
+        Err(e) => {
+            report.articles_failed += 1;
+            let message = e.to_string();
+            let mut info = story.article.take().unwrap_or_default();
+            info.error = Some(message.clone());
+            info.failures = job.failures + 1;
+            story.article = Some(info);
+            if story.text.source != TextSource::Article {
+                story.text.note = Some(format!("the page could not be had: {message}"));
+            }
+            job.failures += 1;
+            if e.permanent() || job.failures >= MAX_TRIES {
+                store.remove_article_job(&job.story)?;
+            } else {
+                job.due = at + backoff(job.failures, e.retry_after(), &config.fetch);
+                store.put_article_job(&job)?;
+            }
+            tracing::info!("page of story {} ({}): {message}", job.story, job.url);
+        }
+    }
+    store.put_stories(&[(Some(old), story)])
+}

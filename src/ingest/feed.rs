@@ -1,0 +1,257 @@
+//! The feed half of a pass: fetch one feed, parse it, and fold its entries into stories.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::{article, FeedFailure, PassReport};
+use crate::config::{Config, FeedConfig, FetchSettings};
+use crate::fetcher::schedule::{backoff, learned_interval, next_interval};
+use crate::fetcher::{FeedState, HttpClient, HttpError, Validators};
+use crate::parser::{self, ParseError, ParsedFeed};
+use crate::store::{ArticleJob, Store, StoreError};
+use crate::story::{self, Change, Observation};
+
+/// The result of fetching one feed, before anything is stored.
+pub(super) enum Fetched {
+    /// 304, or a 200 whose body hashes the same as last time.
+    Same {
+        status: u16,
+        max_age: Option<Duration>,
+    },
+    Parsed {
+        feed: Box<ParsedFeed>,
+        body_hash: String,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        max_age: Option<Duration>,
+        moved_to: Option<Url>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(super) enum FeedError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+pub(super) struct Outcome {
+    pub index: usize,
+    pub at: DateTime<Utc>,
+    pub result: Result<Fetched, FeedError>,
+}
+
+pub(super) async fn fetch_one(
+    client: &HttpClient,
+    url: &Url,
+    validators: &Validators,
+    previous_hash: Option<&str>,
+) -> Result<Fetched, FeedError> {
+    let resp = client.get(url, validators).await?;
+    let body_hash = hex(&Sha256::digest(&resp.body));
+    if resp.not_modified() || previous_hash == Some(body_hash.as_str()) {
+        return Ok(Fetched::Same {
+            status: resp.status,
+            max_age: resp.max_age,
+        });
+    }
+    let base = resp.final_url.clone();
+    let content_type = resp.content_type.clone();
+    let body = resp.body;
+    let feed = tokio::task::spawn_blocking(move || {
+        parser::parse(&body, content_type.as_deref(), Some(&base))
+    })
+    .await
+    .map_err(|e| ParseError::Invalid(format!("the parser stopped: {e}")))??;
+    Ok(Fetched::Parsed {
+        feed: Box::new(feed),
+        body_hash,
+        etag: resp.etag,
+        last_modified: resp.last_modified,
+        max_age: resp.max_age,
+        moved_to: resp.moved_to,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records one feed's outcome: its state, and its entries as stories. Returns the stories
+/// whose pages are to be fetched.
+pub(super) fn apply(
+    store: &Store,
+    config: &Config,
+    feed: &FeedConfig,
+    mut state: FeedState,
+    outcome: Outcome,
+    report: &mut PassReport,
+) -> Result<Vec<ArticleJob>, StoreError> {
+    let settings = &config.fetch;
+    let now = outcome.at;
+    let mut jobs = Vec::new();
+    state.last_attempt = Some(now);
+    state.outlet = feed.outlet.clone();
+    match outcome.result {
+        Ok(Fetched::Same { status, max_age }) => {
+            if status == 304 {
+                report.feeds_not_modified += 1;
+                state.last_result = Some("not modified".into());
+            } else {
+                report.feeds_unchanged += 1;
+                state.last_result = Some("unchanged".into());
+            }
+            state.last_status = Some(status);
+            succeed(&mut state, feed, settings, now, max_age);
+        }
+        Ok(Fetched::Parsed {
+            feed: parsed,
+            body_hash,
+            etag,
+            last_modified,
+            max_age,
+            moved_to,
+        }) => {
+            let (new, updated, unchanged) =
+                store_entries(store, config, feed, &parsed, now, report, &mut jobs)?;
+            report.feeds_changed += 1;
+            report.stories_new += new;
+            report.stories_updated += updated;
+            report.stories_unchanged += unchanged;
+            if let Some(to) = moved_to {
+                report.moved.push((feed.url.to_string(), to.to_string()));
+                state.moved_to = Some(to.to_string());
+            }
+            let dates: Vec<_> = parsed
+                .entries
+                .iter()
+                .filter_map(|e| e.published.or(e.updated))
+                .collect();
+            state.learned_secs = learned_interval(&dates, now, settings).as_secs();
+            state.ttl_minutes = parsed.ttl;
+            state.etag = etag;
+            state.last_modified = last_modified;
+            state.body_hash = Some(body_hash);
+            state.title = parsed.title.clone();
+            state.entries = parsed.entries.len() as u32;
+            state.last_status = Some(200);
+            state.last_result = Some(format!(
+                "{new} new, {updated} updated, {unchanged} unchanged"
+            ));
+            succeed(&mut state, feed, settings, now, max_age);
+        }
+        Err(e) => {
+            report.feeds_failed += 1;
+            state.error_count += 1;
+            let (status, retry_after) = match &e {
+                FeedError::Http(HttpError::Status { code, retry_after }) => {
+                    (Some(*code), *retry_after)
+                }
+                _ => (None, None),
+            };
+            state.last_status = status;
+            if status == Some(410) {
+                state.gone = true;
+            }
+            let message = e.to_string();
+            state.last_error = Some(message.clone());
+            state.last_result = Some(format!("error: {message}"));
+            let next = now + backoff(state.error_count, retry_after, settings);
+            state.next_due = Some(next);
+            report.failures.push(FeedFailure {
+                url: feed.url.to_string(),
+                outlet: feed.outlet.clone(),
+                error: if state.gone {
+                    format!("{message}: the feed is gone; it will not be fetched again — remove it from feeds.toml")
+                } else {
+                    message
+                },
+                next_try: (!state.gone).then_some(next),
+            });
+        }
+    }
+    store.put_feed_state(feed.url.as_str(), &state)?;
+    Ok(jobs)
+}
+
+/// Marks a successful fetch and schedules the next one.
+fn succeed(
+    state: &mut FeedState,
+    feed: &FeedConfig,
+    settings: &FetchSettings,
+    now: DateTime<Utc>,
+    max_age: Option<Duration>,
+) {
+    state.last_success = Some(now);
+    state.error_count = 0;
+    state.last_error = None;
+    let learned = match state.learned_secs {
+        0 => settings.interval,
+        secs => Duration::from_secs(secs),
+    };
+    let interval = next_interval(learned, feed.interval, state.ttl_minutes, max_age, settings);
+    state.next_due = Some(now + interval);
+}
+
+/// Merges a parsed feed's entries into stories; returns (new, updated, unchanged).
+fn store_entries(
+    store: &Store,
+    config: &Config,
+    feed: &FeedConfig,
+    parsed: &ParsedFeed,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+    jobs: &mut Vec<ArticleJob>,
+) -> Result<(usize, usize, usize), StoreError> {
+    let (mut new, mut updated, mut unchanged) = (0, 0, 0);
+    let feed_url = feed.url.as_str();
+    let mut seen_here = HashSet::new();
+    let mut writes = Vec::with_capacity(parsed.entries.len());
+    for entry in &parsed.entries {
+        let Some((key, url)) = story::identity(entry, feed_url) else {
+            report.entries_skipped += 1;
+            continue;
+        };
+        let id = story::url::story_id(&key);
+        // The same story twice in one document: the first (topmost) wins.
+        if !seen_here.insert(id.clone()) {
+            continue;
+        }
+        let host_owner = url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .and_then(|u| {
+                u.host_str()
+                    .and_then(|h| config.outlet_for_host(h))
+                    .map(|o| o.id.clone())
+            });
+        let obs = Observation {
+            feed: feed_url,
+            outlet: &feed.outlet,
+            host_owner: host_owner.as_deref(),
+            feed_date: parsed.date,
+            entry,
+            seen: now,
+        };
+        let old = store.story(&id)?;
+        let (mut merged, change) = story::merge(old.clone(), &key, url.as_deref(), &obs);
+        if change != Change::Unchanged {
+            if let Some(job) = article::plan(store, config, &mut merged, now)? {
+                jobs.push(job);
+            }
+        }
+        writes.push((old, merged));
+        match change {
+            Change::New => new += 1,
+            Change::Updated => updated += 1,
+            Change::Unchanged => unchanged += 1,
+        }
+    }
+    store.put_stories(&writes)?;
+    Ok((new, updated, unchanged))
+}
