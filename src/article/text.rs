@@ -87,6 +87,7 @@ pub fn main_text(
     for m in &rules.drop {
         doc.select_matcher(m).remove();
     }
+    drop_headline_block(&doc);
     let html = match &rules.body {
         Some(body) if doc.select_matcher(body).exists() => {
             doc.select_matcher(body).html().to_string()
@@ -112,6 +113,30 @@ fn readability_html(doc: &Document, url: Option<&Url>) -> Option<String> {
     let article = r.parse().ok()?;
     let html = article.content.to_string();
     (!html.trim().is_empty()).then_some(html)
+}
+
+/// Removes the block that holds the headline when it stands apart from the body: the
+/// headline's parent, if it holds little text besides it (a standfirst, a category label,
+/// dates, a byline). On a page whose headline sits among the body's paragraphs only the
+/// headline goes.
+fn drop_headline_block(doc: &Document) {
+    let Some(h1) = doc.select("article h1, main h1, h1").nodes().first().copied() else {
+        return;
+    };
+    let Some(parent) = h1.parent() else {
+        return;
+    };
+    let is_page = |n: &dom_query::NodeRef<'_>| {
+        n.node_name()
+            .is_some_and(|name| matches!(name.as_ref(), "body" | "html" | "article" | "main"))
+    };
+    let others = parent.text().chars().filter(|c| !c.is_whitespace()).count()
+        - h1.text().chars().filter(|c| !c.is_whitespace()).count();
+    if !is_page(&parent) && others < 500 {
+        parent.remove_from_parent();
+    } else {
+        h1.remove_from_parent();
+    }
 }
 
 /// Removes paragraphs that are not article text.
@@ -155,7 +180,7 @@ fn is_furniture(p: &str) -> bool {
     let Some(re) = RE
         .get_or_init(|| {
             Regex::new(
-                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)\b.{0,60}|((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
+                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)\b.{0,60}|((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|issued on:.{0,80}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
             )
             .ok()
         })
