@@ -11,6 +11,7 @@
 //! - `/loop/a` and `/loop/b` redirect to each other
 //! - `/moved/FILE` 301 to `/f/FILE`
 //! - `/private` 302 to 127.0.0.2, an address no test config names
+//! - `/a/FILE` an article page from `fixtures/articles/`, as text/html without a charset
 //!
 //! Every request is counted by path (with query) and If-None-Match presence.
 
@@ -54,6 +55,7 @@ impl Server {
             .route("/loop/{which}", get(redirect_loop))
             .route("/moved/{file}", get(moved))
             .route("/private", get(private))
+            .route("/a/{file}", get(article_page))
             .layer(axum::middleware::from_fn_with_state(state.clone(), count))
             .with_state(state.clone());
         let (tx, rx) = std::sync::mpsc::channel();
@@ -124,10 +126,21 @@ async fn count(
 }
 
 fn read_fixture(file: &str) -> Option<Vec<u8>> {
+    read_from("feeds", file)
+}
+
+fn read_from(dir: &str, file: &str) -> Option<Vec<u8>> {
     if file.contains("..") || file.contains('/') {
         return None;
     }
-    std::fs::read(super::fixture("feeds").join(file)).ok()
+    std::fs::read(super::fixture(dir).join(file)).ok()
+}
+
+async fn article_page(UrlPath(file): UrlPath<String>) -> Response {
+    match read_from("articles", &file) {
+        Some(body) => ([(header::CONTENT_TYPE, "text/html")], body).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 fn content_type(file: &str) -> &'static str {
