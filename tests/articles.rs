@@ -33,8 +33,8 @@ fn pages_are_fetched_once_and_their_text_kept_or_the_feeds_with_a_reason() {
 
     let (code, report) = home.fetch_all();
     assert_eq!(code, 0, "page failures do not fail the run: {report}");
-    assert_eq!(report["stories_new"], 6, "{report}");
-    assert_eq!(report["articles_fetched"], 4, "{report}");
+    assert_eq!(report["stories_new"], 9, "{report}");
+    assert_eq!(report["articles_fetched"], 7, "{report}");
     assert_eq!(report["articles_short"], 1, "{report}");
     assert_eq!(report["articles_failed"], 2, "{report}");
 
@@ -73,6 +73,31 @@ fn pages_are_fetched_once_and_their_text_kept_or_the_feeds_with_a_reason() {
     assert!(
         private["text_note"].as_str().unwrap().contains("refused"),
         "{private}"
+    );
+
+    // Syndicated copies are linked to the earliest story of their group, whatever the order
+    // the pages came in.
+    let by_url = |suffix: &str| {
+        stories
+            .iter()
+            .find(|s| s["url"].as_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no story at {suffix}"))
+            .clone()
+    };
+    let oilfield = by_url("/a/a04-reuters-oilfield.html");
+    let daily_star = by_url("/a/a05-dailystar-copy.html");
+    assert_eq!(daily_star["copy_of"], oilfield["id"]);
+    assert_eq!(oilfield["copies"][0], daily_star["id"]);
+    assert!(oilfield["copy_of"].is_null());
+    let embassy = by_url("/a/b05-reuters-embassy.html");
+    let msn = by_url("/a/b06-msn-copy-reuters.html");
+    assert_eq!(msn["copy_of"], embassy["id"], "{msn}");
+    assert_eq!(embassy["copies"].as_array().unwrap().len(), 1, "{embassy}");
+    assert!(kirkuk["copy_of"].is_null() && kirkuk["copies"].as_array().unwrap().is_empty());
+    let (_, out, _) = home.run_text(&["stories", "show", msn["id"].as_str().unwrap()]);
+    assert!(
+        out.contains(&format!("copy of:    {}", embassy["id"].as_str().unwrap())),
+        "{out}"
     );
 
     // The human view says the same.

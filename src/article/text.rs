@@ -120,7 +120,12 @@ fn readability_html(doc: &Document, url: Option<&Url>) -> Option<String> {
 /// dates, a byline). On a page whose headline sits among the body's paragraphs only the
 /// headline goes.
 fn drop_headline_block(doc: &Document) {
-    let Some(h1) = doc.select("article h1, main h1, h1").nodes().first().copied() else {
+    let Some(h1) = doc
+        .select("article h1, main h1, h1")
+        .nodes()
+        .first()
+        .copied()
+    else {
         return;
     };
     let Some(parent) = h1.parent() else {

@@ -69,6 +69,8 @@ struct StoryJson<'a> {
     text_length: usize,
     text_note: Option<&'a str>,
     wire_source: Option<&'a str>,
+    copy_of: Option<&'a str>,
+    copies: &'a [String],
     first_seen: String,
     last_seen: String,
     feeds: Vec<&'a str>,
@@ -93,6 +95,8 @@ impl<'a> From<&'a Story> for StoryJson<'a> {
             text_length: s.text.len,
             text_note: s.text.note.as_deref(),
             wire_source: s.article.as_ref().and_then(|a| a.wire_source.as_deref()),
+            copy_of: s.copy_of.as_deref(),
+            copies: &s.copies,
             first_seen: output::rfc3339(s.first_seen),
             last_seen: output::rfc3339(s.last_seen),
             feeds: s.sources.iter().map(|f| f.feed.as_str()).collect(),
@@ -224,6 +228,12 @@ fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
         if let Some(c) = &a.canonical_url {
             println!("canonical:  {c}");
         }
+    }
+    if let Some(original) = &s.copy_of {
+        println!("copy of:    {original} (the earliest published of the same text)");
+    }
+    for c in &s.copies {
+        println!("copy:       {c}");
     }
     println!(
         "text:       {:?}, {} characters{}",

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::fetcher::schedule::backoff;
 use crate::fetcher::{HttpClient, HttpError, Validators};
 use crate::store::{ArticleJob, Store, StoreError};
+use crate::story::syndication::{self, COPY_THRESHOLD, MIN_SHINGLES};
 use crate::story::{self, ArticleInfo, DateSource, Story, TextInfo, TextSource};
 
 /// Tries before a page is given up on.
@@ -156,7 +157,9 @@ pub(super) fn apply(
                 story.published = p;
                 story.published_from = DateSource::Article;
             }
+            let old_text = store.text(&story.id)?;
             store.put_text(&story.id, &text)?;
+            link_copies(store, &mut story, &text, old_text.as_deref())?;
             story.text = TextInfo {
                 source,
                 len: text.chars().count(),
@@ -200,4 +203,81 @@ pub(super) fn apply(
         }
     }
     store.put_stories(&[(Some(old), story)])
+}
+
+/// Indexes a story's new text and links it with the story it is a syndicated copy of, if any:
+/// the earliest published of the group is the original, the others its copies. Writes the
+/// other stories it changes; `story` itself is the caller's to write.
+fn link_copies(
+    store: &Store,
+    story: &mut Story,
+    text: &str,
+    old_text: Option<&str>,
+) -> Result<(), StoreError> {
+    let shingles = syndication::shingles(text);
+    let sample = syndication::sample(&shingles);
+    let old_sample = old_text
+        .map(|t| syndication::sample(&syndication::shingles(t)))
+        .unwrap_or_default();
+    store.index_shingles(&story.id, &old_sample, &sample)?;
+    if shingles.len() < MIN_SHINGLES {
+        return Ok(());
+    }
+    let mut best: Option<(f64, Story)> = None;
+    for (id, shared) in store
+        .shingle_matches(&sample, &story.id)?
+        .into_iter()
+        .take(10)
+    {
+        if shared < 2 {
+            break;
+        }
+        let (Some(other), Some(other_text)) = (store.story(&id)?, store.text(&id)?) else {
+            continue;
+        };
+        let score = syndication::containment(&shingles, &syndication::shingles(&other_text));
+        if score >= COPY_THRESHOLD && best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, other));
+        }
+    }
+    let Some((_, other)) = best else {
+        return Ok(());
+    };
+    // The group the other story belongs to, by its original.
+    let root = match &other.copy_of {
+        Some(r) => store.story(r)?.unwrap_or(other),
+        None => other,
+    };
+    if story.copy_of.as_deref() == Some(root.id.as_str()) || root.id == story.id {
+        return Ok(());
+    }
+    let earlier = |a: &Story, b: &Story| {
+        (a.published, a.first_seen, &a.id) < (b.published, b.first_seen, &b.id)
+    };
+    let mut writes = Vec::new();
+    if earlier(&root, story) {
+        story.copy_of = Some(root.id.clone());
+        let mut r = root.clone();
+        if !r.copies.contains(&story.id) {
+            r.copies.push(story.id.clone());
+        }
+        writes.push((Some(root), r));
+    } else {
+        // This story is the earliest: it becomes the original of the whole group.
+        story.copy_of = None;
+        let mut members = vec![root.id.clone()];
+        members.extend(root.copies.iter().cloned());
+        for id in &members {
+            if let Some(m) = store.story(id)? {
+                let mut changed = m.clone();
+                changed.copy_of = Some(story.id.clone());
+                changed.copies.clear();
+                writes.push((Some(m), changed));
+            }
+            if !story.copies.contains(id) {
+                story.copies.push(id.clone());
+            }
+        }
+    }
+    store.put_stories(&writes)
 }

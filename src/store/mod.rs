@@ -11,6 +11,7 @@
 //! | `feeds`            | the feed URL as configured            | `FeedState`       |
 //! | `story_text`       | story id                              | the text (String) |
 //! | `article_jobs`     | story id                              | `ArticleJob`      |
+//! | `shingles`         | shingle hash (8 bytes) ++ story id    | empty             |
 //!
 //! "published" is seconds since the epoch, big-endian, sign bit flipped, so byte order is time
 //! order. Values use the versioned encoding in `codec`. Stories are written before their index
@@ -62,6 +63,7 @@ pub struct Store {
     feeds: sled::Tree,
     texts: sled::Tree,
     jobs: sled::Tree,
+    shingles: sled::Tree,
     _lock: File,
 }
 
@@ -137,6 +139,7 @@ impl Store {
             feeds: db.open_tree("feeds")?,
             texts: db.open_tree("story_text")?,
             jobs: db.open_tree("article_jobs")?,
+            shingles: db.open_tree("shingles")?,
             db,
             _lock: lock,
         })
@@ -277,6 +280,45 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces a story's entries in the shingle index (`story::syndication`).
+    pub fn index_shingles(&self, id: &str, old: &[u64], new: &[u64]) -> Result<(), StoreError> {
+        let key = |h: &u64| {
+            let mut k = h.to_be_bytes().to_vec();
+            k.extend_from_slice(id.as_bytes());
+            k
+        };
+        let mut batch = sled::Batch::default();
+        for h in old {
+            batch.remove(key(h));
+        }
+        for h in new {
+            batch.insert(key(h), &[]);
+        }
+        self.shingles.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Stories sharing sampled shingles with `sample`, with how many they share, most first.
+    pub fn shingle_matches(
+        &self,
+        sample: &[u64],
+        except: &str,
+    ) -> Result<Vec<(String, usize)>, StoreError> {
+        let mut hits: std::collections::HashMap<String, usize> = Default::default();
+        for h in sample {
+            for item in self.shingles.scan_prefix(h.to_be_bytes()) {
+                let (k, _) = item?;
+                let id = String::from_utf8_lossy(&k[8..]).into_owned();
+                if id != except {
+                    *hits.entry(id).or_default() += 1;
+                }
+            }
+        }
+        let mut out: Vec<(String, usize)> = hits.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(out)
+    }
+
     /// Makes every write so far durable.
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
@@ -316,6 +358,8 @@ mod tests {
             sources: vec![],
             article: None,
             text: Default::default(),
+            copy_of: None,
+            copies: vec![],
         }
     }
 

@@ -5,6 +5,7 @@
 //! anything random: a link is normalised (see `url`); an entry without a link is keyed by its
 //! feed and guid, or failing that its feed, title and date. This module does no I/O.
 
+pub mod syndication;
 pub mod url;
 
 use chrono::{DateTime, Utc};
@@ -48,6 +49,12 @@ pub struct Story {
     /// Which text the story holds (the text itself is in the store's `story_text` tree).
     #[serde(default)]
     pub text: TextInfo,
+    /// The original this story is a syndicated copy of (see `syndication`).
+    #[serde(default)]
+    pub copy_of: Option<String>,
+    /// The syndicated copies of this story, when it is an original.
+    #[serde(default)]
+    pub copies: Vec<String>,
 }
 
 /// The outcome of fetching a story's page, and the page's metadata.
@@ -275,6 +282,8 @@ pub fn merge(
             sources: vec![source],
             article: None,
             text: TextInfo::default(),
+            copy_of: None,
+            copies: Vec::new(),
         };
         return (story, Change::New);
     };
