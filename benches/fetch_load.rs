@@ -7,7 +7,8 @@
 //! `If-None-Match` gets 304 Not Modified.
 //!
 //! It writes a feeds.toml (`concurrency = 32`, `per_host = 2`, `timeout = "30s"`, one outlet
-//! per address) into a temporary directory and runs the release binary twice as a child,
+//! per address, `fetch_articles = false`: this measures the feed stage, not story pages) into a
+//! temporary directory and runs the release binary twice as a child,
 //! under `/usr/bin/time -f %M` for its peak RSS:
 //! `quotewire --config T/feeds.toml --db T/db fetch --all`. Pass 1 finds 1,000 new feeds,
 //! pass 2 gets 1,000 × 304. Each pass must exit 0 and report 1,000 feeds fetched.
@@ -337,7 +338,7 @@ fn config_toml(port: u16) -> String {
         let _ = write!(
             toml,
             "\n[[outlet]]\nid = \"h{}\"\nname = \"Bench host {}\"\n\
-             domains = [\"news{}.example\"]\nfeeds = [\n",
+             domains = [\"news{}.example\"]\nfetch_articles = false\nfeeds = [\n",
             h + 1,
             h + 1,
             h + 1

@@ -158,7 +158,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
 fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
     let store = globals.open_store("stories show")?;
     let story = store.story(args.id.trim())?;
-    let text = store.text(args.id.trim())?;
+    let text = match &story {
+        Some(s) => store.text(s)?,
+        None => None,
+    };
     drop(store);
     let Some(s) = story else {
         eprintln!(

@@ -79,8 +79,8 @@ pub(super) fn plan(
         } else {
             "fetch_articles = false for this outlet"
         };
+        // The feed's text lives in the story record itself: nothing to write for it.
         let (text, source, note) = story::choose_text(story.feed_text(), Err(why));
-        store.put_text(&story.id, &text)?;
         story.text = TextInfo {
             source,
             len: text.chars().count(),
@@ -157,8 +157,9 @@ pub(super) fn apply(
                 story.published = p;
                 story.published_from = DateSource::Article;
             }
-            let old_text = store.text(&story.id)?;
-            store.put_text(&story.id, &text)?;
+            let old_text = store.text(&story)?;
+            let kept = (source == TextSource::Article).then_some(text.as_str());
+            store.put_text(&story.id, kept)?;
             link_copies(store, &mut story, &text, old_text.as_deref())?;
             story.text = TextInfo {
                 source,
@@ -232,7 +233,10 @@ fn link_copies(
         if shared < 2 {
             break;
         }
-        let (Some(other), Some(other_text)) = (store.story(&id)?, store.text(&id)?) else {
+        let Some(other) = store.story(&id)? else {
+            continue;
+        };
+        let Some(other_text) = store.text(&other)? else {
             continue;
         };
         let score = syndication::containment(&shingles, &syndication::shingles(&other_text));

@@ -9,7 +9,7 @@
 //! | `stories_by_date`  | published (8 bytes) ++ id             | empty             |
 //! | `stories_by_outlet`| outlet id ++ 0x00 ++ published ++ id  | empty             |
 //! | `feeds`            | the feed URL as configured            | `FeedState`       |
-//! | `story_text`       | story id                              | the text (String) |
+//! | `story_text`       | story id                              | a page's text     |
 //! | `article_jobs`     | story id                              | `ArticleJob`      |
 //! | `shingles`         | shingle hash (8 bytes) ++ story id    | empty             |
 //!
@@ -31,7 +31,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::fetcher::FeedState;
-use crate::story::Story;
+use crate::story::{Story, TextSource};
 
 const SCHEMA_VERSION: u8 = 1;
 
@@ -235,16 +235,24 @@ impl Store {
         Ok(())
     }
 
-    /// A story's text (see `Story::text` for where it came from).
-    pub fn text(&self, id: &str) -> Result<Option<String>, StoreError> {
+    /// A story's text: its page's, kept in `story_text`, or else its feed's, which the story
+    /// record holds already (see `Story::text` for which).
+    pub fn text(&self, story: &Story) -> Result<Option<String>, StoreError> {
+        if story.text.source != TextSource::Article {
+            return Ok(story.feed_text().map(str::to_string));
+        }
         self.texts
-            .get(id.as_bytes())?
+            .get(story.id.as_bytes())?
             .map(|v| codec::decode(&v))
             .transpose()
     }
 
-    pub fn put_text(&self, id: &str, text: &str) -> Result<(), StoreError> {
-        self.texts.insert(id.as_bytes(), codec::encode(&text)?)?;
+    /// Keeps a page's text for a story; `None` when the story holds its feed's text.
+    pub fn put_text(&self, id: &str, text: Option<&str>) -> Result<(), StoreError> {
+        match text {
+            Some(t) => self.texts.insert(id.as_bytes(), codec::encode(&t)?)?,
+            None => self.texts.remove(id.as_bytes())?,
+        };
         Ok(())
     }
 
