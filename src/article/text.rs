@@ -235,6 +235,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_outlets_selectors_win() {
+        let html = r#"<html><body><div class="wysiwyg"><p>Body one.</p><p>Body two.</p></div>
+            <div class="more-on"><p>Not the article, however long it may be, and it is long enough to win.</p></div></body></html>"#;
+        let rules = Rules {
+            body: Matcher::new("div.wysiwyg").ok(),
+            drop: vec![],
+        };
+        let p = main_text(Document::from(html), None, &rules, None);
+        assert_eq!(p, ["Body one.", "Body two."]);
+        let rules = Rules {
+            body: None,
+            drop: vec![Matcher::new(".wysiwyg").unwrap()],
+        };
+        let p = main_text(Document::from(html), None, &rules, None);
+        assert!(!p.iter().any(|x| x.contains("Body one")), "{p:?}");
+    }
+
+    #[test]
     fn the_default_selectors_parse() {
         assert!(drop_matcher().is_some());
         assert!(drop_if_small_matcher().is_some());

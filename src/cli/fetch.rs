@@ -95,6 +95,12 @@ fn print_report(r: &PassReport) {
         r.stories_updated,
         r.stories_unchanged
     );
+    if r.articles_fetched + r.articles_failed > 0 {
+        println!(
+            "  pages: {} fetched ({} gave less text than the feed, which is kept), {} not had this time (see `stories show ID`)",
+            r.articles_fetched, r.articles_short, r.articles_failed
+        );
+    }
     if r.entries_skipped > 0 {
         println!(
             "  {} entries had no link, guid or title and were skipped",
