@@ -11,12 +11,14 @@ use std::sync::OnceLock;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use dom_query::Document;
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
 /// Metadata read from a page.
-#[derive(Debug, Default, Clone)]
-pub struct Meta {
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PageMeta {
     pub title: Option<String>,
     pub authors: Vec<String>,
     pub published: Option<DateTime<Utc>>,
@@ -24,10 +26,9 @@ pub struct Meta {
     pub canonical_url: Option<String>,
     pub site_name: Option<String>,
     pub language: Option<String>,
+    /// The page says (JSON-LD `isAccessibleForFree: false`, or a paywall marker) that part of
+    /// the article is for subscribers only.
     pub paywalled: bool,
-    /// A wire service given as the byline or provider ("Reuters", "Associated Press"); such a
-    /// byline is not counted among the authors.
-    pub wire_byline: Option<String>,
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -42,8 +43,9 @@ const ARTICLE_TYPES: &[&str] = &[
     "Report",
 ];
 
-/// Reads the metadata of a parsed page.
-pub fn read(doc: &Document, url: Option<&Url>) -> Meta {
+/// Reads the metadata of a parsed page, and the wire service a byline or provider names
+/// ("Reuters", "Associated Press"); such a byline is not counted among the authors.
+pub fn read(doc: &Document, url: Option<&Url>) -> (PageMeta, Option<String>) {
     let ld = json_ld_article(doc);
     let ld = ld.as_ref();
     let metas = meta_tags(doc);
@@ -162,8 +164,7 @@ pub fn read(doc: &Document, url: Option<&Url>) -> Meta {
         .find_map(|a| wire_name(a));
     authors.retain(|a| wire_name(a).is_none());
 
-    Meta {
-        wire_byline,
+    let meta = PageMeta {
         title: title.map(|t| collapse(&t)),
         authors,
         published,
@@ -172,7 +173,8 @@ pub fn read(doc: &Document, url: Option<&Url>) -> Meta {
         site_name,
         language,
         paywalled,
-    }
+    };
+    (meta, wire_byline)
 }
 
 /// The canonical name of a wire service mentioned by `s`.
@@ -478,7 +480,7 @@ mod tests {
               "author":[{"@type":"Person","name":"By A. Writer"},"B. Writer and C. Writer"],
               "isAccessibleForFree":"False","publisher":{"name":"The Post"}}]}
             </script></head><body></body></html>"#;
-        let m = read(&Document::from(html), None);
+        let (m, _) = read(&Document::from(html), None);
         assert_eq!(m.title.as_deref(), Some("Strikes"));
         assert_eq!(m.authors, ["A. Writer", "B. Writer", "C. Writer"]);
         assert!(m.paywalled);

@@ -10,7 +10,8 @@
 pub mod metadata;
 pub mod text;
 
-use chrono::{DateTime, Utc};
+pub use metadata::PageMeta;
+
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -19,19 +20,11 @@ use crate::parser::encoding;
 /// What quotewire reads from one article page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Article {
-    pub title: Option<String>,
+    #[serde(flatten)]
+    pub meta: PageMeta,
     /// The main text: paragraphs, in page order.
     pub paragraphs: Vec<String>,
-    pub authors: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub modified: Option<DateTime<Utc>>,
-    pub canonical_url: Option<String>,
-    pub site_name: Option<String>,
-    pub language: Option<String>,
-    /// The page says (JSON-LD `isAccessibleForFree: false`, or a paywall marker) that part of
-    /// the article is for subscribers only.
-    pub paywalled: bool,
-    /// The wire service a dateline such as "BAGHDAD (Reuters) -" names.
+    /// The wire service a dateline such as "BAGHDAD (Reuters) -", or a wire byline, names.
     pub wire_source: Option<String>,
 }
 
@@ -71,20 +64,12 @@ pub fn extract(
 /// Extracts an article from page text already in UTF-8.
 pub fn extract_str(html: &str, url: Option<&Url>, rules: &Rules) -> Article {
     let doc = dom_query::Document::from(html);
-    let meta = metadata::read(&doc, url);
+    let (meta, wire_byline) = metadata::read(&doc, url);
     let paragraphs = text::main_text(doc, url, rules, meta.title.as_deref());
-    let wire_source =
-        text::dateline_source(paragraphs.first().map(String::as_str)).or(meta.wire_byline);
+    let wire_source = text::dateline_source(paragraphs.first().map(String::as_str)).or(wire_byline);
     Article {
-        title: meta.title,
+        meta,
         paragraphs,
-        authors: meta.authors,
-        published: meta.published,
-        modified: meta.modified,
-        canonical_url: meta.canonical_url,
-        site_name: meta.site_name,
-        language: meta.language,
-        paywalled: meta.paywalled,
         wire_source,
     }
 }

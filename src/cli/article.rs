@@ -65,15 +65,15 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
 
 fn to_json(a: &Article) -> ArticleJson<'_> {
     ArticleJson {
-        title: a.title.as_deref(),
+        title: a.meta.title.as_deref(),
         text: a.text(),
-        published: a.published.map(output::rfc3339),
-        modified: a.modified.map(output::rfc3339),
-        authors: &a.authors,
-        canonical_url: a.canonical_url.as_deref(),
-        site_name: a.site_name.as_deref(),
-        language: a.language.as_deref(),
-        paywalled: a.paywalled,
+        published: a.meta.published.map(output::rfc3339),
+        modified: a.meta.modified.map(output::rfc3339),
+        authors: &a.meta.authors,
+        canonical_url: a.meta.canonical_url.as_deref(),
+        site_name: a.meta.site_name.as_deref(),
+        language: a.meta.language.as_deref(),
+        paywalled: a.meta.paywalled,
         wire_source: a.wire_source.as_deref(),
         text_length: a.text_len(),
     }
@@ -81,28 +81,28 @@ fn to_json(a: &Article) -> ArticleJson<'_> {
 
 fn print_human(a: &Article) {
     let or_dash = |s: Option<&str>| s.unwrap_or("-").to_string();
-    println!("title:      {}", or_dash(a.title.as_deref()));
+    println!("title:      {}", or_dash(a.meta.title.as_deref()));
     println!(
         "authors:    {}",
-        if a.authors.is_empty() {
+        if a.meta.authors.is_empty() {
             "-".into()
         } else {
-            a.authors.join(", ")
+            a.meta.authors.join(", ")
         }
     );
     println!(
         "published:  {}",
-        a.published.map_or("-".into(), output::rfc3339)
+        a.meta.published.map_or("-".into(), output::rfc3339)
     );
     println!(
         "modified:   {}",
-        a.modified.map_or("-".into(), output::rfc3339)
+        a.meta.modified.map_or("-".into(), output::rfc3339)
     );
-    println!("canonical:  {}", or_dash(a.canonical_url.as_deref()));
-    println!("site:       {}", or_dash(a.site_name.as_deref()));
-    println!("language:   {}", or_dash(a.language.as_deref()));
+    println!("canonical:  {}", or_dash(a.meta.canonical_url.as_deref()));
+    println!("site:       {}", or_dash(a.meta.site_name.as_deref()));
+    println!("language:   {}", or_dash(a.meta.language.as_deref()));
     println!("wire:       {}", or_dash(a.wire_source.as_deref()));
-    if a.paywalled {
+    if a.meta.paywalled {
         println!("paywall:    yes (only the free part is here)");
     }
     println!(

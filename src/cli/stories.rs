@@ -224,11 +224,11 @@ fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
                     .as_deref()
                     .map(|w| format!("; wire: {w}"))
                     .unwrap_or_default(),
-                if a.paywalled { "; paywalled" } else { "" }
+                if a.meta.paywalled { "; paywalled" } else { "" }
             ),
             _ => {}
         }
-        if let Some(c) = &a.canonical_url {
+        if let Some(c) = &a.meta.canonical_url {
             println!("canonical:  {c}");
         }
     }

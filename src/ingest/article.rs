@@ -153,7 +153,7 @@ pub(super) fn apply(
             if source != TextSource::Article {
                 report.articles_short += 1;
             }
-            if let Some(p) = page.published {
+            if let Some(p) = page.meta.published {
                 story.published = p;
                 story.published_from = DateSource::Article;
             }
@@ -171,14 +171,7 @@ pub(super) fn apply(
                 error: None,
                 failures: 0,
                 text_len: page.text_len(),
-                title: page.title,
-                authors: page.authors,
-                published: page.published,
-                modified: page.modified,
-                canonical_url: page.canonical_url,
-                site_name: page.site_name,
-                language: page.language,
-                paywalled: page.paywalled,
+                meta: page.meta,
                 wire_source: page.wire_source,
             });
             store.remove_article_job(&job.story)?;

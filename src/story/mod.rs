@@ -66,14 +66,8 @@ pub struct ArticleInfo {
     pub error: Option<String>,
     /// Consecutive failed tries.
     pub failures: u32,
-    pub title: Option<String>,
-    pub authors: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub modified: Option<DateTime<Utc>>,
-    pub canonical_url: Option<String>,
-    pub site_name: Option<String>,
-    pub language: Option<String>,
-    pub paywalled: bool,
+    #[serde(flatten)]
+    pub meta: crate::article::PageMeta,
     pub wire_source: Option<String>,
     /// Characters of main text the page gave.
     pub text_len: usize,
@@ -132,7 +126,7 @@ pub fn choose_text(
         Ok(a) => from_feed(format!(
             "the page gave {} characters of text{}, the feed {feed_len}",
             a.text_len(),
-            if a.paywalled { " (paywalled)" } else { "" }
+            if a.meta.paywalled { " (paywalled)" } else { "" }
         )),
         Err(why) => from_feed(why.to_string()),
     }
