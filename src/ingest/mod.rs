@@ -164,9 +164,15 @@ pub async fn run(
             })
         });
     }
-    let spawn_pages = |tasks: &mut JoinSet<Done>, jobs: Vec<ArticleJob>| {
-        let n = jobs.len();
+    // A page is fetched at most once a pass, even if its story changes in two feeds.
+    let mut paged = std::collections::HashSet::new();
+    let mut spawn_pages = |tasks: &mut JoinSet<Done>, jobs: Vec<ArticleJob>| {
+        let mut n = 0;
         for job in jobs {
+            if !paged.insert(job.story.clone()) {
+                continue;
+            }
+            n += 1;
             let rules = config
                 .outlet(&job.outlet)
                 .map(|o| o.rules.clone())
