@@ -11,5 +11,6 @@ pub mod config;
 pub mod fetcher;
 pub mod ingest;
 pub mod parser;
+pub mod quotes;
 pub mod store;
 pub mod story;

@@ -236,3 +236,32 @@ fn the_database_is_free_while_a_fetch_waits_on_the_network() {
         assert!(out.contains("10 new"), "{out}");
     });
 }
+
+#[test]
+fn quotes_extract_prints_offsets_into_the_text() {
+    let home = Home::new();
+    home.write_config(MINIMAL);
+    let text = "Secretary of State Mike Pompeo spoke on Monday.\n\n“They took a strike at an American facility,” Pompeo said.\n\nOne official said the United States was looking into the possible involvement of Kataib Hezbollah.\n";
+    let path = home.dir.path().join("story.txt");
+    std::fs::write(&path, text).unwrap();
+    let lines =
+        support::json_lines(&home.run(&["quotes", "extract", path.to_str().unwrap(), "--json"]));
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    let chars: Vec<char> = text.chars().collect();
+    for q in &lines {
+        let (s, e) = (
+            q["start"].as_u64().unwrap() as usize,
+            q["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            chars[s..e].iter().collect::<String>(),
+            q["text"].as_str().unwrap()
+        );
+        for key in ["speaker", "cue", "kind"] {
+            assert!(q.get(key).is_some(), "{key} in {q}");
+        }
+    }
+    assert_eq!(lines[0]["speaker"], "Mike Pompeo");
+    assert_eq!(lines[0]["kind"], "direct");
+    assert_eq!(lines[1]["kind"], "indirect");
+}

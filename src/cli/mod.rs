@@ -10,6 +10,7 @@ mod feed_inspect;
 mod feeds;
 mod fetch;
 mod output;
+mod quotes;
 mod stories;
 mod when;
 
@@ -82,6 +83,17 @@ enum Command {
         #[command(subcommand)]
         command: ArticleCommand,
     },
+    /// Quotations and their speakers
+    Quotes {
+        #[command(subcommand)]
+        command: QuotesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum QuotesCommand {
+    /// Show the quotations quotewire finds in a text file or saved HTML page
+    Extract(quotes::ExtractArgs),
 }
 
 #[derive(Subcommand)]
@@ -169,6 +181,9 @@ pub fn main() -> ExitCode {
         Command::Article {
             command: ArticleCommand::Extract(args),
         } => article::run(&globals, args),
+        Command::Quotes {
+            command: QuotesCommand::Extract(args),
+        } => quotes::run_extract(args),
     };
     match result {
         Ok(code) => code,

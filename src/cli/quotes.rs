@@ -1,0 +1,57 @@
+//! `quotewire quotes extract FILE`: the quotations in one file, with their speakers, so a user
+//! can check quote extraction. Touches no database. (Review commands come with the quote store.)
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use quotewire::{article, quotes};
+
+use super::output;
+
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  quotewire quotes extract story.txt\n  quotewire quotes extract saved-page.html --json"
+)]
+pub struct ExtractArgs {
+    /// A plain-text story, or a saved HTML page (its article text is extracted first)
+    #[arg(value_name = "FILE")]
+    file: std::path::PathBuf,
+    /// JSON Lines: one quotation per line, with text, start, end, speaker, cue and kind
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run_extract(args: ExtractArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let is_html = args
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    // For a text file, offsets are into the file's own text; for a page, into its article text.
+    let text = if is_html {
+        article::extract(&bytes, None, None, &article::Rules::default()).text()
+    } else {
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let found = quotes::extract(&text);
+    for q in &found {
+        if args.json {
+            output::json_line(q)?;
+        } else {
+            let who = q.speaker.as_deref().unwrap_or("(speaker unknown)");
+            let kind = match q.kind {
+                quotes::Kind::Direct => "direct",
+                quotes::Kind::Partial => "partial",
+                quotes::Kind::Indirect => "indirect",
+            };
+            println!("{who} [{kind}, {}..{}]", q.start, q.end);
+            println!("    {}", q.text.replace('\n', " "));
+        }
+    }
+    if !args.json && found.is_empty() {
+        eprintln!("no quotations found in {}", args.file.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

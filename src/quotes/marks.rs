@@ -1,0 +1,135 @@
+//! Quoted spans: where quote marks open and close in a text.
+//!
+//! Handles “curly”, "straight", « guillemets » and „low-high“ marks, single marks nested in
+//! double ones, apostrophes that are not marks (Iraq’s, don't, ’90s), and a quotation that runs
+//! over several paragraphs (each paragraph opens with a mark, only the last one closes). Works
+//! on a slice of chars so that offsets are in Unicode scalar values.
+
+/// A quoted span: `start..end` are the characters inside the marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    /// The opening mark's position.
+    pub open: usize,
+    /// The closing mark's position, if the quote closes.
+    pub close: Option<usize>,
+}
+
+fn closer_for(open: char) -> &'static [char] {
+    match open {
+        '“' => &['”', '"'],
+        '"' => &['"', '”'],
+        '«' => &['»'],
+        '„' => &['“', '”'],
+        _ => &[],
+    }
+}
+
+fn is_opening(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
+    match c {
+        '“' | '«' | '„' => true,
+        '"' => {
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i + 1).copied();
+            before.is_none_or(|b| b.is_whitespace() || "([—–-/:".contains(b))
+                && after.is_some_and(|a| !a.is_whitespace())
+        }
+        _ => false,
+    }
+}
+
+/// Every top-level quoted span, in order.
+pub fn spans(chars: &[char]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_opening(chars, i) {
+            i += 1;
+            continue;
+        }
+        let open = i;
+        let closers = closer_for(chars[i]);
+        let mut j = i + 1;
+        let mut close = None;
+        while j < chars.len() {
+            let c = chars[j];
+            if closers.contains(&c) {
+                close = Some(j);
+                break;
+            }
+            // A paragraph break: the quote goes on only if the next paragraph opens again.
+            if c == '\n' && chars.get(j + 1) == Some(&'\n') {
+                let mut k = j + 1;
+                while k < chars.len() && chars[k].is_whitespace() {
+                    k += 1;
+                }
+                if k < chars.len() && is_opening(chars, k) {
+                    j = k + 1;
+                    continue;
+                }
+                break;
+            }
+            j += 1;
+        }
+        let end = close.unwrap_or(j);
+        let mut start = open + 1;
+        while start < end && chars[start].is_whitespace() {
+            start += 1;
+        }
+        let mut stop = end;
+        while stop > start && chars[stop - 1].is_whitespace() {
+            stop -= 1;
+        }
+        if stop > start {
+            out.push(Span {
+                start,
+                end: stop,
+                open,
+                close,
+            });
+        }
+        i = close.map_or(end, |c| c + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        spans(&chars)
+            .iter()
+            .map(|sp| chars[sp.start..sp.end].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn marks_of_every_kind() {
+        assert_eq!(
+            texts("He said: “We will respond.” Then “more”."),
+            ["We will respond.", "more"]
+        );
+        assert_eq!(texts(r#"It's Iraq's "red line," he said."#), ["red line,"]);
+        assert_eq!(
+            texts("« Nous répondrons », a-t-il dit."),
+            ["Nous répondrons"]
+        );
+        assert_eq!(texts("Er sagte: „Wir antworten.“"), ["Wir antworten."]);
+        assert_eq!(
+            texts("“This was a ‘defensive action’ by us,” he said."),
+            ["This was a ‘defensive action’ by us,"]
+        );
+    }
+
+    #[test]
+    fn a_quote_over_paragraphs() {
+        let t = "He said:\n\n“First part.\n\n“Second part.”\n\nNot quoted.";
+        assert_eq!(texts(t), ["First part.\n\n“Second part."]);
+        let t = "“Unclosed para.\n\nNext para is plain.";
+        assert_eq!(texts(t), ["Unclosed para."]);
+    }
+}

@@ -1,0 +1,294 @@
+//! Quotations in story text, with their speakers: the quote stage of the pipeline.
+//!
+//! `extract` finds every quoted span (`marks`), decides whether it is a quotation at all (a
+//! one- or two-word scare quote with no cue, a title or a nickname is not), whether it is a
+//! whole quoted sentence (`direct`) or a fragment inside the reporter's sentence (`partial`),
+//! and who said it (`speaker`). Sentences that report speech without marks ("One official said
+//! the United States was looking into ...") are a third kind, `indirect`. Offsets are in Unicode
+//! scalar values into the text given. This module does no I/O; storing quotes and the review
+//! commands build on it.
+
+pub mod marks;
+pub mod speaker;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// What kind of quotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A whole quoted sentence or more.
+    Direct,
+    /// A quoted fragment inside the reporter's sentence.
+    Partial,
+    /// Reported speech without quote marks.
+    Indirect,
+}
+
+/// One quotation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub text: String,
+    /// Offsets (Unicode scalar values) of `text` in the story text.
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+    /// The canonical speaker: a full name, or a role phrase as written.
+    pub speaker: Option<String>,
+    /// The speaker as the cue has it ("Pompeo", "he", "the official").
+    pub speaker_as_written: Option<String>,
+    pub cue: Option<String>,
+}
+
+/// Words before a quote that make it a title, not a quotation.
+const TITLE_WORDS: &[&str] = &[
+    "book",
+    "film",
+    "movie",
+    "novel",
+    "programme",
+    "program",
+    "show",
+    "series",
+    "song",
+    "album",
+    "newspaper",
+    "magazine",
+    "documentary",
+    "play",
+    "titled",
+    "entitled",
+    "dubbed",
+    "called",
+    "nicknamed",
+    "known as",
+    "so-called",
+    "slogan",
+];
+
+/// Every quotation in `text`, in order.
+pub fn extract(text: &str) -> Vec<Quote> {
+    let chars: Vec<char> = text.chars().collect();
+    let people = speaker::people(text);
+    // Byte offsets of char indices, for slicing `text`.
+    let byte_at: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let slice = |a: usize, b: usize| &text[byte_at[a]..byte_at[b]];
+
+    let mut quotes: Vec<Quote> = Vec::new();
+    let mut last_speaker: Option<(Option<String>, Option<String>)> = None;
+    for span in marks::spans(&chars) {
+        let inner = slice(span.start, span.end);
+        let words = inner.split_whitespace().count();
+        let para_start = paragraph_start(&chars, span.open);
+        let lead = slice(para_start, span.open);
+        let after_end = span.close.map_or(span.end, |c| c + 1);
+        let para_end = paragraph_end(&chars, after_end);
+        let tail = slice(after_end, para_end);
+        let lead_lower = lead.to_lowercase();
+        if TITLE_WORDS
+            .iter()
+            .any(|w| lead_lower.trim_end().ends_with(w))
+        {
+            continue;
+        }
+        // A title after a preposition: on “Fox and Friends”, in “The Atlantic”.
+        let after_preposition = ["on", "in", "at", "from", "of", "by", "to"]
+            .iter()
+            .any(|p| lead_lower.trim_end().ends_with(&format!(" {p}")));
+        let title_case = inner
+            .split_whitespace()
+            .filter(|w| w.chars().count() > 3)
+            .all(|w| w.starts_with(char::is_uppercase));
+        if after_preposition && title_case && words <= 6 {
+            continue;
+        }
+        // A nickname between two parts of a name: Qassem "the Shadow Commander" Soleimani.
+        if lead.trim_end().ends_with(|c: char| c.is_alphabetic())
+            && lead
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| w.starts_with(char::is_uppercase))
+            && tail.trim_start().starts_with(char::is_uppercase)
+            && !inner.trim_end().ends_with([',', '.', '?', '!'])
+            && words <= 4
+        {
+            continue;
+        }
+        let found = speaker::after(tail)
+            .or_else(|| speaker::before(sentence_lead(lead)))
+            .or_else(|| speaker::partial(sentence_lead(lead)));
+        let starts_sentence = sentence_lead(lead).trim().is_empty()
+            || lead.trim_end().ends_with(':')
+            || found
+                .as_ref()
+                .is_some_and(|_| lead.trim_end().ends_with(','));
+        if found.is_none() && words <= 2 {
+            continue; // a scare quote
+        }
+        let kind = if starts_sentence
+            && (words >= 4 || inner.trim_end().ends_with(['.', ',', '?', '!']))
+        {
+            Kind::Direct
+        } else {
+            Kind::Partial
+        };
+        let (spk, as_written, cue) = match &found {
+            Some(a) => {
+                let canon = speaker::canonical(&a.as_written, byte_at[span.open], &people);
+                (canon, Some(a.as_written.clone()), Some(a.cue.clone()))
+            }
+            None => {
+                // A cue-less quote paragraph inherits the last speaker; so does a quote after
+                // a colon lead-in in the paragraph before.
+                let whole_paragraph = lead.trim().is_empty() && tail.trim().is_empty();
+                match (&last_speaker, whole_paragraph) {
+                    (Some((s, w)), true) => (s.clone(), w.clone(), None),
+                    _ => (None, None, None),
+                }
+            }
+        };
+        if spk.is_some() {
+            last_speaker = Some((spk.clone(), as_written.clone()));
+        }
+        quotes.push(Quote {
+            text: inner.to_string(),
+            start: span.start,
+            end: span.end,
+            kind,
+            speaker: spk,
+            speaker_as_written: as_written,
+            cue,
+        });
+    }
+    quotes.extend(indirect(text, &byte_at, &people, &quotes));
+    quotes.sort_by_key(|q| q.start);
+    quotes
+}
+
+fn paragraph_start(chars: &[char], at: usize) -> usize {
+    (1..at)
+        .rev()
+        .find(|&i| chars[i] == '\n' && chars[i - 1] == '\n')
+        .map_or(0, |i| i + 1)
+}
+
+fn paragraph_end(chars: &[char], from: usize) -> usize {
+    (from..chars.len().saturating_sub(1))
+        .find(|&i| chars[i] == '\n' && chars[i + 1] == '\n')
+        .unwrap_or(chars.len())
+}
+
+/// The part of `lead` after the last sentence end.
+fn sentence_lead(lead: &str) -> &str {
+    let cut = lead
+        .char_indices()
+        .rev()
+        .find(|(i, c)| {
+            matches!(c, '.' | '?' | '!')
+                && lead[i + c.len_utf8()..].starts_with(' ')
+                && !lead[..*i].ends_with(|ch: char| ch.is_uppercase())
+        })
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &lead[cut..]
+}
+
+/// Reported speech without marks: "<speaker> said (on Monday) (that) <clause>."
+fn indirect(
+    text: &str,
+    byte_at: &[usize],
+    people: &[(usize, String)],
+    quoted: &[Quote],
+) -> Vec<Quote> {
+    static R: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(r) = R
+        .get_or_init(|| {
+            Regex::new(
+                r"(?m)(?:^|(?:[.!?]\s+))(?P<who>(?:(?:A|An|One|Two|Three|Several|Some|Another|The)\s+(?:[\p{L}.-]+\s+){0,5}?(?:official|officials|spokesman|spokeswoman|source|sources|diplomat|diplomats|minister|commander|officer|analyst|analysts)|[A-Z][\p{L}’'.-]+(?:\s+(?:al-)?[A-Z][\p{L}’'.-]+){0,3}|He|She|They))\s+(?P<cue>said|says|told\s+[A-Z][\p{L}]+|told\s+reporters|added|warned|argued)(?:\s+(?:on|late on|early on|in\s+a\s+statement\s+on)\s+[A-Z][a-z]+day)?\s+(?:that\s+)?(?P<clause>[a-z][^“”\x22«»\n]{15,}?)[.](?:\s|$)",
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
+    let mut out = Vec::new();
+    for c in r.captures_iter(text) {
+        let (Some(who), Some(cue), Some(clause)) = (c.name("who"), c.name("cue"), c.name("clause"))
+        else {
+            continue;
+        };
+        let start = char_of(clause.start());
+        let end = char_of(clause.end());
+        if quoted.iter().any(|q| q.start < end && start < q.end) {
+            continue;
+        }
+        let w = who.as_str().trim();
+        out.push(Quote {
+            text: clause.as_str().to_string(),
+            start,
+            end,
+            kind: Kind::Indirect,
+            speaker: speaker::canonical(w, who.start(), people),
+            speaker_as_written: Some(w.to_string()),
+            cue: Some(
+                cue.as_str()
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("said")
+                    .to_lowercase(),
+            ),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_posts_kinds() {
+        let text = "Secretary of State Michael Pompeo spoke on Monday.\n\n“They took a strike at an American facility,” Pompeo said Monday on “Fox and Friends.” US officials called it a “defensive action” to counter Iran.\n\nOne official said the United States was looking into the possible involvement of Kataib Hezbollah.\n\n“I think that they will retaliate,” one military official said, referring to Kataib Hezbollah.\n\n“And it will not be the last time.”";
+        let q = extract(text);
+        let find = |t: &str| {
+            q.iter()
+                .find(|x| x.text.starts_with(t))
+                .unwrap_or_else(|| panic!("{t}: {q:#?}"))
+        };
+        let a = find("They took a strike");
+        assert_eq!(a.kind, Kind::Direct);
+        assert_eq!(a.speaker.as_deref(), Some("Michael Pompeo"));
+        assert_eq!(a.speaker_as_written.as_deref(), Some("Pompeo"));
+        assert!(
+            !q.iter().any(|x| x.text.starts_with("Fox and Friends")),
+            "a title is not a quote"
+        );
+        let p = find("defensive action");
+        assert_eq!(p.kind, Kind::Partial);
+        let i = find("the United States was looking into");
+        assert_eq!(i.kind, Kind::Indirect);
+        assert_eq!(i.speaker.as_deref(), Some("One official"));
+        let m = find("I think that they will retaliate");
+        assert_eq!(m.speaker.as_deref(), Some("one military official"));
+        let inherit = find("And it will not be the last time");
+        assert_eq!(inherit.speaker.as_deref(), Some("one military official"));
+        let chars: Vec<char> = text.chars().collect();
+        for x in &q {
+            assert_eq!(chars[x.start..x.end].iter().collect::<String>(), x.text);
+        }
+    }
+
+    #[test]
+    fn scare_quotes_and_nicknames_are_not_quotes() {
+        let q = extract("The so-called “red line” held. Qassem “the Shadow Commander” Soleimani arrived. It was “unacceptable” for them.");
+        assert!(q.is_empty(), "{q:#?}");
+    }
+}
