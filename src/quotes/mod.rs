@@ -8,6 +8,7 @@
 //! scalar values into the text given. This module does no I/O; storing quotes and the review
 //! commands build on it.
 
+pub mod eval;
 pub mod marks;
 pub mod speaker;
 
@@ -141,7 +142,13 @@ pub fn extract(text: &str) -> Vec<Quote> {
         };
         let (spk, as_written, cue) = match &found {
             Some(a) => {
-                let canon = speaker::canonical(&a.as_written, byte_at[span.open], &people);
+                // A pronoun is the last speaker, when there was one; else the nearest name.
+                let pronoun = matches!(a.as_written.to_lowercase().as_str(), "he" | "she" | "they");
+                let canon = match (&last_speaker, pronoun) {
+                    (Some((Some(s), _)), true) => Some(s.clone()),
+                    _ => earlier_role(&a.as_written, &quotes)
+                        .or_else(|| speaker::canonical(&a.as_written, byte_at[span.open], &people)),
+                };
                 (canon, Some(a.as_written.clone()), Some(a.cue.clone()))
             }
             None => {
@@ -170,6 +177,25 @@ pub fn extract(text: &str) -> Vec<Quote> {
     quotes.extend(indirect(text, &byte_at, &people, &quotes));
     quotes.sort_by_key(|q| q.start);
     quotes
+}
+
+/// "the official" after "one military official" spoke: the earlier speaker with that noun.
+fn earlier_role(as_written: &str, before: &[Quote]) -> Option<String> {
+    let lower = as_written.to_lowercase();
+    let noun = lower
+        .strip_prefix("the ")?
+        .split_whitespace()
+        .last()?
+        .to_string();
+    before
+        .iter()
+        .rev()
+        .filter_map(|q| q.speaker.as_deref())
+        .find(|s| {
+            let s = s.to_lowercase();
+            !s.starts_with("the ") && s.split_whitespace().last() == Some(noun.as_str())
+        })
+        .map(str::to_string)
 }
 
 fn paragraph_start(chars: &[char], at: usize) -> usize {

@@ -101,7 +101,7 @@ pub fn people(text: &str) -> Vec<(usize, String)> {
         let tokens: Vec<&str> = m.as_str().split_whitespace().collect();
         let skip = tokens
             .iter()
-            .take_while(|t| LEADING.contains(&t.trim_end_matches('.')) || ORG_WORDS.contains(t))
+            .take_while(|t| is_title(t) || ORG_WORDS.contains(t))
             .count();
         let rest = &tokens[skip..];
         if rest.len() < 2 || rest.iter().any(|t| ORG_WORDS.contains(t)) {
@@ -111,6 +111,17 @@ pub fn people(text: &str) -> Vec<(usize, String)> {
         out.push((offset, rest.join(" ")));
     }
     out
+}
+
+/// Whether a token before a name is a title, a nationality, a possessive ("Iran’s") or the
+/// end of the sentence before ("Twitter.").
+fn is_title(t: &str) -> bool {
+    let bare = t.trim_end_matches('.');
+    LEADING.contains(&t)
+        || LEADING.contains(&bare)
+        || t.ends_with("’s")
+        || t.ends_with("'s")
+        || (t.ends_with('.') && bare.chars().count() > 3)
 }
 
 /// Titles and sentence openers that come before a name.
@@ -171,6 +182,78 @@ const LEADING: &[&str] = &[
     "Shiite",
     "Sunni",
     "Kurdish",
+    "Chancellor",
+    "Colonel",
+    "Major",
+    "General",
+    "Staff",
+    "Sgt",
+    "Sergeant",
+    "Lieutenant",
+    "Captain",
+    "Capt",
+    "House",
+    "Minority",
+    "Majority",
+    "Canadian",
+    "German",
+    "Turkish",
+    "French",
+    "British",
+    "Chinese",
+    "Russian",
+    "Ukrainian",
+    "Israeli",
+    "Qatari",
+    "Egyptian",
+    "Jordanian",
+    "Emirati",
+    "Kuwaiti",
+    "Pakistani",
+    "Indian",
+    "European",
+    "EU",
+    "UN",
+    "NATO",
+    "Secretary-General",
+    "Senator",
+    "Congressman",
+    "Congresswoman",
+    "Representative",
+    "Democrat",
+    "Democratic",
+    "Republican",
+    "Vice",
+    "Pope",
+    "King",
+    "Prince",
+    "Crown",
+    "Emir",
+    "Imam",
+    "Sayyed",
+    "Hojatoleslam",
+    "Brigadier",
+    "Admiral",
+    "Marine",
+    "Navy",
+    "Air",
+    "Lebanese",
+    "Kurdistan",
+    "Regional",
+    "Parliament",
+    "Parliamentary",
+    "Interior",
+    "Oil",
+    "Finance",
+    "Health",
+    "Army",
+    "Commandant",
+    "Pentagon",
+    "Press",
+    "Spokesperson",
+    "Ministry",
+    "Governor",
+    "Mayor",
 ];
 
 /// Words that mark a run of capitals as a place, an organisation or a date, not a person.
@@ -259,6 +342,16 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
     {
         return Some(w.to_string());
     }
+    if w.split_whitespace().count() > 1 {
+        // Part of a name written in full before: "Abdul Mahdi" → "Adel Abdul Mahdi".
+        if let Some(full) = people
+            .iter()
+            .map(|(_, n)| n)
+            .find(|n| n.len() > w.len() && n.ends_with(&format!(" {w}")))
+        {
+            return Some(full.clone());
+        }
+    }
     if w.split_whitespace().count() == 1 {
         // A surname (or given name): the full name first written with it.
         if let Some(full) = people.iter().map(|(_, n)| n).find(|n| {
@@ -270,10 +363,7 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
     }
     // A name written with its titles: "Caretaker Prime Minister Adel Abdul Mahdi".
     let tokens: Vec<&str> = w.split_whitespace().collect();
-    let skip = tokens
-        .iter()
-        .take_while(|t| LEADING.contains(&t.trim_end_matches('.')))
-        .count();
+    let skip = tokens.iter().take_while(|t| is_title(t)).count();
     if skip > 0 && tokens.len() - skip >= 2 {
         return Some(tokens[skip..].join(" "));
     }

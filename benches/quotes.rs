@@ -1,0 +1,100 @@
+//! Quote extraction: quality on the gold corpus (`fixtures/quotes/`) and throughput.
+//!
+//! Prints, per annotated text and in total, span precision / recall / F1 by token overlap
+//! (strict ≥ 0.8 of the gold span, lenient ≥ 0.3) and speaker accuracy on the matched quotes,
+//! then the extraction throughput in MB of text per second on one core (all the corpus texts,
+//! repeated for at least two seconds). MB = 10^6 bytes. Targets (issue 4): strict F1 ≥ 0.90,
+//! speaker accuracy ≥ 0.90, ≥ 5 MB/s.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use quotewire::quotes::{self, eval};
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quotes");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures/quotes")
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .into_string()
+                .ok()?
+                .strip_suffix(".quotes.json")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    let (mut strict, mut lenient) = (eval::Counts::default(), eval::Counts::default());
+    let mut texts = Vec::new();
+    println!("| text | gold | found | strict F1 | lenient F1 | speakers right |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for n in &names {
+        let Ok(text) = std::fs::read_to_string(dir.join(format!("{n}.txt"))) else {
+            continue;
+        };
+        let Ok(raw) = std::fs::read_to_string(dir.join(format!("{n}.quotes.json"))) else {
+            continue;
+        };
+        let gold: Vec<eval::Gold> = match serde_json::from_str(&raw) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("{n}: {e}");
+                continue;
+            }
+        };
+        let found = quotes::extract(&text);
+        let (s, l) = (
+            eval::score(&text, &gold, &found, 0.8),
+            eval::score(&text, &gold, &found, 0.3),
+        );
+        println!(
+            "| {n} | {} | {} | {:.3} | {:.3} | {}/{} |",
+            s.gold,
+            s.predicted,
+            s.f1(),
+            l.f1(),
+            l.speaker_right,
+            l.matched_gold
+        );
+        strict.add(s);
+        lenient.add(l);
+        texts.push(text);
+    }
+    println!();
+    println!(
+        "strict: P {:.3} R {:.3} F1 {:.3}",
+        strict.precision(),
+        strict.recall(),
+        strict.f1()
+    );
+    println!(
+        "lenient: P {:.3} R {:.3} F1 {:.3}",
+        lenient.precision(),
+        lenient.recall(),
+        lenient.f1()
+    );
+    println!(
+        "speaker accuracy (lenient matches): {:.3} ({}/{}); {} texts, {} gold quotes",
+        lenient.speaker_accuracy(),
+        lenient.speaker_right,
+        lenient.matched_gold,
+        texts.len(),
+        strict.gold
+    );
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let start = Instant::now();
+    let mut rounds = 0u64;
+    while start.elapsed() < Duration::from_secs(2) || rounds < 3 {
+        for t in &texts {
+            std::hint::black_box(quotes::extract(std::hint::black_box(t)));
+        }
+        rounds += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "throughput: {:.2} MB/s ({} bytes × {rounds} rounds in {secs:.2} s, one core)",
+        bytes as f64 * rounds as f64 / 1e6 / secs,
+        bytes
+    );
+}

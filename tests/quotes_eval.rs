@@ -1,0 +1,83 @@
+//! Quote extraction against the gold corpus in `fixtures/quotes/`: span precision, recall and
+//! F1 by token overlap (strict ≥ 0.8 of the gold span, lenient ≥ 0.3) and speaker accuracy on
+//! the matched quotes, with floors just under the figures measured (bench/RESULTS.md). The
+//! figures are printed; `cargo bench --bench quotes` prints them per file, with throughput.
+
+use std::path::Path;
+
+use quotewire::quotes::{self, eval};
+
+fn corpus() -> Vec<(String, String, Vec<eval::Gold>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quotes");
+    let mut out = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let n = e.unwrap().file_name().into_string().unwrap();
+            n.strip_suffix(".quotes.json").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    for n in names {
+        let text = std::fs::read_to_string(dir.join(format!("{n}.txt"))).unwrap();
+        let gold: Vec<eval::Gold> = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("{n}.quotes.json"))).unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{n}.quotes.json: {e}"));
+        out.push((n, text, gold));
+    }
+    out
+}
+
+#[test]
+fn quote_extraction_on_the_gold_corpus() {
+    let corpus = corpus();
+    assert!(
+        corpus.len() >= 40,
+        "at least 40 annotated texts, found {}",
+        corpus.len()
+    );
+    let (mut strict, mut lenient) = (eval::Counts::default(), eval::Counts::default());
+    for (_, text, gold) in &corpus {
+        let found = quotes::extract(text);
+        strict.add(eval::score(text, gold, &found, 0.8));
+        lenient.add(eval::score(text, gold, &found, 0.3));
+    }
+    assert!(
+        strict.gold >= 250,
+        "at least 250 annotated quotes, found {}",
+        strict.gold
+    );
+    println!(
+        "strict P {:.3} R {:.3} F1 {:.3}; lenient P {:.3} R {:.3} F1 {:.3}; speaker accuracy {:.3} ({} gold quotes)",
+        strict.precision(),
+        strict.recall(),
+        strict.f1(),
+        lenient.precision(),
+        lenient.recall(),
+        lenient.f1(),
+        lenient.speaker_accuracy(),
+        strict.gold
+    );
+    // Floors just under what is measured; raise them as extraction improves.
+    assert!(
+        strict.f1() >= FLOOR_STRICT_F1,
+        "strict F1 {:.3}",
+        strict.f1()
+    );
+    assert!(
+        lenient.f1() >= FLOOR_LENIENT_F1,
+        "lenient F1 {:.3}",
+        lenient.f1()
+    );
+    assert!(
+        lenient.speaker_accuracy() >= FLOOR_SPEAKER,
+        "speaker accuracy {:.3}",
+        lenient.speaker_accuracy()
+    );
+}
+
+// Measured on 2026-11-23: strict F1 0.833, lenient F1 0.833, speaker accuracy 0.570.
+const FLOOR_STRICT_F1: f64 = 0.82;
+const FLOOR_LENIENT_F1: f64 = 0.82;
+const FLOOR_SPEAKER: f64 = 0.55;
