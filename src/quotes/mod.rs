@@ -225,7 +225,9 @@ fn sentence_lead(lead: &str) -> &str {
     &lead[cut..]
 }
 
-/// Reported speech without marks: "<speaker> said (on Monday) (that) <clause>."
+/// Reported speech without marks: "<speaker>[, aside,] said [on Monday] [that] <clause>.",
+/// "... told Reuters that <clause>.", "... was quoted as saying <clause>.", "According to
+/// <speaker>, <clause>."
 fn indirect(
     text: &str,
     byte_at: &[usize],
@@ -233,45 +235,105 @@ fn indirect(
     quoted: &[Quote],
 ) -> Vec<Quote> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
-    let Some(r) = R
-        .get_or_init(|| {
-            Regex::new(
-                r"(?m)(?:^|(?:[.!?]\s+))(?P<who>(?:(?:A|An|One|Two|Three|Several|Some|Another|The)\s+(?:[\p{L}.-]+\s+){0,5}?(?:official|officials|spokesman|spokeswoman|source|sources|diplomat|diplomats|minister|commander|officer|analyst|analysts)|[A-Z][\p{L}’'.-]+(?:\s+(?:al-)?[A-Z][\p{L}’'.-]+){0,3}|He|She|They))\s+(?P<cue>said|says|told\s+[A-Z][\p{L}]+|told\s+reporters|added|warned|argued)(?:\s+(?:on|late on|early on|in\s+a\s+statement\s+on)\s+[A-Z][a-z]+day)?\s+(?:that\s+)?(?P<clause>[a-z][^“”\x22«»\n]{15,}?)[.](?:\s|$)",
-            )
-            .ok()
-        })
-        .as_ref()
-    else {
-        return Vec::new();
-    };
+    static A: OnceLock<Option<Regex>> = OnceLock::new();
+    let cue = R.get_or_init(|| {
+        Regex::new(
+            r"(?P<cue>\b(?:said|says|announced|warned|added|argued|insisted|acknowledged|told\s+(?:reporters|the\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2}|[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2})|(?:was|were)\s+quoted\s+(?:by\s+[^,.“”]{1,60}?\s+)?as\s+saying))(?:\s+(?:in\s+a\s+statement|here|there|later|earlier))?(?:\s+(?:on|late\s+on|early\s+on|in|at)\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+)?)?(?:\s+that)?\s+(?P<clause>[^\s“”\x22«»,][^“”\x22«»\n]{10,}?)\.(?:\s|$)",
+        )
+        .ok()
+    });
+    let according = A.get_or_init(|| {
+        Regex::new(r"(?:^|[.!?]\s+|\n)According\s+to\s+(?P<who>[^,]{3,80}),\s+(?P<clause>[^“”\x22«»\n]{10,}?)\.(?:\s|$)").ok()
+    });
     let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
-    let mut out = Vec::new();
-    for c in r.captures_iter(text) {
-        let (Some(who), Some(cue), Some(clause)) = (c.name("who"), c.name("cue"), c.name("clause"))
-        else {
-            continue;
-        };
-        let start = char_of(clause.start());
-        let end = char_of(clause.end());
-        if quoted.iter().any(|q| q.start < end && start < q.end) {
-            continue;
+    let mut out: Vec<Quote> = Vec::new();
+    let push = |who: &str,
+                who_at: usize,
+                cue: &str,
+                start_b: usize,
+                end_b: usize,
+                out: &mut Vec<Quote>| {
+        let (start, end) = (char_of(start_b), char_of(end_b));
+        if quoted
+            .iter()
+            .chain(out.iter())
+            .any(|q| q.start < end && start < q.end)
+        {
+            return;
         }
-        let w = who.as_str().trim();
         out.push(Quote {
-            text: clause.as_str().to_string(),
+            text: text[start_b..end_b].to_string(),
             start,
             end,
             kind: Kind::Indirect,
-            speaker: speaker::canonical(w, who.start(), people),
-            speaker_as_written: Some(w.to_string()),
-            cue: Some(
-                cue.as_str()
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("said")
-                    .to_lowercase(),
-            ),
+            speaker: speaker::canonical(who, who_at, people),
+            speaker_as_written: Some(who.to_string()),
+            cue: Some(cue.to_string()),
         });
+    };
+    if let Some(r) = according.as_ref() {
+        for c in r.captures_iter(text) {
+            if let (Some(w), Some(cl)) = (c.name("who"), c.name("clause")) {
+                push(
+                    w.as_str().trim(),
+                    w.start(),
+                    "according to",
+                    cl.start(),
+                    cl.end(),
+                    &mut out,
+                );
+            }
+        }
+    }
+    if let Some(r) = cue.as_ref() {
+        for c in r.captures_iter(text) {
+            let (Some(k), Some(cl)) = (c.name("cue"), c.name("clause")) else {
+                continue;
+            };
+            // The subject: the sentence up to the cue, less an aside between commas.
+            let sentence_start = text[..k.start()]
+                .rfind(['.', '!', '?', '\n'])
+                .map_or(0, |i| i + 1);
+            let subject = text[sentence_start..k.start()].trim();
+            if subject.contains(['“', '”', '"', '«', '»']) {
+                continue;
+            }
+            let who = match subject.strip_suffix(',') {
+                Some(s) => s.split(',').next().unwrap_or(s).trim(),
+                None => subject,
+            };
+            let who = who
+                .trim_start_matches("But ")
+                .trim_start_matches("And ")
+                .trim_end_matches(" also")
+                .trim_end_matches(" later")
+                .trim_end_matches(" has")
+                .trim_end_matches(" had")
+                .trim();
+            let words = who.split_whitespace().count();
+            if who.is_empty() || words > 10 || !who.starts_with(|ch: char| ch.is_uppercase()) {
+                continue;
+            }
+            let cue_word = k
+                .as_str()
+                .split_whitespace()
+                .next()
+                .unwrap_or("said")
+                .to_lowercase();
+            let cue_word = if cue_word == "was" || cue_word == "were" {
+                "was quoted as saying".to_string()
+            } else {
+                cue_word
+            };
+            push(
+                who,
+                sentence_start,
+                &cue_word,
+                cl.start(),
+                cl.end(),
+                &mut out,
+            );
+        }
     }
     out
 }

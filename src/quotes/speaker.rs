@@ -340,6 +340,21 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
     if !w.starts_with(|c: char| c.is_uppercase())
         || w.split_whitespace().count() > 1 && !is_name_like(w)
     {
+        // "EU foreign policy chief Josep Borrell": the name at the end, when there is one.
+        let tokens: Vec<&str> = w.split_whitespace().collect();
+        let tail = tokens
+            .iter()
+            .rev()
+            .take_while(|t| t.starts_with(char::is_uppercase) && !is_title(t))
+            .count();
+        if tail >= 2
+            && tail < tokens.len()
+            && !tokens[tokens.len() - tail..]
+                .iter()
+                .any(|t| ORG_WORDS.contains(t))
+        {
+            return canonical(&tokens[tokens.len() - tail..].join(" "), at, people);
+        }
         return Some(w.to_string());
     }
     if w.split_whitespace().count() > 1 {
