@@ -84,6 +84,8 @@ pub fn extract(text: &str) -> Vec<Quote> {
 
     let mut quotes: Vec<Quote> = Vec::new();
     let mut last_speaker: Option<(Option<String>, Option<String>)> = None;
+    // Where the last attributed quote closed (bytes).
+    let mut last_spoke_at = 0usize;
     for span in marks::spans(&chars) {
         let inner = slice(span.start, span.end);
         let words = inner.split_whitespace().count();
@@ -124,7 +126,17 @@ pub fn extract(text: &str) -> Vec<Quote> {
         }
         let found = speaker::after(tail)
             .or_else(|| speaker::before(sentence_lead(lead)))
-            .or_else(|| speaker::partial(sentence_lead(lead)));
+            .or_else(|| speaker::partial(sentence_lead(lead)))
+            .or_else(|| {
+                // A quote opening a paragraph after a lead-in: "... Merkel told reporters:"
+                if !lead.trim().is_empty() || para_start < 2 {
+                    return None;
+                }
+                let prev = slice(paragraph_start(&chars, para_start - 2), para_start).trim_end();
+                prev.ends_with(':')
+                    .then(|| speaker::before(sentence_lead(prev)))
+                    .flatten()
+            });
         let starts_sentence = sentence_lead(lead).trim().is_empty()
             || lead.trim_end().ends_with(':')
             || found
@@ -142,11 +154,20 @@ pub fn extract(text: &str) -> Vec<Quote> {
         };
         let (spk, as_written, cue) = match &found {
             Some(a) => {
-                // A pronoun is the last speaker, when there was one; else the nearest name.
+                // A pronoun is the last speaker, unless someone was named since that quote;
+                // then, and when nobody has spoken yet, it is the nearest name.
                 let pronoun = matches!(a.as_written.to_lowercase().as_str(), "he" | "she" | "they");
-                let canon = match (&last_speaker, pronoun) {
+                let named_since = people
+                    .iter()
+                    .any(|(p, _)| *p > last_spoke_at && *p < byte_at[span.open]);
+                let canon = match (&last_speaker, pronoun && !named_since) {
                     (Some((Some(s), _)), true) => Some(s.clone()),
                     _ => earlier_role(&a.as_written, &quotes)
+                        .or_else(|| {
+                            let end = byte_at[span.open];
+                            let from = text.floor_char_boundary(end.saturating_sub(1500));
+                            speaker::earlier_role_in(&a.as_written, &text[from..end])
+                        })
                         .or_else(|| speaker::canonical(&a.as_written, byte_at[span.open], &people)),
                 };
                 (canon, Some(a.as_written.clone()), Some(a.cue.clone()))
@@ -163,6 +184,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
         };
         if spk.is_some() {
             last_speaker = Some((spk.clone(), as_written.clone()));
+            last_spoke_at = byte_at[para_end];
         }
         quotes.push(Quote {
             text: inner.to_string(),

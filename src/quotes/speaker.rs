@@ -82,6 +82,26 @@ pub fn partial(lead: &str) -> Option<Attribution> {
     })
 }
 
+/// "the official" whose role a text introduced before: the last "a senior U.S. defense
+/// official" (or similar) in `before` with the same noun.
+pub fn earlier_role_in(as_written: &str, before: &str) -> Option<String> {
+    static R: OnceLock<Option<Regex>> = OnceLock::new();
+    let noun = as_written
+        .to_lowercase()
+        .strip_prefix("the ")?
+        .split_whitespace()
+        .last()?
+        .to_string();
+    let r = re(&R, || ROLE.to_string())?;
+    r.find_iter(before)
+        .map(|m| m.as_str().trim().to_string())
+        .filter(|m| {
+            let l = m.to_lowercase();
+            !l.starts_with("the ") && l.split_whitespace().last() == Some(noun.as_str())
+        })
+        .last()
+}
+
 fn trim_name(s: &str) -> String {
     s.trim().trim_end_matches([',', '.']).to_string()
 }
