@@ -86,6 +86,8 @@ pub fn extract(text: &str) -> Vec<Quote> {
     let mut last_speaker: Option<(Option<String>, Option<String>)> = None;
     // Where the last attributed quote closed (bytes).
     let mut last_spoke_at = 0usize;
+    // The paragraph of the last attributed quote.
+    let mut last_para: Option<usize> = None;
     for span in marks::spans(&chars) {
         let inner = slice(span.start, span.end);
         let words = inner.split_whitespace().count();
@@ -126,6 +128,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
         }
         let found = speaker::after(tail)
             .or_else(|| speaker::before(sentence_lead(lead)))
+            .or_else(|| speaker::colon_lead(sentence_lead(lead)))
             .or_else(|| speaker::partial(sentence_lead(lead)))
             .or_else(|| {
                 // A quote opening a paragraph after a lead-in: "... Merkel told reporters:"
@@ -134,7 +137,10 @@ pub fn extract(text: &str) -> Vec<Quote> {
                 }
                 let prev = slice(paragraph_start(&chars, para_start - 2), para_start).trim_end();
                 prev.ends_with(':')
-                    .then(|| speaker::before(sentence_lead(prev)))
+                    .then(|| {
+                        speaker::before(sentence_lead(prev))
+                            .or_else(|| speaker::colon_lead(sentence_lead(prev)))
+                    })
                     .flatten()
             });
         let starts_sentence = sentence_lead(lead).trim().is_empty()
@@ -175,7 +181,9 @@ pub fn extract(text: &str) -> Vec<Quote> {
             None => {
                 // A cue-less quote paragraph inherits the last speaker; so does a quote after
                 // a colon lead-in in the paragraph before.
-                let whole_paragraph = lead.trim().is_empty() && tail.trim().is_empty();
+                // So does a quote that follows the speaker's quote in the same paragraph.
+                let whole_paragraph = (lead.trim().is_empty() && tail.trim().is_empty())
+                    || last_para == Some(para_start);
                 match (&last_speaker, whole_paragraph) {
                     (Some((s, w)), true) => (s.clone(), w.clone(), None),
                     _ => (None, None, None),
@@ -185,6 +193,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
         if spk.is_some() {
             last_speaker = Some((spk.clone(), as_written.clone()));
             last_spoke_at = byte_at[para_end];
+            last_para = Some(para_start);
         }
         quotes.push(Quote {
             text: inner.to_string(),

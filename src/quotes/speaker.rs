@@ -72,13 +72,41 @@ pub fn partial(lead: &str) -> Option<Attribution> {
     static P: OnceLock<Option<Regex>> = OnceLock::new();
     let r = re(&P, || {
         format!(
-            r"(?P<who>{ROLE}|{NAME}|{PRONOUN})\s+(?:(?:has|have|had|also)\s+)?(?P<cue>called|calls|described|describes|denounced|denounces|branded|brands|termed|labelled|labeled|{CUES})\b[^.!?“”\x22]*$"
+            r"(?:(?i:according\s+to)\s+(?P<who2>{ROLE}|{NAME}),|(?P<who>{ROLE}|{NAME}|{PRONOUN}),?\s+(?:(?:has|have|had|also)\s+)?(?P<cue>called|calls|described|describes|denounced|denounces|branded|brands|termed|labelled|labeled|{CUES}))\b[^.!?“”\x22]*$"
         )
     })?;
     let c = r.captures(lead)?;
+    if let Some(w) = c.name("who2") {
+        return Some(Attribution {
+            as_written: trim_name(w.as_str()),
+            cue: "according to".into(),
+        });
+    }
     Some(Attribution {
         as_written: trim_name(c.name("who")?.as_str()),
         cue: c.name("cue")?.as_str().to_lowercase(),
+    })
+}
+
+/// A lead-in ending in a colon, whatever the listener: "X told lawmakers:", "X was quoted by
+/// the Global Times as saying:", "She told colleagues:".
+pub fn colon_lead(lead: &str) -> Option<Attribution> {
+    static C: OnceLock<Option<Regex>> = OnceLock::new();
+    let r = re(&C, || {
+        format!(
+            r"(?P<who>{ROLE}|{NAME}|{PRONOUN})(?:,[^,.“”\x22]{{1,80}},)?\s+(?:(?:also|later|then)\s+)?(?P<cue>{CUES}|was\s+quoted\s+by\s+[^:“”\x22]{{1,60}}?\s+as\s+saying)\b[^“”\x22«»„.]{{0,80}}:\s*$"
+        )
+    })?;
+    let c = r.captures(lead)?;
+    let cue = c.name("cue")?.as_str().to_lowercase();
+    let cue = if cue.starts_with("was quoted") {
+        "was quoted as saying".to_string()
+    } else {
+        cue
+    };
+    Some(Attribution {
+        as_written: trim_name(c.name("who")?.as_str()),
+        cue,
     })
 }
 
