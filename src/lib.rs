@@ -12,5 +12,6 @@ pub mod fetcher;
 pub mod ingest;
 pub mod parser;
 pub mod quotes;
+pub mod review;
 pub mod store;
 pub mod story;

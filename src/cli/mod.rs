@@ -83,17 +83,8 @@ enum Command {
         #[command(subcommand)]
         command: ArticleCommand,
     },
-    /// Quotations and their speakers
-    Quotes {
-        #[command(subcommand)]
-        command: QuotesCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum QuotesCommand {
-    /// Show the quotations quotewire finds in a text file or saved HTML page
-    Extract(quotes::ExtractArgs),
+    /// Review the quotations in stored stories, and cite them
+    Quotes(quotes::Args),
 }
 
 #[derive(Subcommand)]
@@ -181,9 +172,7 @@ pub fn main() -> ExitCode {
         Command::Article {
             command: ArticleCommand::Extract(args),
         } => article::run(&globals, args),
-        Command::Quotes {
-            command: QuotesCommand::Extract(args),
-        } => quotes::run_extract(args),
+        Command::Quotes(args) => quotes::run(&globals, args),
     };
     match result {
         Ok(code) => code,
@@ -209,4 +198,14 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -17,6 +17,7 @@ use crate::article::{self, Article, Rules};
 use crate::config::Config;
 use crate::fetcher::schedule::backoff;
 use crate::fetcher::{HttpClient, HttpError, Validators};
+use crate::review;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::syndication::{self, COPY_THRESHOLD, MIN_SHINGLES};
 use crate::story::{self, ArticleInfo, DateSource, Story, TextInfo, TextSource};
@@ -146,6 +147,7 @@ pub(super) fn apply(
         return store.remove_article_job(&job.story);
     };
     let old = story.clone();
+    let mut new_text = None;
     match result {
         Ok(page) => {
             report.articles_fetched += 1;
@@ -175,6 +177,7 @@ pub(super) fn apply(
                 wire_source: page.wire_source,
             });
             store.remove_article_job(&job.story)?;
+            new_text = Some(text);
         }
         Err(e) => {
             report.articles_failed += 1;
@@ -196,7 +199,12 @@ pub(super) fn apply(
             tracing::info!("page of story {} ({}): {message}", job.story, job.url);
         }
     }
-    store.put_stories(&[(Some(old), story)])
+    let id = story.id.clone();
+    store.put_stories(&[(Some(old), story)])?;
+    if let Some(text) = new_text {
+        review::refresh(store, &id, &text)?;
+    }
+    Ok(())
 }
 
 /// Indexes a story's new text and links it with the story it is a syndicated copy of, if any:

@@ -12,6 +12,7 @@ use crate::config::{Config, FeedConfig, FetchSettings};
 use crate::fetcher::schedule::{backoff, learned_interval, next_interval};
 use crate::fetcher::{FeedState, HttpClient, HttpError, Validators};
 use crate::parser::{self, ParseError, ParsedFeed};
+use crate::review;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::{self, Change, Observation};
 
@@ -253,5 +254,11 @@ fn store_entries(
         }
     }
     store.put_stories(&writes)?;
+    // The quotations of every story whose text may have changed (a no-op when it did not).
+    for (old, story) in &writes {
+        if old.as_ref() != Some(story) {
+            review::of_story(store, story)?;
+        }
+    }
     Ok((new, updated, unchanged))
 }

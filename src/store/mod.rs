@@ -12,6 +12,7 @@
 //! | `story_text`       | story id                              | a page's text     |
 //! | `article_jobs`     | story id                              | `ArticleJob`      |
 //! | `shingles`         | shingle hash (8 bytes) ++ story id    | empty             |
+//! | `quotes`, `quote_ids`, `reviews` | see `quotes`            |                   |
 //!
 //! "published" is seconds since the epoch, big-endian, sign bit flipped, so byte order is time
 //! order. Values use the versioned encoding in `codec`. Stories are written before their index
@@ -23,6 +24,7 @@
 
 pub mod codec;
 mod lock;
+mod quotes;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -64,6 +66,9 @@ pub struct Store {
     texts: sled::Tree,
     jobs: sled::Tree,
     shingles: sled::Tree,
+    quotes: sled::Tree,
+    quote_ids: sled::Tree,
+    reviews: sled::Tree,
     _lock: File,
 }
 
@@ -140,6 +145,9 @@ impl Store {
             texts: db.open_tree("story_text")?,
             jobs: db.open_tree("article_jobs")?,
             shingles: db.open_tree("shingles")?,
+            quotes: db.open_tree("quotes")?,
+            quote_ids: db.open_tree("quote_ids")?,
+            reviews: db.open_tree("reviews")?,
             db,
             _lock: lock,
         })

@@ -1,12 +1,12 @@
 //! `quotewire quotes extract FILE`: the quotations in one file, with their speakers, so a user
-//! can check quote extraction. Touches no database. (Review commands come with the quote store.)
+//! can check quote extraction. Touches no database.
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use quotewire::{article, quotes};
 
-use super::output;
+use super::super::output;
 
 #[derive(clap::Args)]
 #[command(
@@ -21,7 +21,7 @@ pub struct ExtractArgs {
     json: bool,
 }
 
-pub fn run_extract(args: ExtractArgs) -> Result<ExitCode> {
+pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let is_html = args
@@ -41,12 +41,7 @@ pub fn run_extract(args: ExtractArgs) -> Result<ExitCode> {
             output::json_line(q)?;
         } else {
             let who = q.speaker.as_deref().unwrap_or("(speaker unknown)");
-            let kind = match q.kind {
-                quotes::Kind::Direct => "direct",
-                quotes::Kind::Partial => "partial",
-                quotes::Kind::Indirect => "indirect",
-            };
-            println!("{who} [{kind}, {}..{}]", q.start, q.end);
+            println!("{who} [{}, {}..{}]", super::kind(q.kind), q.start, q.end);
             println!("    {}", q.text.replace('\n', " "));
         }
     }

@@ -1,0 +1,294 @@
+//! The author's review: each story's quotations as stored, their ids, their review state, and
+//! the listing the `quotes` command prints.
+//!
+//! Quotations are extracted (`crate::quotes`) whenever a story's text changes, at ingest, and
+//! kept per story in text order (`StoryQuotes`). A quotation's id is a hash of its story and its
+//! normalised words, not of its place, so it stays the same when the story is extracted again
+//! (a page's text replacing the feed's, a better extractor): the review state, kept apart under
+//! that id, is never lost to a re-fetch. Citations are in `cite`. The sled trees are in
+//! `crate::store::quotes`.
+
+pub mod cite;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::quotes::{self, Quote};
+use crate::store::Store;
+use crate::store::{StoreError, StoryQuery};
+use crate::story::Story;
+
+/// The version of the stored extraction: stories extracted by an older one are extracted again
+/// when next read. Raise it whenever `quotes::extract` changes what it finds.
+pub const EXTRACTION_VERSION: u32 = 1;
+
+/// A story's quotations, in text order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoryQuotes {
+    /// `EXTRACTION_VERSION` when they were extracted.
+    pub version: u32,
+    /// xxh3 of the text they were extracted from.
+    pub text_hash: u64,
+    pub quotes: Vec<StoredQuote>,
+}
+
+/// One quotation as stored: its id and what the extractor found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredQuote {
+    pub id: String,
+    #[serde(flatten)]
+    pub quote: Quote,
+}
+
+/// Where the author stands on a quotation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Not reviewed yet.
+    #[default]
+    Candidate,
+    Accepted,
+    Rejected,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Candidate => "candidate",
+            Status::Accepted => "accepted",
+            Status::Rejected => "rejected",
+        }
+    }
+}
+
+/// A review decision, kept under the quotation's id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub status: Status,
+    pub story: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The words of a quotation as its id sees them: case, quote marks, dashes and white space
+/// do not count, so typography that differs between a feed and a page keeps the id.
+fn id_words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The id of the `nth` (from 0) quotation of `story` with these words: 16 hex digits.
+pub fn quote_id(story: &str, text: &str, nth: usize) -> String {
+    let mut h = Sha256::new();
+    h.update(story.as_bytes());
+    h.update([0]);
+    h.update(id_words(text).as_bytes());
+    h.update([0]);
+    h.update(nth.to_le_bytes());
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Extracts a story's quotations and gives each its id.
+pub fn extract(story: &str, text: &str) -> StoryQuotes {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let quotes = quotes::extract(text)
+        .into_iter()
+        .map(|quote| {
+            let n = seen.entry(id_words(&quote.text)).or_default();
+            let id = quote_id(story, &quote.text, *n);
+            *n += 1;
+            StoredQuote { id, quote }
+        })
+        .collect();
+    StoryQuotes {
+        version: EXTRACTION_VERSION,
+        text_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        quotes,
+    }
+}
+
+/// Brings a story's stored quotations up to date with `text`, its current text; extracts only
+/// when the text or the extractor changed. Returns them.
+pub fn refresh(store: &Store, story: &str, text: &str) -> Result<StoryQuotes, StoreError> {
+    let old = store.story_quotes(story)?;
+    if let Some(old) = &old {
+        if old.version == EXTRACTION_VERSION
+            && old.text_hash == xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+        {
+            return Ok(old.clone());
+        }
+    }
+    let new = extract(story, text);
+    store.put_story_quotes(story, old.as_ref(), &new)?;
+    Ok(new)
+}
+
+/// The quotations of a stored story, extracted now if they never were or are out of date.
+pub fn of_story(store: &Store, story: &Story) -> Result<StoryQuotes, StoreError> {
+    let text = store.text(story)?.unwrap_or_default();
+    refresh(store, &story.id, &text)
+}
+
+/// Which quotations to list.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub stories: StoryQuery,
+    /// Part of the speaker's name, as written or in full; any case.
+    pub speaker: Option<String>,
+    /// Words of the quotation's text; any case, punctuation ignored.
+    pub search: Option<String>,
+    /// Only quotations in these states (all when empty).
+    pub status: Vec<Status>,
+}
+
+/// One quotation in a listing, with its review state.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub quote: StoredQuote,
+    pub status: Status,
+}
+
+/// Quotations by story, newest story first, each story's in text order; stories with none
+/// left after filtering are not listed.
+pub fn list(store: &Store, filter: &Filter) -> Result<Vec<(Story, Vec<Listed>)>, StoreError> {
+    let speaker = filter.speaker.as_deref().map(fold);
+    let search = filter.search.as_deref().map(fold);
+    let mut out = Vec::new();
+    for story in store.stories(&filter.stories)? {
+        let mut listed = Vec::new();
+        for q in of_story(store, &story)?.quotes {
+            if let Some(want) = &speaker {
+                let names = [&q.quote.speaker, &q.quote.speaker_as_written];
+                if !names.iter().any(|n| {
+                    n.as_deref()
+                        .is_some_and(|n| fold(n).contains(want.as_str()))
+                }) {
+                    continue;
+                }
+            }
+            if search
+                .as_ref()
+                .is_some_and(|s| !fold(&q.quote.text).contains(s.as_str()))
+            {
+                continue;
+            }
+            let status = store.review(&q.id)?.map(|r| r.status).unwrap_or_default();
+            if !filter.status.is_empty() && !filter.status.contains(&status) {
+                continue;
+            }
+            listed.push(Listed { quote: q, status });
+        }
+        if !listed.is_empty() {
+            out.push((story, listed));
+        }
+    }
+    Ok(out)
+}
+
+/// Lower-case words and single spaces, for matching what a user types: punctuation and quote
+/// marks do not count.
+pub fn fold(s: &str) -> String {
+    id_words(s)
+}
+
+/// A quotation found by its id.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub story: Story,
+    pub quote: StoredQuote,
+    pub status: Status,
+}
+
+/// Why an id given on the command line names no single quotation.
+#[derive(Debug, thiserror::Error)]
+pub enum IdError {
+    #[error("no quotation has the id {0}\n  fix: use an id `quotewire quotes` lists (16 hex digits; the first 6 or more are enough)")]
+    Unknown(String),
+    #[error("{0} is the start of more than one quotation's id\n  fix: give more of its digits")]
+    Ambiguous(String),
+    #[error("{0} is too short to be a quotation id\n  fix: give at least 6 of its hex digits")]
+    TooShort(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The shortest prefix of an id the command line accepts.
+pub const MIN_ID_PREFIX: usize = 6;
+
+/// Finds a quotation by its id or a unique prefix of it (at least `MIN_ID_PREFIX` digits).
+pub fn find(store: &Store, id: &str) -> Result<Found, IdError> {
+    let id = id.trim().to_ascii_lowercase();
+    if id.len() < MIN_ID_PREFIX || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(IdError::TooShort(id));
+    }
+    let matches = store.quote_ids_with_prefix(&id, 2)?;
+    let (full, story_id) = match matches.as_slice() {
+        [] => return Err(IdError::Unknown(id)),
+        [one] => one.clone(),
+        _ => return Err(IdError::Ambiguous(id)),
+    };
+    let stale = || IdError::Unknown(full.clone());
+    let story = store.story(&story_id)?.ok_or_else(stale)?;
+    let quote = of_story(store, &story)?
+        .quotes
+        .into_iter()
+        .find(|q| q.id == full)
+        .ok_or_else(stale)?;
+    let status = store.review(&full)?.map(|r| r.status).unwrap_or_default();
+    Ok(Found {
+        story,
+        quote,
+        status,
+    })
+}
+
+/// Records a review decision (`Candidate` forgets an earlier one).
+pub fn set_status(store: &Store, found: &Found, status: Status) -> Result<(), StoreError> {
+    match status {
+        Status::Candidate => store.remove_review(&found.quote.id),
+        _ => store.put_review(
+            &found.quote.id,
+            &Review {
+                status,
+                story: found.story.id.clone(),
+                at: Utc::now(),
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_ignore_typography_and_place() {
+        let a = quote_id("s1", "“We will respond,” he said", 0);
+        let b = quote_id("s1", "\"we  will respond\" -- he said", 0);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, quote_id("s2", "“We will respond,” he said", 0));
+        assert_ne!(a, quote_id("s1", "“We will respond,” he said", 1));
+    }
+
+    #[test]
+    fn repeated_quotes_get_distinct_ids() {
+        let text = "“We will not leave Iraq,” he said.\n\n“We will not leave Iraq,” she said.";
+        let q = extract("s", text);
+        assert_eq!(q.quotes.len(), 2);
+        let ids: std::collections::HashSet<_> = q.quotes.iter().map(|q| &q.id).collect();
+        assert_eq!(ids.len(), q.quotes.len());
+    }
+
+    #[test]
+    fn fold_matches_what_users_type() {
+        assert_eq!(fold("“Defensive  Action,”"), "defensive action");
+        assert!(fold("said it was a “defensive action”").contains(&fold("\"defensive action")));
+    }
+}
