@@ -13,5 +13,6 @@ pub mod ingest;
 pub mod parser;
 pub mod quotes;
 pub mod review;
+pub mod search;
 pub mod store;
 pub mod story;

@@ -17,7 +17,7 @@ use crate::article::{self, Article, Rules};
 use crate::config::Config;
 use crate::fetcher::schedule::backoff;
 use crate::fetcher::{HttpClient, HttpError, Validators};
-use crate::review;
+use crate::search;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::syndication::{self, COPY_THRESHOLD, MIN_SHINGLES};
 use crate::story::{self, ArticleInfo, DateSource, Story, TextInfo, TextSource};
@@ -147,7 +147,6 @@ pub(super) fn apply(
         return store.remove_article_job(&job.story);
     };
     let old = story.clone();
-    let mut new_text = None;
     match result {
         Ok(page) => {
             report.articles_fetched += 1;
@@ -162,7 +161,8 @@ pub(super) fn apply(
             let old_text = store.text(&story)?;
             let kept = (source == TextSource::Article).then_some(text.as_str());
             store.put_text(&story.id, kept)?;
-            link_copies(store, &mut story, &text, old_text.as_deref())?;
+            super::text_changed(store, &story.id, old_text.as_deref(), &text)?;
+            link_copies(store, &mut story, &text)?;
             story.text = TextInfo {
                 source,
                 len: text.chars().count(),
@@ -177,7 +177,6 @@ pub(super) fn apply(
                 wire_source: page.wire_source,
             });
             store.remove_article_job(&job.story)?;
-            new_text = Some(text);
         }
         Err(e) => {
             report.articles_failed += 1;
@@ -199,35 +198,20 @@ pub(super) fn apply(
             tracing::info!("page of story {} ({}): {message}", job.story, job.url);
         }
     }
-    let id = story.id.clone();
-    store.put_stories(&[(Some(old), story)])?;
-    if let Some(text) = new_text {
-        review::refresh(store, &id, &text)?;
-    }
-    Ok(())
+    store.put_stories(&[(Some(old), story)])
 }
 
-/// Indexes a story's new text and links it with the story it is a syndicated copy of, if any:
-/// the earliest published of the group is the original, the others its copies. Writes the
-/// other stories it changes; `story` itself is the caller's to write.
-fn link_copies(
-    store: &Store,
-    story: &mut Story,
-    text: &str,
-    old_text: Option<&str>,
-) -> Result<(), StoreError> {
+/// Links a story with the story its text is a syndicated copy of, if any: the earliest
+/// published of the group is the original, the others its copies. The text must be in the
+/// passage index already. Writes the other stories it changes; `story` itself is the caller's.
+fn link_copies(store: &Store, story: &mut Story, text: &str) -> Result<(), StoreError> {
     let shingles = syndication::shingles(text);
-    let sample = syndication::sample(&shingles);
-    let old_sample = old_text
-        .map(|t| syndication::sample(&syndication::shingles(t)))
-        .unwrap_or_default();
-    store.index_shingles(&story.id, &old_sample, &sample)?;
     if shingles.len() < MIN_SHINGLES {
         return Ok(());
     }
+    let fingerprints = search::index::fingerprints(text);
     let mut best: Option<(f64, Story)> = None;
-    for (id, shared) in store
-        .shingle_matches(&sample, &story.id)?
+    for (id, shared) in search::index::candidates(store, &fingerprints, Some(&story.id))?
         .into_iter()
         .take(10)
     {

@@ -12,7 +12,6 @@ use crate::config::{Config, FeedConfig, FetchSettings};
 use crate::fetcher::schedule::{backoff, learned_interval, next_interval};
 use crate::fetcher::{FeedState, HttpClient, HttpError, Validators};
 use crate::parser::{self, ParseError, ParsedFeed};
-use crate::review;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::{self, Change, Observation};
 
@@ -254,11 +253,13 @@ fn store_entries(
         }
     }
     store.put_stories(&writes)?;
-    // The quotations of every story whose text may have changed (a no-op when it did not).
     for (old, story) in &writes {
-        if old.as_ref() != Some(story) {
-            review::of_story(store, story)?;
+        if old.as_ref() == Some(story) {
+            continue;
         }
+        let old_text = old.as_ref().map(|o| store.text(o)).transpose()?.flatten();
+        let new_text = store.text(story)?.unwrap_or_default();
+        super::text_changed(store, &story.id, old_text.as_deref(), &new_text)?;
     }
     Ok((new, updated, unchanged))
 }

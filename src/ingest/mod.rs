@@ -29,6 +29,8 @@ use url::Url;
 
 use crate::config::{Config, FeedConfig};
 use crate::fetcher::{AddressPolicy, FeedState, HttpClient, HttpError, Validators};
+use crate::review;
+use crate::search;
 use crate::store::{ArticleJob, Store, StoreError};
 
 /// How a pass runs.
@@ -94,6 +96,17 @@ pub enum PassError {
     Http(#[from] HttpError),
 }
 
+/// Everything that follows from a story's text changing from `old` to `new`: its entries in the
+/// passage index and its quotations. Nothing when the text is the same.
+fn text_changed(store: &Store, id: &str, old: Option<&str>, new: &str) -> Result<(), StoreError> {
+    if old == Some(new) {
+        return Ok(());
+    }
+    search::index::update(store, id, old, new)?;
+    review::refresh(store, id, new)?;
+    Ok(())
+}
+
 /// Runs one pass over the configured feeds.
 pub async fn run(
     config: &Config,
@@ -119,6 +132,7 @@ pub async fn run(
             states.push(state);
         }
         waiting_pages = store.due_article_jobs(now)?;
+        search::index::catch_up(&store)?;
         store.close()?;
     }
     let mut due = Vec::new();

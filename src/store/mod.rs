@@ -11,7 +11,7 @@
 //! | `feeds`            | the feed URL as configured            | `FeedState`       |
 //! | `story_text`       | story id                              | a page's text     |
 //! | `article_jobs`     | story id                              | `ArticleJob`      |
-//! | `shingles`         | shingle hash (8 bytes) ++ story id    | empty             |
+//! | `text_index`       | trigram hash (8 bytes) ++ story id    | empty             |
 //! | `quotes`, `quote_ids`, `reviews` | see `quotes`            |                   |
 //!
 //! "published" is seconds since the epoch, big-endian, sign bit flipped, so byte order is time
@@ -35,7 +35,10 @@ use chrono::{DateTime, Utc};
 use crate::fetcher::FeedState;
 use crate::story::{Story, TextSource};
 
-const SCHEMA_VERSION: u8 = 1;
+/// 2: the passage index (`text_index`) replaced the syndication sample (`shingles`).
+const SCHEMA_VERSION: u8 = 2;
+/// `meta` key present while the passage index needs a rebuild.
+const REINDEX: &str = "reindex";
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +68,8 @@ pub struct Store {
     feeds: sled::Tree,
     texts: sled::Tree,
     jobs: sled::Tree,
-    shingles: sled::Tree,
+    text_index: sled::Tree,
+    meta: sled::Tree,
     quotes: sled::Tree,
     quote_ids: sled::Tree,
     reviews: sled::Tree,
@@ -132,6 +136,12 @@ impl Store {
         let meta = db.open_tree("meta")?;
         match meta.get("schema")?.as_deref() {
             Some([v]) if *v > SCHEMA_VERSION => return Err(StoreError::TooNew(*v)),
+            Some([1]) => {
+                // Version 1 kept a syndication sample of page texts only: rebuilt on first use.
+                db.drop_tree("shingles")?;
+                meta.insert(REINDEX, &[1])?;
+                meta.insert("schema", &[SCHEMA_VERSION])?;
+            }
             Some(_) => {}
             None => {
                 meta.insert("schema", &[SCHEMA_VERSION])?;
@@ -144,7 +154,8 @@ impl Store {
             feeds: db.open_tree("feeds")?,
             texts: db.open_tree("story_text")?,
             jobs: db.open_tree("article_jobs")?,
-            shingles: db.open_tree("shingles")?,
+            text_index: db.open_tree("text_index")?,
+            meta,
             quotes: db.open_tree("quotes")?,
             quote_ids: db.open_tree("quote_ids")?,
             reviews: db.open_tree("reviews")?,
@@ -296,43 +307,51 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces a story's entries in the shingle index (`story::syndication`).
-    pub fn index_shingles(&self, id: &str, old: &[u64], new: &[u64]) -> Result<(), StoreError> {
+    /// Replaces some of a story's entries in the passage index (`search::index`).
+    pub fn index_text(&self, id: &str, gone: &[u64], added: &[u64]) -> Result<(), StoreError> {
         let key = |h: &u64| {
             let mut k = h.to_be_bytes().to_vec();
             k.extend_from_slice(id.as_bytes());
             k
         };
         let mut batch = sled::Batch::default();
-        for h in old {
+        for h in gone {
             batch.remove(key(h));
         }
-        for h in new {
+        for h in added {
             batch.insert(key(h), &[]);
         }
-        self.shingles.apply_batch(batch)?;
+        self.text_index.apply_batch(batch)?;
         Ok(())
     }
 
-    /// Stories sharing sampled shingles with `sample`, with how many they share, most first.
-    pub fn shingle_matches(
-        &self,
-        sample: &[u64],
-        except: &str,
-    ) -> Result<Vec<(String, usize)>, StoreError> {
-        let mut hits: std::collections::HashMap<String, usize> = Default::default();
-        for h in sample {
-            for item in self.shingles.scan_prefix(h.to_be_bytes()) {
-                let (k, _) = item?;
-                let id = String::from_utf8_lossy(&k[8..]).into_owned();
-                if id != except {
-                    *hits.entry(id).or_default() += 1;
-                }
-            }
+    /// Up to `limit` ids of stories whose text has `hash` in the passage index.
+    pub fn stories_with_hash(&self, hash: u64, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.text_index.scan_prefix(hash.to_be_bytes()).take(limit) {
+            let (k, _) = item?;
+            out.push(String::from_utf8_lossy(&k[8..]).into_owned());
         }
-        let mut out: Vec<(String, usize)> = hits.into_iter().collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(out)
+    }
+
+    /// Whether the passage index must be rebuilt from every story's text (a database written
+    /// before it existed); `search::index::catch_up` does it and calls `reindexed`.
+    pub fn needs_reindex(&self) -> Result<bool, StoreError> {
+        Ok(self.meta.get(REINDEX)?.is_some())
+    }
+
+    pub fn reindexed(&self) -> Result<(), StoreError> {
+        self.meta.remove(REINDEX)?;
+        Ok(())
+    }
+
+    /// Every story id, in id order (for rebuilding indexes).
+    pub fn story_ids(&self) -> impl Iterator<Item = Result<String, StoreError>> + '_ {
+        self.stories.iter().keys().map(|k| {
+            k.map(|k| String::from_utf8_lossy(&k).into_owned())
+                .map_err(StoreError::from)
+        })
     }
 
     /// Makes every write so far durable.
@@ -421,5 +440,31 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(store.stories(&since).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_version_1_database_is_marked_for_a_passage_index_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), "test", Duration::ZERO, &mut |_| {}).unwrap();
+        assert!(!store.needs_reindex().unwrap());
+        store.close().unwrap();
+        {
+            let db = sled::open(dir.path().join("sled")).unwrap();
+            db.open_tree("meta")
+                .unwrap()
+                .insert("schema", &[1])
+                .unwrap();
+            db.open_tree("shingles").unwrap().insert("x", &[]).unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(dir.path(), "test", Duration::ZERO, &mut |_| {}).unwrap();
+        assert!(store.needs_reindex().unwrap());
+        assert!(!store
+            .db
+            .tree_names()
+            .iter()
+            .any(|n| n.as_ref() == b"shingles"));
+        store.reindexed().unwrap();
+        assert!(!store.needs_reindex().unwrap());
     }
 }

@@ -1,10 +1,10 @@
 //! Syndicated copies: the same article under another outlet or URL.
 //!
-//! A text is cut into shingles (runs of five words, lower-cased, punctuation dropped), each
-//! hashed with xxh3. One shingle in four (by hash value) is kept as the text's sample, and the
-//! store indexes samples (`shingles` tree), so a text finds the stories that share its shingles
-//! without a scan. A candidate is a copy when the containment of the shorter text in the longer
-//! (shared shingles ÷ the shorter text's shingles) reaches `COPY_THRESHOLD`. On the article
+//! A text finds the stories that share runs of its words through the passage index
+//! (`search::index`), without a scan. Each candidate's text and this one are then cut into
+//! shingles (runs of five words, lower-cased, punctuation dropped), each hashed with xxh3, and a
+//! candidate is a copy when the containment of the shorter text in the longer (shared shingles ÷
+//! the shorter text's shingles) reaches `COPY_THRESHOLD`. On the article
 //! fixtures, copies score 0.99 to 1.00 and unrelated stories at most 0.07, so the threshold sits
 //! at 0.5. The earliest published story of a group is its original; the others are its copies.
 //! A dateline that names a wire service ("(Reuters) -") is recorded by the article extractor.
@@ -18,7 +18,6 @@ pub const COPY_THRESHOLD: f64 = 0.5;
 /// Texts with fewer shingles than this are too short to call anything a copy.
 pub const MIN_SHINGLES: usize = 20;
 const WORDS: usize = 5;
-const SAMPLE: u64 = 4;
 
 /// The hashed five-word shingles of a text, deduplicated.
 pub fn shingles(text: &str) -> HashSet<u64> {
@@ -31,17 +30,6 @@ pub fn shingles(text: &str) -> HashSet<u64> {
         .windows(WORDS)
         .map(|w| xxh3_64(w.join(" ").as_bytes()))
         .collect()
-}
-
-/// The sample of shingles the store indexes.
-pub fn sample(shingles: &HashSet<u64>) -> Vec<u64> {
-    let mut s: Vec<u64> = shingles
-        .iter()
-        .copied()
-        .filter(|h| h % SAMPLE == 0)
-        .collect();
-    s.sort_unstable();
-    s
 }
 
 /// Containment of the smaller set in the larger.
@@ -65,7 +53,6 @@ mod tests {
         let (sa, sb, sc) = (shingles(a), shingles(b), shingles(c));
         assert!(containment(&sa, &sb) > 0.9);
         assert!(containment(&sa, &sc) < 0.1);
-        assert!(sample(&sa).iter().all(|h| h % SAMPLE == 0));
         assert_eq!(shingles("Five words, no more."), HashSet::new());
     }
 }

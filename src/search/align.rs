@@ -1,0 +1,212 @@
+//! Word-level alignment of a passage with a story's text: where in the story the passage sits,
+//! and how its words differ (the same, a one-letter typo, changed, added, dropped).
+//!
+//! A semi-global edit distance: the passage must be used whole, the story's words before and
+//! after it are free. A one-letter typo (one letter added, dropped, replaced, or two neighbours
+//! swapped: "likley") costs half a changed word, so the aligner prefers to read it as the same
+//! word. The work is passage length × story length; `verify` keeps both small.
+
+use super::words::Word;
+
+/// One step of an alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Passage word `p` is story word `s`.
+    Same { p: usize, s: usize },
+    /// Passage word `p` is story word `s` with one letter wrong.
+    Typo { p: usize, s: usize },
+    /// Passage word `p` stands where story word `s` is.
+    Changed { p: usize, s: usize },
+    /// Passage word `p` is not in the story.
+    Added { p: usize },
+    /// Story word `s` is missing from the passage.
+    Dropped { s: usize },
+}
+
+/// A passage placed in a story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    pub ops: Vec<Op>,
+    /// The story's words the passage covers: `first..last` (word indexes, end exclusive).
+    pub first: usize,
+    pub last: usize,
+    /// Passage words that are the same or a typo of their story word.
+    pub matched: usize,
+}
+
+impl Alignment {
+    /// Share of the passage's words found in place.
+    pub fn coverage(&self, passage_len: usize) -> f64 {
+        if passage_len == 0 {
+            0.0
+        } else {
+            self.matched as f64 / passage_len as f64
+        }
+    }
+}
+
+/// Whether two different words are one letter apart (Damerau: one insertion, deletion,
+/// substitution, or swap of neighbours). Digits never count as typos: 3 and 30 differ.
+pub fn one_letter_apart(a: &str, b: &str) -> bool {
+    if a.chars().any(|c| c.is_ascii_digit()) || b.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() < 3 || b.len() < 3 {
+        return false;
+    }
+    match a.len() as isize - b.len() as isize {
+        0 => {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match diff.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 => one_inserted(&b, &a),
+        -1 => one_inserted(&a, &b),
+        _ => false,
+    }
+}
+
+/// Whether `long` is `short` with one letter inserted.
+fn one_inserted(short: &[char], long: &[char]) -> bool {
+    let i = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    short[i..] == long[i + 1..]
+}
+
+const SAME: u32 = 0;
+const TYPO: u32 = 1;
+const CHANGE: u32 = 2;
+const GAP: u32 = 2;
+
+/// Aligns `passage` with `story[from..to]`; `None` when either is empty.
+pub fn align(passage: &[Word], story: &[Word], from: usize, to: usize) -> Option<Alignment> {
+    let to = to.min(story.len());
+    if passage.is_empty() || from >= to {
+        return None;
+    }
+    let s = &story[from..to];
+    let (n, m) = (passage.len(), s.len());
+    let w = m + 1;
+    // cost[i][j]: passage[..i] aligned, ending at story word j; row 0 is free (any start).
+    let mut cost = vec![0u32; (n + 1) * w];
+    let mut back = vec![0u8; (n + 1) * w];
+    for i in 1..=n {
+        cost[i * w] = i as u32 * GAP;
+        back[i * w] = 2;
+        for j in 1..=m {
+            let (pw, sw) = (&passage[i - 1], &s[j - 1]);
+            let sub = if pw.hash == sw.hash && pw.norm == sw.norm {
+                SAME
+            } else if one_letter_apart(&pw.norm, &sw.norm) {
+                TYPO
+            } else {
+                CHANGE
+            };
+            let diag = cost[(i - 1) * w + j - 1] + sub;
+            let up = cost[(i - 1) * w + j] + GAP; // passage word added
+            let left = cost[i * w + j - 1] + GAP; // story word dropped
+            let (c, b) = if diag <= up && diag <= left {
+                (diag, 1)
+            } else if up <= left {
+                (up, 2)
+            } else {
+                (left, 3)
+            };
+            cost[i * w + j] = c;
+            back[i * w + j] = b;
+        }
+    }
+    // The best end: the least cost, the earliest place on a tie.
+    let end = (0..=m).min_by_key(|&j| (cost[n * w + j], j))?;
+    let (mut i, mut j) = (n, end);
+    let mut ops = Vec::new();
+    while i > 0 {
+        match back[i * w + j] {
+            1 => {
+                let (p, st) = (i - 1, from + j - 1);
+                let (pw, sw) = (&passage[p], &story[st]);
+                ops.push(if pw.norm == sw.norm {
+                    Op::Same { p, s: st }
+                } else if one_letter_apart(&pw.norm, &sw.norm) {
+                    Op::Typo { p, s: st }
+                } else {
+                    Op::Changed { p, s: st }
+                });
+                i -= 1;
+                j -= 1;
+            }
+            2 => {
+                ops.push(Op::Added { p: i - 1 });
+                i -= 1;
+            }
+            _ => {
+                ops.push(Op::Dropped { s: from + j - 1 });
+                j -= 1;
+            }
+        }
+    }
+    ops.reverse();
+    let story_words = ops.iter().filter_map(|o| match o {
+        Op::Same { s, .. } | Op::Typo { s, .. } | Op::Changed { s, .. } | Op::Dropped { s } => {
+            Some(*s)
+        }
+        Op::Added { .. } => None,
+    });
+    let first = story_words.clone().min().unwrap_or(from + j);
+    let last = story_words.max().map_or(first, |s| s + 1);
+    let matched = ops
+        .iter()
+        .filter(|o| matches!(o, Op::Same { .. } | Op::Typo { .. }))
+        .count();
+    Some(Alignment {
+        ops,
+        first,
+        last,
+        matched,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::words::words;
+    use super::*;
+
+    #[test]
+    fn typos() {
+        assert!(one_letter_apart("likley", "likely"));
+        assert!(one_letter_apart("colours", "colors"));
+        assert!(one_letter_apart("recieve", "receive"));
+        assert!(!one_letter_apart("larger", "largest"));
+        assert!(!one_letter_apart("3", "30"));
+        assert!(!one_letter_apart("how", "may"));
+    }
+
+    #[test]
+    fn finds_the_span_and_the_differences() {
+        let story = words("Earlier text. The strike was the second larger attack this month, officials said. Later.");
+        let passage = words("the second largest attack this month, officials said");
+        let a = align(&passage, &story, 0, story.len()).unwrap();
+        assert_eq!(a.matched, 7);
+        assert_eq!(story[a.first].norm, "the");
+        assert_eq!(story[a.last - 1].norm, "said");
+        assert!(a.ops.contains(&Op::Changed { p: 2, s: 7 }));
+        let typo = words("the second lrager attack");
+        let a = align(&typo, &story, 0, story.len()).unwrap();
+        assert_eq!(a.matched, 4);
+        assert!(matches!(a.ops[2], Op::Typo { .. }));
+        let dropped = words("the second attack this month");
+        let a = align(&dropped, &story, 0, story.len()).unwrap();
+        assert!(a.ops.iter().any(|o| matches!(o, Op::Dropped { .. })));
+        assert_eq!(a.matched, 5);
+    }
+
+    #[test]
+    fn empty_inputs() {
+        assert!(align(&[], &words("a b"), 0, 2).is_none());
+        assert!(align(&words("a b"), &[], 0, 0).is_none());
+    }
+}

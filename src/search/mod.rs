@@ -1,0 +1,9 @@
+//! Finding passages in stored story text: words (`words`), the passage index kept in sled at
+//! ingest (`index`), and word-level alignment of a passage with a story's text (`align`).
+//!
+//! This module finds and measures; what a difference means for a post (verbatim, a typo, a
+//! wrong outlet) is `verify`'s to say.
+
+pub mod align;
+pub mod index;
+pub mod words;

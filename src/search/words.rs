@@ -1,0 +1,79 @@
+//! Words as the passage index and the aligner see them: runs of letters and digits, lower-cased,
+//! with apostrophes inside a word dropped (so "Shi’ite" and "Shi'ite" are one word) and every
+//! other mark a separator (so curly and straight quotes, dashes and white space never matter).
+//! Each word keeps its place in the text, in chars, to report the exact span matched.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// One word of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// Lower case, apostrophes dropped.
+    pub norm: String,
+    pub hash: u64,
+    /// Offsets in chars (Unicode scalar values) into the text.
+    pub start: usize,
+    pub end: usize,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '‘')
+}
+
+/// The words of `text`, in order.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut norm = String::new();
+    let mut start = 0;
+    let mut chars = text.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            if norm.is_empty() {
+                start = i;
+            }
+            norm.extend(c.to_lowercase());
+        } else if is_apostrophe(c)
+            && !norm.is_empty()
+            && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+        {
+            // Inside a word: dropped.
+        } else if !norm.is_empty() {
+            let w = std::mem::take(&mut norm);
+            out.push(Word {
+                hash: xxh3_64(w.as_bytes()),
+                norm: w,
+                start,
+                end: i,
+            });
+        }
+        if chars.peek().is_none() && !norm.is_empty() {
+            let w = std::mem::take(&mut norm);
+            out.push(Word {
+                hash: xxh3_64(w.as_bytes()),
+                norm: w,
+                start,
+                end: i + 1,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_and_apostrophes() {
+        let w = words("“Shi’ite militia” — U.S.-backed, 10,000 men'");
+        let n: Vec<&str> = w.iter().map(|w| w.norm.as_str()).collect();
+        assert_eq!(
+            n,
+            ["shiite", "militia", "u", "s", "backed", "10", "000", "men"]
+        );
+        assert_eq!((w[0].start, w[0].end), (1, 8));
+        assert_eq!(words("Shi'ite")[0].norm, "shiite");
+        assert!(words(" … ").is_empty());
+        assert_eq!(words("a")[0].end, 1);
+    }
+}
