@@ -115,6 +115,33 @@ impl Config {
         self.outlets.iter().find(|o| o.owns_host(host))
     }
 
+    /// The outlet called `name`: its `name`, an alias or its id, ignoring case, runs of white
+    /// space and a leading "the"; a name with a dot ("Antiwar.com") also matches by domain.
+    pub fn outlet_named(&self, name: &str) -> Option<&Outlet> {
+        fn norm(name: &str) -> String {
+            let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+            let skip = usize::from(words.len() > 1 && words[0] == "the");
+            words[skip..].join(" ")
+        }
+        let want = norm(name);
+        if want.is_empty() {
+            return None;
+        }
+        self.outlets
+            .iter()
+            .find(|o| {
+                norm(&o.name) == want
+                    || norm(&o.id) == want
+                    || o.aliases.iter().any(|a| norm(a) == want)
+            })
+            .or_else(|| {
+                let host = name.trim().trim_end_matches('.');
+                (host.contains('.') && !host.contains(char::is_whitespace))
+                    .then(|| self.outlet_for_host(host))
+                    .flatten()
+            })
+    }
+
     /// Reads and validates a feeds.toml.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {

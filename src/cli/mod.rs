@@ -12,6 +12,7 @@ mod fetch;
 mod output;
 mod quotes;
 mod stories;
+mod verify;
 mod when;
 
 use std::path::PathBuf;
@@ -85,6 +86,8 @@ enum Command {
     },
     /// Review the quotations in stored stories, and cite them
     Quotes(quotes::Args),
+    /// Trace every passage of a post to its source and say what does not hold
+    Verify(verify::Args),
 }
 
 #[derive(Subcommand)]
@@ -173,6 +176,7 @@ pub fn main() -> ExitCode {
             command: ArticleCommand::Extract(args),
         } => article::run(&globals, args),
         Command::Quotes(args) => quotes::run(&globals, args),
+        Command::Verify(args) => verify::run(&globals, args),
     };
     match result {
         Ok(code) => code,

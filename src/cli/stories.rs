@@ -158,9 +158,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
 fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
     let store = globals.open_store("stories show")?;
     let story = store.story(args.id.trim())?;
-    let text = match &story {
-        Some(s) => store.text(s)?,
-        None => None,
+    let (text, used_in) = match &story {
+        Some(s) => (store.text(s)?, store.story_uses(&s.id)?),
+        None => (None, Vec::new()),
     };
     drop(store);
     let Some(s) = story else {
@@ -178,12 +178,15 @@ fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
             story: StoryJson<'a>,
             sources: &'a [quotewire::story::StorySource],
             article: Option<&'a quotewire::story::ArticleInfo>,
+            /// Posts whose passages `verify --record` traced to this story.
+            used_in: &'a [quotewire::store::Use],
             text: &'a str,
         }
         output::json_line(&ShowJson {
             story: StoryJson::from(&s),
             sources: &s.sources,
             article: s.article.as_ref(),
+            used_in: &used_in,
             text: &text,
         })?;
         return Ok(ExitCode::SUCCESS);
@@ -248,6 +251,9 @@ fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
             .map(|n| format!(" ({n})"))
             .unwrap_or_default()
     );
+    for u in &used_in {
+        println!("used in:    {} line {} ({})", u.post, u.line, u.status);
+    }
     println!();
     println!("{text}");
     Ok(ExitCode::SUCCESS)

@@ -109,7 +109,7 @@ pub(super) async fn fetch(client: Arc<HttpClient>, job: ArticleJob, rules: Rules
     Outcome { job, at, result }
 }
 
-async fn fetch_page(client: &HttpClient, url: &str, rules: Rules) -> Result<Article, PageError> {
+pub(super) async fn fetch_page(client: &HttpClient, url: &str, rules: Rules) -> Result<Article, PageError> {
     let url = Url::parse(url).map_err(|e| PageError::Other(format!("bad URL: {e}")))?;
     let resp = client.get(&url, &Validators::default()).await?;
     if let Some(ct) = resp.content_type.as_deref() {
@@ -204,7 +204,7 @@ pub(super) fn apply(
 /// Links a story with the story its text is a syndicated copy of, if any: the earliest
 /// published of the group is the original, the others its copies. The text must be in the
 /// passage index already. Writes the other stories it changes; `story` itself is the caller's.
-fn link_copies(store: &Store, story: &mut Story, text: &str) -> Result<(), StoreError> {
+pub(super) fn link_copies(store: &Store, story: &mut Story, text: &str) -> Result<(), StoreError> {
     let shingles = syndication::shingles(text);
     if shingles.len() < MIN_SHINGLES {
         return Ok(());

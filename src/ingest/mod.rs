@@ -17,6 +17,7 @@
 
 mod article;
 mod feed;
+pub mod links;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -21,6 +21,8 @@ pub enum Op {
     Added { p: usize },
     /// Story word `s` is missing from the passage.
     Dropped { s: usize },
+    /// Story word `s` is left out where the passage marks an omission ("...", "[the US]").
+    Elided { s: usize },
 }
 
 /// A passage placed in a story.
@@ -82,8 +84,16 @@ const TYPO: u32 = 1;
 const CHANGE: u32 = 2;
 const GAP: u32 = 2;
 
-/// Aligns `passage` with `story[from..to]`; `None` when either is empty.
-pub fn align(passage: &[Word], story: &[Word], from: usize, to: usize) -> Option<Alignment> {
+/// Aligns `passage` with `story[from..to]`; `None` when either is empty. `gaps` are the passage
+/// word indexes before which the passage marks an omission: story words may be left out there
+/// at no cost.
+pub fn align(
+    passage: &[Word],
+    gaps: &[usize],
+    story: &[Word],
+    from: usize,
+    to: usize,
+) -> Option<Alignment> {
     let to = to.min(story.len());
     if passage.is_empty() || from >= to {
         return None;
@@ -94,7 +104,9 @@ pub fn align(passage: &[Word], story: &[Word], from: usize, to: usize) -> Option
     // cost[i][j]: passage[..i] aligned, ending at story word j; row 0 is free (any start).
     let mut cost = vec![0u32; (n + 1) * w];
     let mut back = vec![0u8; (n + 1) * w];
+    let free = |i: usize| i > 0 && i < n && gaps.contains(&i);
     for i in 1..=n {
+        let skip = if free(i) { 0 } else { GAP };
         cost[i * w] = i as u32 * GAP;
         back[i * w] = 2;
         for j in 1..=m {
@@ -108,7 +120,7 @@ pub fn align(passage: &[Word], story: &[Word], from: usize, to: usize) -> Option
             };
             let diag = cost[(i - 1) * w + j - 1] + sub;
             let up = cost[(i - 1) * w + j] + GAP; // passage word added
-            let left = cost[i * w + j - 1] + GAP; // story word dropped
+            let left = cost[i * w + j - 1] + skip; // story word dropped
             let (c, b) = if diag <= up && diag <= left {
                 (diag, 1)
             } else if up <= left {
@@ -120,8 +132,9 @@ pub fn align(passage: &[Word], story: &[Word], from: usize, to: usize) -> Option
             back[i * w + j] = b;
         }
     }
-    // The best end: the least cost, the earliest place on a tie.
-    let end = (0..=m).min_by_key(|&j| (cost[n * w + j], j))?;
+    // The best end: the least cost; on a tie the latest, so that a passage's last word is read
+    // as changed ("3" for "30") rather than added.
+    let end = (0..=m).min_by_key(|&j| (cost[n * w + j], std::cmp::Reverse(j)))?;
     let (mut i, mut j) = (n, end);
     let mut ops = Vec::new();
     while i > 0 {
@@ -144,16 +157,23 @@ pub fn align(passage: &[Word], story: &[Word], from: usize, to: usize) -> Option
                 i -= 1;
             }
             _ => {
-                ops.push(Op::Dropped { s: from + j - 1 });
+                let s = from + j - 1;
+                ops.push(if free(i) {
+                    Op::Elided { s }
+                } else {
+                    Op::Dropped { s }
+                });
                 j -= 1;
             }
         }
     }
     ops.reverse();
     let story_words = ops.iter().filter_map(|o| match o {
-        Op::Same { s, .. } | Op::Typo { s, .. } | Op::Changed { s, .. } | Op::Dropped { s } => {
-            Some(*s)
-        }
+        Op::Same { s, .. }
+        | Op::Typo { s, .. }
+        | Op::Changed { s, .. }
+        | Op::Dropped { s }
+        | Op::Elided { s } => Some(*s),
         Op::Added { .. } => None,
     });
     let first = story_words.clone().min().unwrap_or(from + j);
@@ -189,24 +209,37 @@ mod tests {
     fn finds_the_span_and_the_differences() {
         let story = words("Earlier text. The strike was the second larger attack this month, officials said. Later.");
         let passage = words("the second largest attack this month, officials said");
-        let a = align(&passage, &story, 0, story.len()).unwrap();
+        let a = align(&passage, &[], &story, 0, story.len()).unwrap();
         assert_eq!(a.matched, 7);
         assert_eq!(story[a.first].norm, "the");
         assert_eq!(story[a.last - 1].norm, "said");
         assert!(a.ops.contains(&Op::Changed { p: 2, s: 7 }));
         let typo = words("the second lrager attack");
-        let a = align(&typo, &story, 0, story.len()).unwrap();
+        let a = align(&typo, &[], &story, 0, story.len()).unwrap();
         assert_eq!(a.matched, 4);
         assert!(matches!(a.ops[2], Op::Typo { .. }));
         let dropped = words("the second attack this month");
-        let a = align(&dropped, &story, 0, story.len()).unwrap();
+        let a = align(&dropped, &[], &story, 0, story.len()).unwrap();
         assert!(a.ops.iter().any(|o| matches!(o, Op::Dropped { .. })));
         assert_eq!(a.matched, 5);
     }
 
     #[test]
     fn empty_inputs() {
-        assert!(align(&[], &words("a b"), 0, 2).is_none());
-        assert!(align(&words("a b"), &[], 0, 0).is_none());
+        assert!(align(&[], &[], &words("a b"), 0, 2).is_none());
+        assert!(align(&words("a b"), &[], &[], 0, 0).is_none());
+    }
+
+    #[test]
+    fn omissions_cost_nothing() {
+        let story =
+            words("The United States was looking into the possible involvement of the group.");
+        // "[the US] ... looking into the involvement": words 0..2 bracketed away, a gap before
+        // "involvement".
+        let passage = words("was looking into the involvement of the group");
+        let a = align(&passage, &[4], &story, 0, story.len()).unwrap();
+        assert_eq!(a.matched, passage.len());
+        assert!(a.ops.contains(&Op::Elided { s: 7 }));
+        assert!(!a.ops.iter().any(|o| matches!(o, Op::Dropped { .. })));
     }
 }

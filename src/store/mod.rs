@@ -13,6 +13,7 @@
 //! | `article_jobs`     | story id                              | `ArticleJob`      |
 //! | `text_index`       | trigram hash (8 bytes) ++ story id    | empty             |
 //! | `quotes`, `quote_ids`, `reviews` | see `quotes`            |                   |
+//! | `posts`, `used_by` | see `posts`                           |                   |
 //!
 //! "published" is seconds since the epoch, big-endian, sign bit flipped, so byte order is time
 //! order. Values use the versioned encoding in `codec`. Stories are written before their index
@@ -24,7 +25,10 @@
 
 pub mod codec;
 mod lock;
+mod posts;
 mod quotes;
+
+pub use posts::{PostLink, PostRecord, Use};
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -73,6 +77,8 @@ pub struct Store {
     quotes: sled::Tree,
     quote_ids: sled::Tree,
     reviews: sled::Tree,
+    posts: sled::Tree,
+    used_by: sled::Tree,
     _lock: File,
 }
 
@@ -159,6 +165,8 @@ impl Store {
             quotes: db.open_tree("quotes")?,
             quote_ids: db.open_tree("quote_ids")?,
             reviews: db.open_tree("reviews")?,
+            posts: db.open_tree("posts")?,
+            used_by: db.open_tree("used_by")?,
             db,
             _lock: lock,
         })

@@ -29,6 +29,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let text = store.text(&f.story)?.unwrap_or_default();
+    let used_in = store.quote_uses(&f.quote.id)?;
     store.close()?;
     let q = &f.quote.quote;
     let passage = cite::passage(&text, q.start, q.end);
@@ -38,10 +39,13 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             #[serde(flatten)]
             quote: QuoteJson<'a>,
             passage: &'a [String],
+            /// Posts whose passages `verify --record` traced to this quotation.
+            used_in: &'a [quotewire::store::Use],
         }
         output::json_line(&ShowJson {
             quote: QuoteJson::new(&f.story, &f.quote, f.status),
             passage: &passage,
+            used_in: &used_in,
         })?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -69,6 +73,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     println!("outlet:     {}", f.story.outlet);
     println!("url:        {}", dash(f.story.url.as_deref()));
     println!("characters: {}..{} of the story text", q.start, q.end);
+    for u in &used_in {
+        println!("used in:    {} line {} ({})", u.post, u.line, u.status);
+    }
     println!();
     for p in &passage {
         println!("    {p}");

@@ -1,0 +1,403 @@
+//! What a post says about where a passage comes from: lead-in lines ("According to Reuters",
+//! "…, according to the Defense Post.", "Reuters reports …", "Throughout the day, according
+//! to"), outlets named inside a paragraph ("…, Reuters reported on December 3.") and speakers
+//! ("…,” Sistani said.").
+//!
+//! Names are kept as written; mapping them to `feeds.toml` outlets is `Claim::resolve`'s job
+//! (in `mod.rs`), and judging them is `verify`'s. Links are not seen here: the format readers
+//! collect them and `mod.rs` attaches them.
+
+use super::Claim;
+
+/// Longest lead-in line, in words. Longer paragraphs are prose even if they say "according to".
+const MAX_LEAD_WORDS: usize = 60;
+/// Longest outlet or speaker name, in words.
+const MAX_NAME_WORDS: usize = 6;
+
+const SPEECH_VERBS: [&str; 15] = [
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "tweeted",
+    "wrote",
+    "writes",
+    "added",
+    "adds",
+    "stated",
+    "declared",
+    "warned",
+    "explained",
+    "insisted",
+];
+const REPORT_VERBS: [&str; 4] = ["reported", "reports", "reporting", "report"];
+const PRONOUNS: [&str; 9] = ["he", "she", "they", "it", "we", "i", "you", "this", "that"];
+/// Lower-case words allowed inside a name between capitalised ones ("Department of State").
+const CONNECTORS: [&str; 5] = ["of", "and", "&", "de", "for"];
+
+/// A word and its core: the word without surrounding punctuation and quote marks.
+struct Word<'a> {
+    core: &'a str,
+    /// Punctuation after the core ends a name: `Reuters,` `Jazeera:` `Eye.` (but not `U.S.`).
+    ends: bool,
+}
+
+fn words(text: &str) -> Vec<Word<'_>> {
+    text.split_whitespace()
+        .map(|raw| {
+            let lead = raw.trim_start_matches(|c: char| !c.is_alphanumeric());
+            let core = lead.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let tail = lead.get(core.len()..).unwrap_or("");
+            let abbreviation = tail == "." && core.len() <= 3 && core.contains('.');
+            let (core, ends) = if abbreviation {
+                (lead, false)
+            } else {
+                (core, !tail.is_empty())
+            };
+            Word { core, ends }
+        })
+        .filter(|w| !w.core.is_empty())
+        .collect()
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+fn is_any(w: &str, list: &[&str]) -> bool {
+    list.iter().any(|v| w.eq_ignore_ascii_case(v))
+}
+
+/// A name starting at `ws[i]`: capitalised words (a lower-case "the" first is skipped and
+/// dropped), up to punctuation, a speech or report verb, or a lower-case word. Returns the
+/// name and the index after it.
+fn name_at(ws: &[Word], mut i: usize) -> Option<(String, usize)> {
+    if ws.get(i).is_some_and(|w| w.core == "the" && !w.ends) {
+        i += 1;
+    }
+    let mut name: Vec<&str> = Vec::new();
+    while let Some(w) = ws.get(i) {
+        if name.len() >= MAX_NAME_WORDS || is_any(w.core, &SPEECH_VERBS) {
+            break;
+        }
+        if is_any(w.core, &REPORT_VERBS) {
+            break;
+        }
+        let connector = !name.is_empty()
+            && CONNECTORS.contains(&w.core)
+            && !w.ends
+            && ws.get(i + 1).is_some_and(|n| capitalised(n.core));
+        if !(capitalised(w.core) || connector) {
+            break;
+        }
+        name.push(w.core);
+        i += 1;
+        if w.ends {
+            break;
+        }
+    }
+    let first = name.first()?;
+    if PRONOUNS.iter().any(|p| first.eq_ignore_ascii_case(p)) && name.len() == 1 {
+        return None;
+    }
+    Some((name.join(" "), i))
+}
+
+/// Indices `i` where `ws[i] ws[i+1]` is "according to".
+fn according(ws: &[Word]) -> Vec<usize> {
+    (0..ws.len().saturating_sub(1))
+        .filter(|&i| {
+            ws[i].core.eq_ignore_ascii_case("according")
+                && !ws[i].ends
+                && ws[i + 1].core.eq_ignore_ascii_case("to")
+        })
+        .collect()
+}
+
+/// The claim of a lead-in line, or `None` if `text` does not read as one. A lead-in starts with
+/// "According to X", ends with "according to X" (X alone, then punctuation) or "according to"
+/// with nothing after it (dangling), starts with "X reports"/"X reported", or ends with a colon.
+pub(super) fn lead(text: &str) -> Option<Claim> {
+    let text = text.trim();
+    let ws = words(text);
+    if ws.is_empty() || ws.len() > MAX_LEAD_WORDS || text.contains('\n') {
+        return None;
+    }
+    let mut claim = Claim {
+        speaker: lead_speaker(&ws),
+        ..Claim::default()
+    };
+    let acc = according(&ws);
+    if acc.first() == Some(&0) {
+        claim.outlet = name_at(&ws, 2).map(|(n, _)| n);
+        claim.dangling = ws.len() == 2;
+        return Some(claim);
+    }
+    if let Some(&i) = acc.last() {
+        if i + 2 == ws.len() {
+            claim.dangling = true;
+            return Some(claim);
+        }
+        if let Some((name, end)) = name_at(&ws, i + 2) {
+            if end == ws.len() {
+                claim.outlet = Some(name);
+                return Some(claim);
+            }
+        }
+    }
+    if let Some((name, end)) = name_at(&ws, 0) {
+        if ws.get(end).is_some_and(|w| is_any(w.core, &REPORT_VERBS)) {
+            claim.outlet = Some(name);
+            return Some(claim);
+        }
+    }
+    if text.ends_with(':') {
+        let own = in_text(text);
+        claim.outlet = own.outlet;
+        return Some(claim);
+    }
+    None
+}
+
+/// "A State Department Official Said, according to …" / "Sistani said:" → the name before a
+/// speech verb at the start of a lead-in.
+fn lead_speaker(ws: &[Word]) -> Option<String> {
+    let (name, end) = name_at(ws, 0)?;
+    let verb = ws.get(end)?;
+    is_any(verb.core, &SPEECH_VERBS).then_some(name)
+}
+
+/// The outlet and speaker a paragraph names for itself: "according to X" anywhere, else "X
+/// reported" / "the AP reports".
+pub(super) fn in_text(text: &str) -> Claim {
+    let ws = words(text);
+    let mut outlet = according(&ws)
+        .into_iter()
+        .find_map(|i| name_at(&ws, i + 2).map(|(n, _)| n));
+    if outlet.is_none() {
+        outlet = (1..ws.len())
+            .filter(|&i| is_any(ws[i].core, &REPORT_VERBS))
+            .find_map(|i| name_before(&ws, i));
+    }
+    Claim {
+        outlet,
+        speaker: speaker(text),
+        ..Claim::default()
+    }
+}
+
+/// The capitalised name that ends just before `ws[i]` (not across punctuation).
+fn name_before(ws: &[Word], i: usize) -> Option<String> {
+    let mut start = i;
+    while start > 0 && i - start < MAX_NAME_WORDS {
+        let w = &ws[start - 1];
+        if w.ends || !capitalised(w.core) {
+            break;
+        }
+        start -= 1;
+    }
+    if start == i {
+        return None;
+    }
+    let (name, end) = name_at(ws, start)?;
+    (end == i).then_some(name)
+}
+
+/// The first speaker named right after a closing quote in `text` ("…,” Sistani said.").
+pub(super) fn speaker(text: &str) -> Option<String> {
+    text.char_indices()
+        .filter(|(_, c)| matches!(c, '”' | '"' | '»'))
+        .find_map(|(at, c)| speaker_after(text.get(at + c.len_utf8()..)?))
+}
+
+/// The speaker of a quoted span `start..` whose closing mark ends at `after`: after it ("…,”
+/// Pompeo told Fox News"), else just before it ("Sistani said: “…”").
+pub(super) fn speaker_around(text: &str, start: usize, after: usize) -> Option<String> {
+    text.get(after..)
+        .and_then(speaker_after)
+        .or_else(|| speaker_before(text.get(..start)?))
+}
+
+/// `Name said`, `Name, a title, said`, `Name was quoted` at the start of `rest`.
+fn speaker_after(rest: &str) -> Option<String> {
+    let head = rest
+        .char_indices()
+        .nth(400)
+        .and_then(|(i, _)| rest.get(..i))
+        .unwrap_or(rest);
+    let ws = words(head);
+    // The closing mark must be followed by the name, not a new sentence across a line.
+    if rest.trim_start_matches([' ', ',']).starts_with('\n') {
+        return None;
+    }
+    let (name, end) = name_at(&ws, 0)?;
+    let next = ws.get(end)?;
+    if is_any(next.core, &SPEECH_VERBS)
+        || (next.core == "was" && ws.get(end + 1).is_some_and(|w| w.core == "quoted"))
+    {
+        return Some(name);
+    }
+    // "Jamal Jaafar Ibrahimi, also known as Abu Mahdi al-Muhandis, said"
+    let last = ws.get(end.checked_sub(1)?)?;
+    if !last.ends {
+        return None;
+    }
+    ws.iter()
+        .skip(end)
+        .take(12)
+        .position(|w| is_any(w.core, &SPEECH_VERBS))
+        .map(|_| name)
+}
+
+fn speaker_before(before: &str) -> Option<String> {
+    // Only the words just before the quote matter; a long paragraph must stay linear.
+    let before = before
+        .char_indices()
+        .rev()
+        .nth(300)
+        .and_then(|(i, _)| before.get(i..))
+        .unwrap_or(before);
+    let trimmed = before.trim_end();
+    let trimmed = trimmed
+        .strip_suffix(['“', '"', '‘', '\''])
+        .unwrap_or(trimmed);
+    if !trimmed.trim_end().ends_with([':', ',']) {
+        return None;
+    }
+    let ws = words(trimmed);
+    let verb = ws.len().checked_sub(1)?;
+    if !is_any(ws[verb].core, &SPEECH_VERBS) {
+        return None;
+    }
+    name_before(&ws, verb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outlet(line: &str) -> Option<String> {
+        lead(line).and_then(|c| c.outlet)
+    }
+
+    #[test]
+    fn lead_ins_from_the_sample() {
+        assert_eq!(outlet("According to Reuters").as_deref(), Some("Reuters"));
+        assert_eq!(
+            outlet("According to Aljazeera, protesters support President Salih's rejection")
+                .as_deref(),
+            Some("Aljazeera")
+        );
+        assert_eq!(
+            outlet("according to Al Jazeera:").as_deref(),
+            Some("Al Jazeera")
+        );
+        assert_eq!(
+            outlet("A Top PMU leader vowed retaliation, according to the Defense Post.").as_deref(),
+            Some("Defense Post")
+        );
+        assert_eq!(
+            outlet("According to The New Arab, Trump calls on Iraq").as_deref(),
+            Some("The New Arab")
+        );
+        assert_eq!(
+            outlet("Reuters reports Sistani expressed is disapproval of the US airstrike.")
+                .as_deref(),
+            Some("Reuters")
+        );
+        assert_eq!(
+            outlet("US officials, the AP reports").as_deref(),
+            None,
+            "a report verb mid-line is not a lead-in"
+        );
+        assert_eq!(outlet("the AP reports:").as_deref(), Some("AP"));
+        assert_eq!(
+            outlet("U.S. embassy in Baghdad suspends consular operations according to Reuters.")
+                .as_deref(),
+            Some("Reuters")
+        );
+        let mee =
+            lead("A State Department Official Said, according to the Middle East Eye").unwrap();
+        assert_eq!(mee.outlet.as_deref(), Some("Middle East Eye"));
+        assert_eq!(mee.speaker.as_deref(), Some("A State Department Official"));
+    }
+
+    #[test]
+    fn dangling() {
+        for line in [
+            "Throughout the day, according to",
+            "US retaliated by launching airstrikes on 5 PMU bases \u{a0}that killed least 25, according to",
+            "According to",
+            "according to:",
+            "according to …",
+        ] {
+            let c = lead(line).unwrap_or_else(|| panic!("{line}"));
+            assert!(c.dangling, "{line}");
+            assert_eq!(c.outlet, None, "{line}");
+        }
+        assert!(!lead("According to Reuters").unwrap().dangling);
+    }
+
+    #[test]
+    fn not_lead_ins() {
+        for para in [
+            "Pompeo chimed in.",
+            "The Pentagon says more troops can be deployed to Iraq if needed.",
+            "Prices rose according to official figures published by the ministry on Monday.",
+            "",
+            "U.S. Secretary of State Mike Pompeo said he was disappointed.",
+        ] {
+            assert_eq!(lead(para), None, "{para}");
+        }
+    }
+
+    #[test]
+    fn outlets_in_text_and_speakers() {
+        let t = "“The blood of the martyrs will not be in vain,” Jamal Jaafar Ibrahimi, also known as Abul Mahdi al-Muhandis, said Sunday night, Reuters reported on December 3.";
+        let c = in_text(t);
+        assert_eq!(c.outlet.as_deref(), Some("Reuters"));
+        assert_eq!(c.speaker.as_deref(), Some("Jamal Jaafar Ibrahimi"));
+        assert_eq!(
+            speaker("“They are called upon do so and others,” Sistani said.").as_deref(),
+            Some("Sistani")
+        );
+        assert_eq!(
+            speaker("\"We expect Iraq to use its forces!\" Trump tweeted.").as_deref(),
+            Some("Trump")
+        );
+        assert_eq!(speaker("“I think so,” he said."), None);
+        assert_eq!(speaker("“I think so,” the official said."), None);
+        assert_eq!(
+            speaker("\"This claim cannot justify it,\" Rabiee was quoted as saying.").as_deref(),
+            Some("Rabiee")
+        );
+        let t = "Sistani said: “Iraq alone is entitled to deal with these practices.”";
+        let start = t.find("Iraq").unwrap();
+        assert_eq!(
+            speaker_around(t, start, t.len()).as_deref(),
+            Some("Sistani")
+        );
+    }
+
+    #[test]
+    fn odd_input() {
+        for t in [
+            "",
+            "according",
+            "to",
+            "“",
+            "”",
+            "” said",
+            "according to according to",
+            "é” É said",
+        ] {
+            let _ = lead(t);
+            let _ = in_text(t);
+            let _ = speaker(t);
+            let _ = speaker_around(t, 0, t.len());
+        }
+    }
+}

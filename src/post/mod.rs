@@ -1,0 +1,422 @@
+//! Reading a post: the digest a user wants to check, turned into the passages `verify` will
+//! trace to their sources.
+//!
+//! `parse` takes the post's text (Markdown, HTML or plain text, as copied out of a blog
+//! editor) and returns its title, its date and its passages in document order. Each passage
+//! carries the line it starts on, how the post sets it off (block quote, quoted span, or not at
+//! all), the day heading it is filed under, and what the post claims about its source (the
+//! outlet named in an "According to Reuters" lead-in, a link, a speaker, or a dangling
+//! "according to" with nothing after it).
+//!
+//! This module does not read files, touch the network or the store, and does not judge
+//! anything: whether a passage is verbatim, whether the named outlet is right or whether a day
+//! heading is wrong is for `verify`. It only reports what the post says, as written. The one
+//! exception is [`Claim::resolve`], a small helper that maps the outlet named to a
+//! `feeds.toml` outlet.
+//!
+//! Files: `markdown.rs`, `html.rs` and `plain.rs` read one format each into [`Block`]s;
+//! `front.rs` reads front matter; `dates.rs` parses the post date, the title's date range and
+//! day headings; `attribution.rs` finds lead-ins, outlets and speakers; `spans.rs` finds
+//! quoted spans inside a paragraph. This file assembles the blocks into passages.
+
+mod attribution;
+mod dates;
+mod front;
+mod html;
+mod markdown;
+mod plain;
+mod spans;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use url::Url;
+
+use crate::config::{Config, Outlet};
+
+/// The largest post `parse` accepts, in bytes. Real posts are a few tens of kilobytes.
+pub const MAX_POST_BYTES: usize = 16 * 1024 * 1024;
+
+/// The passages shorter than this many words are not worth tracing (and quoted spans shorter
+/// than this are usually scare quotes: 'Iranian Linked').
+pub const MIN_WORDS: usize = 4;
+
+/// How the post file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+    Plain,
+}
+
+impl Format {
+    /// From the file extension: `.md`/`.markdown` → Markdown, `.html`/`.htm` → HTML, anything
+    /// else (including `.txt` and no extension) → plain text. Case-insensitive.
+    pub fn from_path(path: &Path) -> Format {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("md" | "markdown" | "mdown" | "mkd") => Format::Markdown,
+            Some("html" | "htm" | "xhtml") => Format::Html,
+            _ => Format::Plain,
+        }
+    }
+}
+
+/// A parsed post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    /// Front matter `title`, else the first `<h1>`/`#` heading (or HTML `<title>`), else (plain
+    /// text) a short first line such as "Iraq Weekly Update: December 27th to January 2nd".
+    pub title: Option<String>,
+    /// The post's date: front matter `date` (or HTML `article:published_time` / `<time>`), else
+    /// the `date` argument, else the last day of the title's range (see [`DateFrom::Title`]).
+    pub date: Option<NaiveDate>,
+    /// Where `date` came from.
+    pub date_from: Option<DateFrom>,
+    /// The days the title says the post covers ("December 27th to January 2nd"), with years
+    /// resolved: the most recent such range that starts on or before the post date (or, with
+    /// no date at all, on or before today).
+    pub range: Option<(NaiveDate, NaiveDate)>,
+    pub passages: Vec<Passage>,
+}
+
+/// Where [`Post::date`] came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFrom {
+    /// Front matter `date:`, or the HTML page's own metadata.
+    Document,
+    /// The `date` argument (`--date`), used because the document has no date.
+    Argument,
+    /// Neither: the end of the title's range, with the year guessed as the most recent such
+    /// range not after today. `verify` should say the year was guessed.
+    Title,
+}
+
+/// One passage of the post that `verify` will look for in the sources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    /// The passage as the reader sees it: markup removed and each line trimmed (HTML also
+    /// collapses whitespace; Markdown turns soft line breaks into spaces). The paragraphs of one
+    /// block quote, and in plain text the lines of one paragraph, are joined with `\n`; a
+    /// source usually has them as separate paragraphs.
+    pub text: String,
+    /// 1-based line in the post file where the passage starts (front matter lines count).
+    pub line: usize,
+    pub marked: Marked,
+    /// The day heading the passage is filed under, with the year resolved from the title's
+    /// range (the candidate nearest to the range) or the post date. `None` before the first day
+    /// heading or after a heading that is not a date.
+    pub day: Option<NaiveDate>,
+    /// That heading as written, for messages.
+    pub heading: Option<Heading>,
+    pub claimed: Claim,
+}
+
+/// A day heading as written ("January 27th") and its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub text: String,
+    pub line: usize,
+}
+
+/// How the post sets a passage off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marked {
+    /// A block quote (Markdown `>`, HTML `<blockquote>`), or in plain text the paragraph after
+    /// an "According to X" lead-in line.
+    Block,
+    /// A quoted span of at least [`MIN_WORDS`] words inside a paragraph that is not a block
+    /// quote. Its paragraph is reported as well, as `Unmarked`, just before it.
+    Inline,
+    /// Any other paragraph of at least [`MIN_WORDS`] words: the author's own words, or text
+    /// copied without marks.
+    Unmarked,
+}
+
+/// What the post says about where a passage comes from, as written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Claim {
+    /// The outlet named: "Reuters", "Al Jazeera", "Daily Star", "AP". From the lead-in ("According
+    /// to Reuters", "according to the Defense Post", "Reuters reports …", "the AP reported") or,
+    /// for a paragraph that is not a quotation, the paragraph itself. A lower-case leading
+    /// "the" is dropped; a capital "The" ("The New Arab") is kept.
+    pub outlet: Option<String>,
+    /// The first absolute http(s) link in the lead-in, else in the passage.
+    pub link: Option<Url>,
+    /// The lead-in says "according to" with nothing after it (and has no link).
+    pub dangling: bool,
+    /// The person the post names for the quote: "Sistani said" after the quote, a lead-in "A
+    /// State Department Official Said, according to …", "Trump tweeted". Capitalised names
+    /// only; pronouns ("he said") give `None`.
+    pub speaker: Option<String>,
+}
+
+impl Claim {
+    /// The `feeds.toml` outlet the post names: by [`Self::named_outlet`], else by the link's
+    /// host, else (for a lead-in like "Reuters said:", read as a speaker) by the speaker's name.
+    pub fn resolve<'c>(&self, cfg: &'c Config) -> Option<&'c Outlet> {
+        self.named_outlet(cfg)
+            .or_else(|| self.linked_outlet(cfg))
+            .or_else(|| {
+                let speaker = self.speaker.as_deref()?;
+                outlet_named(cfg, speaker)
+            })
+    }
+
+    /// The outlet whose `name`, `aliases` or `id` equal [`Self::outlet`], ignoring case, a
+    /// leading "the" and runs of whitespace; a name with a dot ("Antiwar.com") also matches
+    /// by domain.
+    pub fn named_outlet<'c>(&self, cfg: &'c Config) -> Option<&'c Outlet> {
+        outlet_named(cfg, self.outlet.as_deref()?)
+    }
+
+    /// The outlet whose `domains` own the link's host.
+    pub fn linked_outlet<'c>(&self, cfg: &'c Config) -> Option<&'c Outlet> {
+        let host = self.link.as_ref()?.host_str()?;
+        cfg.outlet_for_host(host)
+    }
+}
+
+/// The outlet called `name` in `cfg`: see [`Config::outlet_named`].
+pub fn outlet_named<'c>(cfg: &'c Config, name: &str) -> Option<&'c Outlet> {
+    cfg.outlet_named(name)
+}
+
+/// Why a post could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PostError {
+    #[error("the post is {bytes} bytes; posts over {limit} bytes are not read")]
+    TooLarge { bytes: usize, limit: usize },
+    #[error("the post looks like a binary file (it contains NUL characters), not a text post")]
+    Binary,
+}
+
+/// Reads a post. `date` is the `--date` option: used when the document itself gives no date
+/// (front matter or HTML metadata wins). Years that cannot be known are guessed relative to
+/// today; see [`parse_as_of`] to fix "today".
+pub fn parse(text: &str, format: Format, date: Option<NaiveDate>) -> Result<Post, PostError> {
+    parse_as_of(text, format, date, chrono::Utc::now().date_naive())
+}
+
+/// [`parse`] with "today" given, for reproducible results (tests, re-runs of old posts).
+pub fn parse_as_of(
+    text: &str,
+    format: Format,
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Post, PostError> {
+    if text.len() > MAX_POST_BYTES {
+        return Err(PostError::TooLarge {
+            bytes: text.len(),
+            limit: MAX_POST_BYTES,
+        });
+    }
+    if text.contains('\0') {
+        return Err(PostError::Binary);
+    }
+    let doc = match format {
+        Format::Markdown => markdown::read(text),
+        Format::Html => html::read(text),
+        Format::Plain => plain::read(text),
+    };
+    Ok(assemble(doc, date, today))
+}
+
+/// What a format reader hands to the assembly: the document's own title and date, and its
+/// blocks in order.
+#[derive(Debug, Default)]
+struct Doc {
+    title: Option<String>,
+    date: Option<NaiveDate>,
+    blocks: Vec<Block>,
+    /// Plain text: a paragraph after a lead-in line is the quotation (there is no other mark).
+    lead_marks_quote: bool,
+}
+
+#[derive(Debug)]
+enum Block {
+    Heading { text: String, line: usize },
+    Para(Para),
+}
+
+/// A paragraph, or all paragraphs of one block quote (joined with `\n`).
+#[derive(Debug, Default)]
+struct Para {
+    text: String,
+    line: usize,
+    quoted: bool,
+    links: Vec<Url>,
+    /// (byte offset in `text`, line in the file), ascending: where each piece of text came
+    /// from, so that a quoted span inside the paragraph gets its own line.
+    lines: Vec<(usize, usize)>,
+}
+
+impl Para {
+    fn line_at(&self, offset: usize) -> usize {
+        let i = self.lines.partition_point(|(at, _)| *at <= offset);
+        i.checked_sub(1)
+            .and_then(|i| self.lines.get(i))
+            .map_or(self.line, |(_, line)| *line)
+    }
+}
+
+/// 1-based line numbers of byte offsets in a text.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex(starts)
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        match self.0.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i.max(1),
+        }
+    }
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+fn first_link(links: &[Url]) -> Option<Url> {
+    links.first().cloned()
+}
+
+fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
+    let (mut date, mut date_from) = match (doc.date, date_arg) {
+        (Some(d), _) => (Some(d), Some(DateFrom::Document)),
+        (None, Some(d)) => (Some(d), Some(DateFrom::Argument)),
+        (None, None) => (None, None),
+    };
+    let range = doc
+        .title
+        .as_deref()
+        .and_then(dates::range_in)
+        .and_then(|(a, b)| dates::resolve_range(a, b, date.unwrap_or(today)));
+    if date.is_none() {
+        if let Some((_, end)) = range {
+            date = Some(end);
+            date_from = Some(DateFrom::Title);
+        }
+    }
+
+    let mut passages = Vec::new();
+    let mut day = None;
+    let mut heading = None;
+    let mut lead: Option<Claim> = None;
+    for block in doc.blocks {
+        let para = match block {
+            Block::Heading { text, line } => {
+                lead = None;
+                match dates::day_only(&text) {
+                    Some(md) => {
+                        day = dates::resolve_day(md, range, date);
+                        heading = Some(Heading { text, line });
+                    }
+                    None => {
+                        day = None;
+                        heading = None;
+                    }
+                }
+                continue;
+            }
+            Block::Para(p) => p,
+        };
+        if !para.quoted {
+            if let Some(mut claim) = attribution::lead(&para.text) {
+                claim.link = first_link(&para.links);
+                claim.dangling &= claim.link.is_none();
+                lead = Some(claim);
+                continue;
+            }
+        }
+        let pending = lead.take();
+        if para.quoted || (doc.lead_marks_quote && pending.is_some()) {
+            let mut claimed = pending.unwrap_or_default();
+            if claimed.link.is_none() {
+                claimed.link = first_link(&para.links);
+            }
+            if claimed.speaker.is_none() {
+                claimed.speaker = attribution::speaker(&para.text);
+            }
+            if word_count(&para.text) > 0 {
+                passages.push(Passage {
+                    text: para.text,
+                    line: para.line,
+                    marked: Marked::Block,
+                    day,
+                    heading: heading.clone(),
+                    claimed,
+                });
+            }
+            continue;
+        }
+        if word_count(&para.text) < MIN_WORDS || dates::is_date_line(&para.text) {
+            continue;
+        }
+        let own = attribution::in_text(&para.text);
+        let mut claimed = pending.unwrap_or_default();
+        if claimed.outlet.is_none() && !claimed.dangling {
+            claimed.outlet = own.outlet;
+        }
+        if claimed.link.is_none() {
+            claimed.link = first_link(&para.links);
+        }
+        let base = claimed.clone();
+        if claimed.speaker.is_none() {
+            claimed.speaker = own.speaker;
+        }
+        passages.push(Passage {
+            text: para.text.clone(),
+            line: para.line,
+            marked: Marked::Unmarked,
+            day,
+            heading: heading.clone(),
+            claimed,
+        });
+        for span in spans::quoted(&para.text) {
+            let Some(quote) = para.text.get(span.start..span.end) else {
+                continue;
+            };
+            if word_count(quote) < MIN_WORDS {
+                continue;
+            }
+            let mut claimed = base.clone();
+            if claimed.speaker.is_none() {
+                claimed.speaker = attribution::speaker_around(&para.text, span.start, span.after);
+            }
+            passages.push(Passage {
+                text: quote.to_string(),
+                line: para.line_at(span.start),
+                marked: Marked::Inline,
+                day,
+                heading: heading.clone(),
+                claimed,
+            });
+        }
+    }
+    Post {
+        title: doc.title,
+        date,
+        date_from,
+        range,
+        passages,
+    }
+}
+
+#[cfg(test)]
+mod tests;

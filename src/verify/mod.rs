@@ -1,0 +1,336 @@
+//! Verifying a post: every passage traced to the stored story it came from, with how closely it
+//! follows the source (`find`), whether the post names the right outlet, files it under the
+//! right day and names the right speaker (`checks`).
+//!
+//! Reading the post is `post`'s; finding text in the store is `search`'s. This module joins
+//! them and says what holds. It reads the store and writes nothing.
+
+pub mod checks;
+pub mod find;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::post::{Marked, Passage, Post};
+use crate::store::{Store, StoreError};
+use crate::story::Story;
+use checks::{Attribution, DateFinding};
+use find::{Cache, Difference, Status};
+
+/// A source story as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub story_id: String,
+    pub url: Option<String>,
+    pub outlet: String,
+    pub title: Option<String>,
+    pub published: DateTime<Utc>,
+}
+
+impl From<&Story> for Source {
+    fn from(s: &Story) -> Source {
+        Source {
+            story_id: s.id.clone(),
+            url: s.url.clone(),
+            outlet: s.outlet.clone(),
+            title: s.title.clone(),
+            published: s.published,
+        }
+    }
+}
+
+/// A speaker the post names who is not the stored quotation's.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerFinding {
+    pub claimed: String,
+    pub stored: String,
+    pub quote_id: String,
+}
+
+/// What verify found for one passage.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageReport {
+    pub text: String,
+    /// 1-based line in the post.
+    pub line: usize,
+    /// `block`, `inline` or `unmarked`.
+    pub marked: &'static str,
+    pub day: Option<NaiveDate>,
+    pub heading: Option<String>,
+    pub status: Status,
+    pub source: Option<Source>,
+    /// Where the passage sits in the source's text, in chars.
+    pub span: Option<(usize, usize)>,
+    /// The source's syndication group, original first (empty when it has no copies).
+    pub copies: Vec<Source>,
+    /// The outlet the post names, as written, and its id in feeds.toml.
+    pub claimed_outlet: Option<String>,
+    pub claimed_outlet_id: Option<String>,
+    /// The link the post gives for the passage.
+    pub link: Option<String>,
+    pub attribution: Attribution,
+    pub differences: Vec<Difference>,
+    pub date: Option<DateFinding>,
+    pub speaker: Option<SpeakerFinding>,
+    /// Stored quotations the passage covers.
+    pub quotes: Vec<String>,
+    /// What is wrong, one line each; empty when the passage verifies.
+    pub problems: Vec<String>,
+}
+
+impl PassageReport {
+    /// An unmarked paragraph not found in any source: the author's own words, nothing to check.
+    pub fn is_own_words(&self) -> bool {
+        self.marked == "unmarked" && self.source.is_none()
+    }
+}
+
+/// A verified post.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub title: Option<String>,
+    pub date: Option<NaiveDate>,
+    /// The post gives no year: the day headings' years were guessed (the most recent such
+    /// range not after today). `--date` or front matter fixes it.
+    pub year_guessed: bool,
+    pub passages: Vec<PassageReport>,
+}
+
+impl Report {
+    pub fn problems(&self) -> usize {
+        self.passages.iter().map(|p| p.problems.len()).sum()
+    }
+}
+
+/// Unmarked paragraphs need more evidence than quotations before they count as copied.
+const UNMARKED_MIN_WORDS: usize = 8;
+
+/// Verifies every passage of `post` against the store.
+pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, StoreError> {
+    crate::search::index::catch_up(store)?;
+    let mut cache = Cache::default();
+    // Stories found so far: short passages, which the index may miss, are tried against them.
+    let mut found_ids: Vec<String> = Vec::new();
+    let mut passages = Vec::with_capacity(post.passages.len());
+    for p in &post.passages {
+        let short = crate::search::words::words(&p.text).len() < crate::search::index::WINDOW + 2;
+        let extra = if short { found_ids.clone() } else { Vec::new() };
+        let named = p.claimed.resolve(config).map(|o| o.id.as_str());
+        let mut placed = find::find_passage(store, &mut cache, &p.text, &extra, named)?;
+        if p.marked == Marked::Unmarked
+            && placed
+                .as_ref()
+                .is_some_and(|pl| pl.matched < UNMARKED_MIN_WORDS || pl.status == Status::Altered)
+        {
+            placed = None;
+        }
+        if let Some(pl) = &placed {
+            if !found_ids.contains(&pl.story_id) {
+                found_ids.push(pl.story_id.clone());
+            }
+        }
+        passages.push(report(store, config, &mut cache, p, placed)?);
+    }
+    Ok(Report {
+        title: post.title.clone(),
+        date: post.date,
+        year_guessed: post.date_from == Some(crate::post::DateFrom::Title),
+        passages,
+    })
+}
+
+fn marked_name(m: Marked) -> &'static str {
+    match m {
+        Marked::Block => "block",
+        Marked::Inline => "inline",
+        Marked::Unmarked => "unmarked",
+    }
+}
+
+fn report(
+    store: &Store,
+    config: &Config,
+    cache: &mut Cache,
+    p: &Passage,
+    placed: Option<find::Placed>,
+) -> Result<PassageReport, StoreError> {
+    let mut r = PassageReport {
+        text: p.text.clone(),
+        line: p.line,
+        marked: marked_name(p.marked),
+        day: p.day,
+        heading: p.heading.as_ref().map(|h| h.text.clone()),
+        status: Status::NotFound,
+        source: None,
+        span: None,
+        copies: Vec::new(),
+        claimed_outlet: p.claimed.outlet.clone(),
+        claimed_outlet_id: None,
+        link: p.claimed.link.as_ref().map(|l| l.to_string()),
+        attribution: Attribution::Unchecked,
+        differences: Vec::new(),
+        date: None,
+        speaker: None,
+        quotes: Vec::new(),
+        problems: Vec::new(),
+    };
+    let Some(placed) = placed else {
+        let (attribution, named) = checks::attribution(&p.claimed, config, None);
+        r.claimed_outlet_id = named;
+        if p.marked != Marked::Unmarked {
+            r.attribution = attribution;
+            r.problems.push("not found in any stored story".into());
+            if attribution == Attribution::Dangling {
+                r.problems.push("\"according to\" names no outlet".into());
+            }
+        }
+        return Ok(r);
+    };
+    let Some(story) = cache.get(store, &placed.story_id)?.map(|l| l.story.clone()) else {
+        return Ok(r);
+    };
+    // The syndication group, original first.
+    let root = match &story.copy_of {
+        Some(id) => store.story(id)?.unwrap_or_else(|| story.clone()),
+        None => story.clone(),
+    };
+    let mut group = vec![root.clone()];
+    for id in &root.copies {
+        if let Some(s) = store.story(id)? {
+            group.push(s);
+        }
+    }
+    if group.len() > 1 {
+        r.copies = group.iter().map(Source::from).collect();
+    }
+    let outlets = checks::group_outlets(&group, config);
+    let (attribution, named) = checks::attribution(&p.claimed, config, Some(&outlets));
+    r.status = placed.status;
+    r.source = Some(Source::from(&story));
+    r.span = Some((placed.start, placed.end));
+    r.differences = placed.differences.clone();
+    r.claimed_outlet_id = named;
+    r.attribution = attribution;
+
+    match placed.status {
+        Status::Verbatim => {}
+        Status::Minor => r
+            .problems
+            .push(format!("not word for word: {}", summary(&r.differences))),
+        Status::Altered => r
+            .problems
+            .push(format!("altered: {}", summary(&r.differences))),
+        Status::NotFound => {}
+    }
+    if p.marked == Marked::Unmarked {
+        r.problems
+            .push("copied from the source without quote marks or a block quote".into());
+    }
+    match attribution {
+        Attribution::Ok | Attribution::Unchecked => {}
+        Attribution::WrongOutlet => r.problems.push(format!(
+            "the post names {}, but the source was published by {}",
+            p.claimed
+                .outlet
+                .clone()
+                .or_else(|| p.claimed.link.as_ref().map(|l| l.to_string()))
+                .unwrap_or_default(),
+            outlets.join(", ")
+        )),
+        Attribution::Missing => r.problems.push(format!(
+            "no outlet is named; the source is {}",
+            story.outlet
+        )),
+        Attribution::Dangling => r.problems.push(format!(
+            "\"according to\" names no outlet; the source is {}",
+            story.outlet
+        )),
+    }
+    if let Some(day) = p.day {
+        let heading = p.heading.as_ref().map_or("its day", |h| h.text.as_str());
+        r.date = checks::dates(day, heading, story.published);
+        if let Some(d) = &r.date {
+            if d.level == "error" {
+                r.problems.push(d.message.clone());
+            }
+        }
+    }
+    // The stored quotations the passage covers, and the speaker the post names.
+    let quotes = crate::review::of_story(store, &story)?;
+    for q in &quotes.quotes {
+        if q.quote.start < placed.end && q.quote.end > placed.start {
+            r.quotes.push(q.id.clone());
+            if let (Some(claimed), Some(stored)) = (&p.claimed.speaker, &q.quote.speaker) {
+                if r.speaker.is_none() && !checks::same_speaker(claimed, stored) {
+                    r.speaker = Some(SpeakerFinding {
+                        claimed: claimed.clone(),
+                        stored: stored.clone(),
+                        quote_id: q.id.clone(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(r)
+}
+
+fn excerpt(s: &str) -> String {
+    let mut out: String = s.chars().take(50).collect();
+    if s.chars().count() > 50 {
+        out.push('…');
+    }
+    out
+}
+
+/// "\"likley\" for \"likely\"; left out \"to\"" for a problem line.
+pub fn summary(diffs: &[Difference]) -> String {
+    diffs
+        .iter()
+        .take(6)
+        .map(|d| match (d.kind, &d.post, &d.source) {
+            ("added", Some(p), _) if p.contains(' ') => {
+                format!("not in the source: \"{}\"", excerpt(p))
+            }
+            ("added", Some(p), _) => format!("added \"{p}\""),
+            ("dropped", _, Some(s)) => format!("left out \"{s}\""),
+            ("punctuation", _, _) => "punctuation or case differs".to_string(),
+            ("reordered", Some(p), _) => {
+                format!("out of the source's order or repeated: \"{}\"", excerpt(p))
+            }
+            (_, Some(p), Some(s)) => format!("\"{p}\" for \"{s}\""),
+            _ => d.kind.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+        + if diffs.len() > 6 { "; ..." } else { "" }
+}
+
+/// Keeps the links from a post's passages to their stories and quotations (`verify --record`),
+/// replacing what the post recorded before. `path` names the post (absolute).
+pub fn record(store: &Store, path: &str, report: &Report) -> Result<usize, StoreError> {
+    let links: Vec<crate::store::PostLink> = report
+        .passages
+        .iter()
+        .filter_map(|p| {
+            let source = p.source.as_ref()?;
+            Some(crate::store::PostLink {
+                line: p.line,
+                story: source.story_id.clone(),
+                quotes: p.quotes.clone(),
+                status: serde_json::to_value(p.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    let n = links.len();
+    store.record_post(&crate::store::PostRecord {
+        path: path.to_string(),
+        title: report.title.clone(),
+        recorded: Some(Utc::now()),
+        links,
+    })?;
+    Ok(n)
+}

@@ -1,0 +1,426 @@
+//! `verify` end to end: the test server serves the article fixtures through one feed per outlet
+//! (`fixtures/feeds/src-*.xml`), `fetch` stores them, and `verify` checks the sample post, as
+//! plain text and as Markdown, passage by passage: wording, attribution and dates, including
+//! the dangling "according to" lines, the typos and the month mix-up
+//! (`fixtures/posts/README.md` has the table this follows).
+
+mod support;
+
+use std::collections::HashMap;
+
+use quotewire::config::Config;
+use serde_json::Value;
+use support::{fixture, Home, Server};
+
+/// The sample's outlets as the shipped feeds.toml names them, fed from the test server.
+fn config(srv: &Server) -> String {
+    let shipped =
+        Config::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("feeds.toml"))
+            .expect("the shipped feeds.toml loads");
+    let mut out = String::new();
+    for id in [
+        "reuters",
+        "aljazeera",
+        "antiwar",
+        "dailystar",
+        "ap",
+        "defensepost",
+        "msn",
+        "xinhua",
+        "middleeasteye",
+        "militarytimes",
+        "newarab",
+        "france24",
+        "afp",
+    ] {
+        let o = shipped.outlet(id).expect("outlet in feeds.toml");
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let feeds = if id == "afp" {
+            String::new()
+        } else {
+            format!("{:?}", srv.url(&format!("/f/src-{id}.xml")))
+        };
+        out += &format!(
+            "[[outlet]]\nid = {:?}\nname = {:?}\naliases = [{}]\ndomains = [{}]\nfeeds = [{feeds}]\n\n",
+            o.id,
+            o.name,
+            list(&o.aliases),
+            list(&o.domains),
+        );
+    }
+    out
+}
+
+fn setup() -> (Server, Home) {
+    let srv = Server::start();
+    let home = Home::new();
+    home.write_config(&config(&srv));
+    let (code, report) = home.fetch_all();
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["stories_new"], 18, "{report}");
+    assert_eq!(report["articles_fetched"], 18, "{report}");
+    (srv, home)
+}
+
+fn verify(home: &Home, post: &std::path::Path, extra: &[&str]) -> (i32, Value) {
+    let post = post.to_str().unwrap();
+    let mut args = vec!["verify", post, "--json"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = home.run_text(&args);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, v)
+}
+
+/// Block passages by their line.
+fn blocks(report: &Value) -> HashMap<u64, &Value> {
+    report["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["marked"] == "block")
+        .map(|p| (p["line"].as_u64().unwrap(), p))
+        .collect()
+}
+
+/// (status, attribution, date level or "ok", source fixture or "-") of a passage.
+fn row(p: &Value) -> (String, String, String, String) {
+    let s = |v: &Value| v.as_str().unwrap_or("-").to_string();
+    let source = p["source"]["url"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .map(|f| f.trim_end_matches(".html").to_string())
+        .unwrap_or_else(|| "-".into());
+    let date = p["date"]["level"].as_str().unwrap_or("ok").to_string();
+    (s(&p["status"]), s(&p["attribution"]), date, source)
+}
+
+/// The expected findings: (txt line, md line, status, attribution, date, source fixture).
+const EXPECTED: &[(u64, u64, &str, &str, &str, &str)] = &[
+    (33, 29, "verbatim", "ok", "warning", "a01-reuters-jsonld"),
+    (37, 33, "verbatim", "ok", "warning", "a02-aljazeera-og-only"),
+    (
+        41,
+        37,
+        "verbatim",
+        "dangling",
+        "warning",
+        "a03-antiwar-nometa",
+    ),
+    // "second larger producer" for "largest": a word changed. a04 is the original, a05 the
+    // Daily Star's copy, the outlet named.
+    (48, 45, "altered", "ok", "warning", "a04-reuters-oilfield"),
+    (54, 51, "not_found", "dangling", "ok", "-"),
+    (58, 55, "verbatim", "ok", "warning", "a06-ap-amp"),
+    (62, 59, "not_found", "dangling", "ok", "-"),
+    // "Abul Mahdi" and "December 3." for "December 30.".
+    (68, 65, "altered", "ok", "warning", "a07-defensepost-embed"),
+    // "called upon do so": a word dropped.
+    (72, 69, "altered", "ok", "warning", "a08-reuters-sistani"),
+    (76, 73, "not_found", "unchecked", "ok", "-"),
+    (81, 79, "verbatim", "ok", "warning", "b01-xinhua-jsonld"),
+    // A sentence printed twice, and "colours" for "colors".
+    (88, 87, "altered", "ok", "warning", "b02-mee-liveblog"),
+    (97, 101, "verbatim", "ok", "warning", "a08-reuters-sistani"),
+    (103, 109, "not_found", "unchecked", "ok", "-"),
+    (108, 115, "not_found", "unchecked", "ok", "-"),
+    (114, 121, "not_found", "dangling", "ok", "-"),
+    (120, 127, "verbatim", "ok", "ok", "b04-newarab-og"),
+    (
+        126,
+        135,
+        "verbatim",
+        "dangling",
+        "ok",
+        "b03-militarytimes-paywall",
+    ),
+    (132, 143, "verbatim", "ok", "ok", "b05-reuters-embassy"),
+    (142, 155, "verbatim", "ok", "ok", "a09-msn-copy-ap"),
+    (146, 159, "not_found", "dangling", "ok", "-"),
+    (152, 165, "verbatim", "ok", "ok", "b07-reuters-consulate"),
+];
+
+fn check(report: &Value, md: bool) {
+    let blocks = blocks(report);
+    let mut wrong = Vec::new();
+    for &(txt, mdl, status, attribution, date, source) in EXPECTED {
+        let line = if md { mdl } else { txt };
+        let Some(p) = blocks.get(&line) else {
+            wrong.push(format!("line {line}: no block passage"));
+            continue;
+        };
+        let got = row(p);
+        let want = (
+            status.to_string(),
+            attribution.to_string(),
+            date.to_string(),
+            source.to_string(),
+        );
+        // The Daily Star item: the original or the copy may be named as the source.
+        let same_source =
+            got.3 == want.3 || (want.3 == "a04-reuters-oilfield" && got.3 == "a05-dailystar-copy");
+        if (got.0.as_str(), got.1.as_str(), got.2.as_str()) != (status, attribution, date)
+            || !same_source
+        {
+            wrong.push(format!("line {line}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_sample_post_as_plain_text() {
+    let (_srv, home) = setup();
+    let post = fixture("posts/sample.txt");
+    let (code, report) = verify(&home, &post, &["--date", "2020-01-03"]);
+    assert_eq!(code, 1, "the sample has problems");
+    assert_eq!(report["year_guessed"], false);
+    check(&report, false);
+    let blocks = blocks(&report);
+
+    // The differences, word by word.
+    let diffs = |line: u64| -> Vec<(String, String, String)> {
+        blocks[&line]["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+                (s(&d["kind"]), s(&d["post"]), s(&d["source"]))
+            })
+            .collect()
+    };
+    let d68 = diffs(68);
+    assert!(
+        d68.contains(&("typo".into(), "Abul".into(), "Abu".into())),
+        "{d68:?}"
+    );
+    assert!(
+        d68.contains(&("changed".into(), "3".into(), "30".into())),
+        "{d68:?}"
+    );
+    let d72 = diffs(72);
+    assert!(
+        d72.contains(&("dropped".into(), String::new(), "to".into())),
+        "{d72:?}"
+    );
+    let d48 = diffs(48);
+    assert!(
+        d48.contains(&("changed".into(), "larger".into(), "largest".into())),
+        "{d48:?}"
+    );
+    let d88 = diffs(88);
+    assert!(d88.iter().any(|d| d.0 == "reordered"), "{d88:?}");
+    assert!(
+        d88.contains(&("typo".into(), "colours".into(), "colors".into())),
+        "{d88:?}"
+    );
+
+    // The month mix-up names both dates.
+    let msg = blocks[&33]["date"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("2020-01-27") && msg.contains("2019-12-27"),
+        "{msg}"
+    );
+
+    // Syndication: the oilfield passage lists both stories, original first.
+    let copies = blocks[&48]["copies"].as_array().unwrap();
+    assert_eq!(copies.len(), 2);
+    assert_eq!(copies[0]["outlet"], "reuters");
+    assert_eq!(copies[1]["outlet"], "dailystar");
+
+    // The Pompeo paragraph is copied without marks and names no outlet.
+    let unmarked = report["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["marked"] == "unmarked"
+                && p["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("U.S. Secretary of State Mike Pompeo")
+        })
+        .expect("the Pompeo paragraph");
+    assert_eq!(unmarked["status"], "verbatim");
+    assert_eq!(unmarked["attribution"], "missing");
+    assert!(!unmarked["problems"].as_array().unwrap().is_empty());
+
+    // The author's own sentences are found nowhere and are no problem.
+    let own = report["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["marked"] == "unmarked" && p["status"] == "not_found")
+        .count();
+    assert!(own > 0);
+    assert!(report["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["marked"] == "unmarked" && p["status"] == "not_found")
+        .all(|p| p["problems"].as_array().unwrap().is_empty()));
+
+    // The human report: by day, with the problems.
+    let (code, out, _) = home.run_text(&["verify", post.to_str().unwrap(), "--date", "2020-01-03"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("January 27th (2020-01-27)"), "{out}");
+    assert!(out.contains("\"Abul\" for \"Abu\""), "{out}");
+    assert!(out.contains("\"according to\" names no outlet"), "{out}");
+
+    // --record: the story and its quotation list the post and the line that uses them.
+    let (code, recorded) = verify(&home, &post, &["--date", "2020-01-03", "--record"]);
+    assert_eq!(code, 1);
+    let p33 = self::blocks(&recorded)[&33].clone();
+    let story = p33["source"]["story_id"].as_str().unwrap();
+    let quote = p33["quotes"][0]
+        .as_str()
+        .expect("the passage covers a stored quotation");
+    let shown = support::json_lines(&home.run(&["stories", "show", story, "--json"]));
+    let used = shown[0]["used_in"].as_array().unwrap();
+    assert!(
+        used.iter().any(|u| u["line"] == 33
+            && u["status"] == "verbatim"
+            && u["post"].as_str().unwrap().ends_with("sample.txt")),
+        "{used:?}"
+    );
+    let q = support::json_lines(&home.run(&["quotes", "show", quote, "--json"]));
+    assert!(q[0]["used_in"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["line"] == 33));
+
+    // Recording a new version of the post replaces the old links.
+    let copy = home.config_path().with_file_name("sample.txt");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&copy, &text).unwrap();
+    verify(&home, &copy, &["--date", "2020-01-03", "--record"]);
+    let count = |id: &str| {
+        support::json_lines(&home.run(&["stories", "show", id, "--json"]))[0]["used_in"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = count(story);
+    let cut: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("One official said the United States") {
+                "Nothing from the wires here, only the author's own words today."
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&copy, cut).unwrap();
+    verify(&home, &copy, &["--date", "2020-01-03", "--record"]);
+    assert_eq!(
+        count(story),
+        before - 1,
+        "the edited post no longer uses the story"
+    );
+}
+
+#[test]
+fn the_sample_post_as_markdown() {
+    let (srv, home) = setup();
+    let port = srv
+        .url("/")
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let md = std::fs::read_to_string(fixture("posts/sample.md"))
+        .unwrap()
+        .replace("PORT", &port);
+    let post = home.config_path().with_file_name("post.md");
+    std::fs::write(&post, md).unwrap();
+    let (code, report) = verify(&home, &post, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["date"], "2020-01-03", "the front matter's date");
+    check(&report, true);
+}
+
+#[test]
+fn a_post_that_quotes_its_sources_exactly_verifies() {
+    let (_srv, home) = setup();
+    let post = home.config_path().with_file_name("clean.md");
+    std::fs::write(
+        &post,
+        "---\ndate: 2019-12-31\n---\n# A clean week\n\n## December 27th\n\nAccording to Reuters:\n\n> One official said the United States was looking into the possible involvement of Kataib Hezbollah, an Iranian-backed Shi’ite Muslim militia group.\n\nWe will see what comes of it.\n",
+    )
+    .unwrap();
+    let (code, report) = verify(&home, &post, &[]);
+    let blocks = blocks(&report);
+    assert_eq!(blocks.len(), 1, "{report}");
+    let p = blocks.values().next().unwrap();
+    assert_eq!(p["status"], "verbatim", "{p}");
+    assert_eq!(p["attribution"], "ok", "{p}");
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn fetch_brings_in_the_linked_articles_and_refuses_private_addresses() {
+    let srv = Server::start();
+    let home = Home::new();
+    home.write_config(&config(&srv));
+    let port = srv
+        .url("/")
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let md = std::fs::read_to_string(fixture("posts/sample.md"))
+        .unwrap()
+        .replace("PORT", &port)
+        + "\n## January 2nd\n\nAccording to [a stranger](http://127.0.0.2:9/inside):\n\n> A page on an address nobody configured must never be fetched.\n";
+    let post = home.config_path().with_file_name("post.md");
+    std::fs::write(&post, md).unwrap();
+
+    // Nothing stored yet: the linked passages are not found.
+    let (_, before) = verify(&home, &post, &[]);
+    assert_eq!(blocks(&before)[&29]["status"], "not_found");
+
+    let (code, after) = verify(&home, &post, &["--fetch"]);
+    assert_eq!(code, 1);
+    let fetched = &after["fetched"];
+    assert_eq!(
+        fetched["fetched"].as_array().unwrap().len(),
+        14,
+        "{fetched}"
+    );
+    let failed = fetched["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{fetched}");
+    assert!(
+        failed[0][1].as_str().unwrap().contains("refused"),
+        "{fetched}"
+    );
+    let b = blocks(&after);
+    // A linked page, stored under the outlet of its canonical URL.
+    assert_eq!(
+        row(b[&29]),
+        (
+            "verbatim".into(),
+            "ok".into(),
+            "warning".into(),
+            "a01-reuters-jsonld".into()
+        )
+    );
+    assert_eq!(b[&29]["source"]["outlet"], "reuters");
+    // A dangling lead-in has no link to fetch.
+    assert_eq!(b[&37]["status"], "not_found");
+    assert_eq!(b[&37]["attribution"], "dangling");
+
+    // A second run finds them stored and fetches nothing.
+    let (_, again) = verify(&home, &post, &["--fetch"]);
+    assert_eq!(again["fetched"]["known"], 14, "{}", again["fetched"]);
+    assert!(again["fetched"]["fetched"].as_array().unwrap().is_empty());
+}
