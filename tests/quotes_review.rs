@@ -35,7 +35,11 @@ fn review_survives_a_page_replacing_the_teaser_and_citations_follow_the_post_sty
     let feed = srv.url("/swap/teaser");
 
     // First fetch: the feed's teaser is the story's text.
-    home.write_config(&outlet("wire", &["wire.example"], std::slice::from_ref(&feed)));
+    home.write_config(&outlet(
+        "wire",
+        &["wire.example"],
+        std::slice::from_ref(&feed),
+    ));
     let (code, _) = home.fetch_all();
     assert_eq!(code, 0);
     let first = quotes(&home, &[]);

@@ -109,7 +109,11 @@ pub(super) async fn fetch(client: Arc<HttpClient>, job: ArticleJob, rules: Rules
     Outcome { job, at, result }
 }
 
-pub(super) async fn fetch_page(client: &HttpClient, url: &str, rules: Rules) -> Result<Article, PageError> {
+pub(super) async fn fetch_page(
+    client: &HttpClient,
+    url: &str,
+    rules: Rules,
+) -> Result<Article, PageError> {
     let url = Url::parse(url).map_err(|e| PageError::Other(format!("bad URL: {e}")))?;
     let resp = client.get(&url, &Validators::default()).await?;
     if let Some(ct) = resp.content_type.as_deref() {
