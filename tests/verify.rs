@@ -142,6 +142,13 @@ const EXPECTED: &[(u64, u64, &str, &str, &str, &str)] = &[
     (142, 155, "verbatim", "ok", "ok", "a09-msn-copy-ap"),
     (146, 159, "not_found", "dangling", "ok", "-"),
     (152, 165, "verbatim", "ok", "ok", "b07-reuters-consulate"),
+    (156, 169, "not_found", "dangling", "ok", "-"),
+    (161, 175, "not_found", "dangling", "ok", "-"),
+    // France 24's page carries AFP copy: the post naming AFP is right.
+    (167, 181, "verbatim", "ok", "ok", "b08-afp-france24"),
+    // Published 11:20 UTC on 3 January, still 2 January in the Americas: no finding.
+    (175, 189, "verbatim", "ok", "ok", "b09-reuters-khamenei"),
+    (188, 203, "not_found", "dangling", "ok", "-"),
 ];
 
 fn check(report: &Value, md: bool) {

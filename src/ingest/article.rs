@@ -18,6 +18,8 @@ use crate::config::Config;
 use crate::fetcher::schedule::backoff;
 use crate::fetcher::{HttpClient, HttpError, Validators};
 use crate::search;
+use crate::search::index::Pending;
+use crate::search::segments::Segments;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::syndication::{self, COPY_THRESHOLD, MIN_SHINGLES};
 use crate::story::{self, ArticleInfo, DateSource, Story, TextInfo, TextSource};
@@ -138,6 +140,7 @@ pub(super) async fn fetch_page(
 /// Records a page's outcome in its story.
 pub(super) fn apply(
     store: &Store,
+    pending: &mut Pending,
     config: &Config,
     outcome: Outcome,
     report: &mut PassReport,
@@ -165,8 +168,8 @@ pub(super) fn apply(
             let old_text = store.text(&story)?;
             let kept = (source == TextSource::Article).then_some(text.as_str());
             store.put_text(&story.id, kept)?;
-            super::text_changed(store, &story.id, old_text.as_deref(), &text)?;
-            link_copies(store, &mut story, &text)?;
+            super::text_changed(store, pending, &story.id, old_text.as_deref(), &text)?;
+            link_copies(store, pending, &mut story, &text)?;
             story.text = TextInfo {
                 source,
                 len: text.chars().count(),
@@ -208,16 +211,23 @@ pub(super) fn apply(
 /// Links a story with the story its text is a syndicated copy of, if any: the earliest
 /// published of the group is the original, the others its copies. The text must be in the
 /// passage index already. Writes the other stories it changes; `story` itself is the caller's.
-pub(super) fn link_copies(store: &Store, story: &mut Story, text: &str) -> Result<(), StoreError> {
+pub(super) fn link_copies(
+    store: &Store,
+    pending: &Pending,
+    story: &mut Story,
+    text: &str,
+) -> Result<(), StoreError> {
     let shingles = syndication::shingles(text);
     if shingles.len() < MIN_SHINGLES {
         return Ok(());
     }
     let fingerprints = search::index::fingerprints(text);
     let mut best: Option<(f64, Story)> = None;
-    for (id, shared) in search::index::candidates(store, &fingerprints, Some(&story.id))?
-        .into_iter()
-        .take(10)
+    let segments = Segments::open(store.dir())?;
+    for (id, shared) in
+        search::index::candidates(&segments, Some(pending), &fingerprints, Some(&story.id))
+            .into_iter()
+            .take(10)
     {
         if shared < 2 {
             break;

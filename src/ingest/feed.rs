@@ -12,6 +12,7 @@ use crate::config::{Config, FeedConfig, FetchSettings};
 use crate::fetcher::schedule::{backoff, learned_interval, next_interval};
 use crate::fetcher::{FeedState, HttpClient, HttpError, Validators};
 use crate::parser::{self, ParseError, ParsedFeed};
+use crate::search::index::Pending;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::{self, Change, Observation};
 
@@ -84,8 +85,10 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Records one feed's outcome: its state, and its entries as stories. Returns the stories
 /// whose pages are to be fetched.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn apply(
     store: &Store,
+    pending: &mut Pending,
     config: &Config,
     feed: &FeedConfig,
     mut state: FeedState,
@@ -117,8 +120,9 @@ pub(super) fn apply(
             max_age,
             moved_to,
         }) => {
-            let (new, updated, unchanged) =
-                store_entries(store, config, feed, &parsed, now, report, &mut jobs)?;
+            let (new, updated, unchanged) = store_entries(
+                store, pending, config, feed, &parsed, now, report, &mut jobs,
+            )?;
             report.feeds_changed += 1;
             report.stories_new += new;
             report.stories_updated += updated;
@@ -199,8 +203,10 @@ fn succeed(
 }
 
 /// Merges a parsed feed's entries into stories; returns (new, updated, unchanged).
+#[allow(clippy::too_many_arguments)]
 fn store_entries(
     store: &Store,
+    pending: &mut Pending,
     config: &Config,
     feed: &FeedConfig,
     parsed: &ParsedFeed,
@@ -259,7 +265,7 @@ fn store_entries(
         }
         let old_text = old.as_ref().map(|o| store.text(o)).transpose()?.flatten();
         let new_text = store.text(story)?.unwrap_or_default();
-        super::text_changed(store, &story.id, old_text.as_deref(), &new_text)?;
+        super::text_changed(store, pending, &story.id, old_text.as_deref(), &new_text)?;
     }
     Ok((new, updated, unchanged))
 }

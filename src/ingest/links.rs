@@ -84,6 +84,7 @@ pub async fn fetch(
         }
     }
     let store = Store::open(db_dir, "verify --fetch", lock_wait, on_wait)?;
+    let mut pending = crate::search::index::Pending::default();
     for (id, url, page) in pages {
         let text = page.text();
         if text.trim().is_empty() {
@@ -94,11 +95,12 @@ pub async fn fetch(
         }
         let mut story = story_of_page(config, id, &url, page, &text);
         store.put_text(&story.id, Some(&text))?;
-        text_changed(&store, &story.id, None, &text)?;
-        article::link_copies(&store, &mut story, &text)?;
+        text_changed(&store, &mut pending, &story.id, None, &text)?;
+        article::link_copies(&store, &pending, &mut story, &text)?;
         store.put_stories(&[(None, story)])?;
         report.fetched.push(url.to_string());
     }
+    pending.flush(&store)?;
     store.close()?;
     Ok(report)
 }

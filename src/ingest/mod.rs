@@ -97,13 +97,20 @@ pub enum PassError {
     Http(#[from] HttpError),
 }
 
-/// Everything that follows from a story's text changing from `old` to `new`: its entries in the
-/// passage index and its quotations. Nothing when the text is the same.
-fn text_changed(store: &Store, id: &str, old: Option<&str>, new: &str) -> Result<(), StoreError> {
+/// Everything that follows from a story's text changing from `old` to `new`: its postings in
+/// the passage index (collected in `pending`) and its quotations. Nothing when the text is the
+/// same.
+fn text_changed(
+    store: &Store,
+    pending: &mut search::index::Pending,
+    id: &str,
+    old: Option<&str>,
+    new: &str,
+) -> Result<(), StoreError> {
     if old == Some(new) {
         return Ok(());
     }
-    search::index::update(store, id, old, new)?;
+    pending.add(store, id, new)?;
     review::refresh(store, id, new)?;
     Ok(())
 }
@@ -207,6 +214,7 @@ pub async fn run(
         states: &states,
         open: None,
         rest_until: None,
+        pending: Default::default(),
     };
     let mut pending = Vec::new();
     let mut done = 0;
@@ -303,6 +311,8 @@ struct Writer<'a> {
     states: &'a [FeedState],
     open: Option<(Store, Instant)>,
     rest_until: Option<Instant>,
+    /// Postings of texts written since the database was opened; written as a segment on close.
+    pending: search::index::Pending,
 }
 
 impl Writer<'_> {
@@ -342,6 +352,7 @@ impl Writer<'_> {
                             .unwrap_or_else(|| self.states[outcome.index].clone());
                         pages.extend(feed::apply(
                             store,
+                            &mut self.pending,
                             self.config,
                             feed,
                             state,
@@ -349,7 +360,9 @@ impl Writer<'_> {
                             report,
                         )?);
                     }
-                    Done::Article(outcome) => article::apply(store, self.config, outcome, report)?,
+                    Done::Article(outcome) => {
+                        article::apply(store, &mut self.pending, self.config, outcome, report)?
+                    }
                 }
             }
         }
@@ -366,6 +379,7 @@ impl Writer<'_> {
 
     fn close(&mut self) -> Result<(), PassError> {
         if let Some((store, at)) = self.open.take() {
+            self.pending.flush(&store)?;
             store.close()?;
             tracing::debug!("database held for {:?}", at.elapsed());
         }

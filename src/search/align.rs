@@ -48,35 +48,62 @@ impl Alignment {
 }
 
 /// Whether two different words are one letter apart (Damerau: one insertion, deletion,
-/// substitution, or swap of neighbours). Digits never count as typos: 3 and 30 differ.
+/// substitution, or swap of neighbours). Digits never count as typos: 3 and 30 differ. Called
+/// for every cell of the alignment, so it allocates nothing and gives up early.
 pub fn one_letter_apart(a: &str, b: &str) -> bool {
-    if a.chars().any(|c| c.is_ascii_digit()) || b.chars().any(|c| c.is_ascii_digit()) {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 4 || la < 3 || lb < 3 {
+        return false; // (byte lengths: one letter is at most four bytes)
+    }
+    if a.bytes().chain(b.bytes()).any(|c| c.is_ascii_digit()) {
         return false;
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len() < 3 || b.len() < 3 {
+    let (ca, cb) = (a.chars().count(), b.chars().count());
+    if ca < 3 || cb < 3 {
         return false;
     }
-    match a.len() as isize - b.len() as isize {
+    match ca as isize - cb as isize {
         0 => {
-            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-            match diff.as_slice() {
-                [_] => true,
-                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
-                _ => false,
+            // One substitution, or one swap of neighbours.
+            let mut diffs = 0;
+            let mut first: Option<(char, char)> = None;
+            let mut swapped = false;
+            let mut prev: Option<(char, char)> = None;
+            for (x, y) in a.chars().zip(b.chars()) {
+                if x != y {
+                    diffs += 1;
+                    if diffs == 1 {
+                        first = Some((x, y));
+                    } else if diffs == 2 {
+                        swapped = prev == first && first == Some((y, x));
+                    } else {
+                        return false;
+                    }
+                }
+                prev = Some((x, y));
             }
+            diffs == 1 || (diffs == 2 && swapped)
         }
-        1 => one_inserted(&b, &a),
-        -1 => one_inserted(&a, &b),
+        1 => one_inserted(b, a),
+        -1 => one_inserted(a, b),
         _ => false,
     }
 }
 
 /// Whether `long` is `short` with one letter inserted.
-fn one_inserted(short: &[char], long: &[char]) -> bool {
-    let i = short.iter().zip(long).take_while(|(x, y)| x == y).count();
-    short[i..] == long[i + 1..]
+fn one_inserted(short: &str, long: &str) -> bool {
+    let mut s = short.chars().peekable();
+    let mut skipped = false;
+    for c in long.chars() {
+        if s.peek() == Some(&c) {
+            s.next();
+        } else if skipped {
+            return false;
+        } else {
+            skipped = true;
+        }
+    }
+    s.peek().is_none()
 }
 
 const SAME: u32 = 0;

@@ -11,7 +11,7 @@
 //! | `feeds`            | the feed URL as configured            | `FeedState`       |
 //! | `story_text`       | story id                              | a page's text     |
 //! | `article_jobs`     | story id                              | `ArticleJob`      |
-//! | `text_index`       | trigram hash (8 bytes) ++ story id    | empty             |
+//! | `unindexed`        | story id                              | empty             |
 //! | `quotes`, `quote_ids`, `reviews` | see `quotes`            |                   |
 //! | `posts`, `used_by` | see `posts`                           |                   |
 //!
@@ -39,8 +39,9 @@ use chrono::{DateTime, Utc};
 use crate::fetcher::FeedState;
 use crate::story::{Story, TextSource};
 
-/// 2: the passage index (`text_index`) replaced the syndication sample (`shingles`).
-const SCHEMA_VERSION: u8 = 2;
+/// 3: the passage index lives in segment files (`search::segments`); 2 had it in a
+/// `text_index` tree, 1 kept a syndication sample of page texts in `shingles`.
+const SCHEMA_VERSION: u8 = 3;
 /// `meta` key present while the passage index needs a rebuild.
 const REINDEX: &str = "reindex";
 
@@ -72,8 +73,9 @@ pub struct Store {
     feeds: sled::Tree,
     texts: sled::Tree,
     jobs: sled::Tree,
-    text_index: sled::Tree,
+    unindexed: sled::Tree,
     meta: sled::Tree,
+    dir: PathBuf,
     quotes: sled::Tree,
     quote_ids: sled::Tree,
     reviews: sled::Tree,
@@ -142,9 +144,10 @@ impl Store {
         let meta = db.open_tree("meta")?;
         match meta.get("schema")?.as_deref() {
             Some([v]) if *v > SCHEMA_VERSION => return Err(StoreError::TooNew(*v)),
-            Some([1]) => {
-                // Version 1 kept a syndication sample of page texts only: rebuilt on first use.
+            Some([1 | 2]) => {
+                // The passage index was kept in sled: rebuilt into segments on first use.
                 db.drop_tree("shingles")?;
+                db.drop_tree("text_index")?;
                 meta.insert(REINDEX, &[1])?;
                 meta.insert("schema", &[SCHEMA_VERSION])?;
             }
@@ -160,8 +163,9 @@ impl Store {
             feeds: db.open_tree("feeds")?,
             texts: db.open_tree("story_text")?,
             jobs: db.open_tree("article_jobs")?,
-            text_index: db.open_tree("text_index")?,
+            unindexed: db.open_tree("unindexed")?,
             meta,
+            dir: dir.to_path_buf(),
             quotes: db.open_tree("quotes")?,
             quote_ids: db.open_tree("quote_ids")?,
             reviews: db.open_tree("reviews")?,
@@ -315,32 +319,34 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces some of a story's entries in the passage index (`search::index`).
-    pub fn index_text(&self, id: &str, gone: &[u64], added: &[u64]) -> Result<(), StoreError> {
-        let key = |h: &u64| {
-            let mut k = h.to_be_bytes().to_vec();
-            k.extend_from_slice(id.as_bytes());
-            k
-        };
-        let mut batch = sled::Batch::default();
-        for h in gone {
-            batch.remove(key(h));
-        }
-        for h in added {
-            batch.insert(key(h), &[]);
-        }
-        self.text_index.apply_batch(batch)?;
+    /// Notes that a story's text changed and is not yet in the passage index's segments.
+    pub fn mark_unindexed(&self, id: &str) -> Result<(), StoreError> {
+        self.unindexed.insert(id.as_bytes(), &[])?;
         Ok(())
     }
 
-    /// Up to `limit` ids of stories whose text has `hash` in the passage index.
-    pub fn stories_with_hash(&self, hash: u64, limit: usize) -> Result<Vec<String>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.text_index.scan_prefix(hash.to_be_bytes()).take(limit) {
-            let (k, _) = item?;
-            out.push(String::from_utf8_lossy(&k[8..]).into_owned());
+    /// Stories whose text is not yet in the passage index's segments.
+    pub fn unindexed(&self) -> Result<Vec<String>, StoreError> {
+        self.unindexed
+            .iter()
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?).into_owned()))
+            .collect()
+    }
+
+    /// Notes that these stories' texts are in the segments now.
+    pub fn indexed(&self, ids: &[String]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for id in ids {
+            batch.remove(id.as_bytes());
         }
-        Ok(out)
+        self.unindexed.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// The database directory (the passage index's segments live in `index/` inside it).
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Whether the passage index must be rebuilt from every story's text (a database written
@@ -451,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_1_database_is_marked_for_a_passage_index_rebuild() {
+    fn an_older_database_is_marked_for_a_passage_index_rebuild() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), "test", Duration::ZERO, &mut |_| {}).unwrap();
         assert!(!store.needs_reindex().unwrap());

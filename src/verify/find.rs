@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::search::align::{align, Alignment, Op};
 use crate::search::index;
+use crate::search::segments::Segments;
 use crate::search::words::{words, Word};
 use crate::store::{Store, StoreError};
 use crate::story::Story;
@@ -97,13 +98,20 @@ pub struct Loaded {
     pub words: Vec<Word>,
 }
 
-/// Stories loaded for one run.
-#[derive(Default)]
+/// The passage index and the stories loaded for one run.
 pub struct Cache {
+    segments: Segments,
     stories: HashMap<String, Option<Loaded>>,
 }
 
 impl Cache {
+    pub fn new(segments: Segments) -> Cache {
+        Cache {
+            segments,
+            stories: HashMap::new(),
+        }
+    }
+
     pub fn get(&mut self, store: &Store, id: &str) -> Result<Option<&Loaded>, StoreError> {
         if !self.stories.contains_key(id) {
             let loaded = match store.story(id)? {
@@ -149,7 +157,7 @@ pub fn find(
         return Ok(None);
     }
     let query = index::query(&p.words);
-    let mut ids: Vec<String> = index::candidates(store, &query, None)?
+    let mut ids: Vec<String> = index::candidates(&cache.segments, None, &query, None)
         .into_iter()
         .take(CANDIDATES)
         .map(|(id, _)| id)

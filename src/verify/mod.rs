@@ -109,7 +109,7 @@ const UNMARKED_MIN_WORDS: usize = 8;
 /// Verifies every passage of `post` against the store.
 pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, StoreError> {
     crate::search::index::catch_up(store)?;
-    let mut cache = Cache::default();
+    let mut cache = Cache::new(crate::search::segments::Segments::open(store.dir())?);
     // Stories found so far: short passages, which the index may miss, are tried against them.
     let mut found_ids: Vec<String> = Vec::new();
     let mut passages = Vec::with_capacity(post.passages.len());
