@@ -4,7 +4,8 @@
 //! 1. Generates `QW_BENCH_STORIES` stories (default 100,000) of news-like text (400 words on
 //!    average, words drawn from a Zipf distribution over a 30,000-word vocabulary whose top
 //!    ranks are real English function words) and writes them to a sled store in a temporary
-//!    folder (records and texts; not timed as indexing).
+//!    folder (records, texts and their quotations, as ingest stores them; not timed as
+//!    indexing).
 //! 2. Indexes every story's text (`search::index::update`), timed: stories per second, and the
 //!    index's size per story (keys, key bytes, and the growth of the database on disk).
 //! 3. Verifies a generated 60-passage Markdown post: 36 passages copied verbatim, 8 with a
@@ -247,6 +248,8 @@ fn main() {
             text.chars().count(),
         );
         store.put_text(&s.id, Some(&text)).expect("text");
+        // As ingest does: the story's quotations are extracted when its text is stored.
+        quotewire::review::refresh(&store, &s.id, &text).expect("quotes");
         texts.push((s.id.clone(), text));
         batch.push((None, s));
         if batch.len() == 1000 {
@@ -259,7 +262,7 @@ fn main() {
     let written = t.elapsed();
     let before = dir_size(dir.path());
     println!(
-        "stories: {n} generated and stored in {:.1} s ({:.0} MB of text, {:.0} words a story on average)",
+        "stories: {n} generated and stored with their quotations in {:.1} s ({:.0} MB of text, {:.0} words a story on average)",
         written.as_secs_f64(),
         bytes as f64 / 1e6,
         bytes as f64 / n as f64 / 6.0

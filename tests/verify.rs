@@ -431,3 +431,48 @@ fn fetch_brings_in_the_linked_articles_and_refuses_private_addresses() {
     assert_eq!(again["fetched"]["known"], 14, "{}", again["fetched"]);
     assert!(again["fetched"]["fetched"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn an_html_post_with_a_wrong_outlet_an_omission_and_a_copied_sentence() {
+    let (_srv, home) = setup();
+    let post = home.config_path().with_file_name("post.html");
+    std::fs::write(
+        &post,
+        r#"<!doctype html><html><head><title>Week in Iraq</title>
+<meta property="article:published_time" content="2020-01-03T08:00:00Z"></head><body>
+<h1>Week in Iraq</h1>
+<h2>December 27th</h2>
+<p>According to Al Jazeera:</p>
+<blockquote><p>One official said [the US] was looking into the possible involvement of Kataib Hezbollah &#8230; militia group.</p></blockquote>
+<p>We think the week went badly. Iraqi police later found a launcher with unused rockets mounted on a pickup truck abandoned in a field about 10 km (6 miles) west of the base, a police officer in Kirkuk said.</p>
+</body></html>"#,
+    )
+    .unwrap();
+    let (code, report) = verify(&home, &post, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["date"], "2020-01-03");
+    let passages = report["passages"].as_array().unwrap();
+    let quote = passages
+        .iter()
+        .find(|p| p["marked"] == "block")
+        .expect("the block quote");
+    assert_eq!(
+        quote["status"], "verbatim",
+        "the bracket and the ellipsis are allowed: {quote}"
+    );
+    assert_eq!(quote["attribution"], "wrong_outlet", "{quote}");
+    assert_eq!(quote["source"]["outlet"], "reuters");
+    let copied = passages
+        .iter()
+        .find(|p| p["marked"] == "unmarked" && p["text"].as_str().unwrap().starts_with("We think"))
+        .expect("the paragraph");
+    assert_eq!(
+        copied["status"], "verbatim",
+        "its second sentence is copied: {copied}"
+    );
+    assert!(copied["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p.as_str().unwrap().contains("without quote marks")));
+}

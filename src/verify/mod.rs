@@ -115,15 +115,32 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
     let mut passages = Vec::with_capacity(post.passages.len());
     for p in &post.passages {
         let short = crate::search::words::words(&p.text).len() < crate::search::index::WINDOW + 2;
-        let extra = if short { found_ids.clone() } else { Vec::new() };
         let named = p.claimed.resolve(config).map(|o| o.id.as_str());
+        let extra = if short {
+            let mut ids = found_ids.clone();
+            ids.extend(nearby(store, named, p.day)?);
+            ids
+        } else {
+            Vec::new()
+        };
         let mut placed = find::find_passage(store, &mut cache, &p.text, &extra, named)?;
-        if p.marked == Marked::Unmarked
-            && placed
-                .as_ref()
-                .is_some_and(|pl| pl.matched < UNMARKED_MIN_WORDS || pl.status == Status::Altered)
-        {
-            placed = None;
+        if p.marked == Marked::Unmarked {
+            let weak =
+                |pl: &find::Placed| pl.matched < UNMARKED_MIN_WORDS || pl.status == Status::Altered;
+            if placed.as_ref().is_none_or(weak) {
+                // The author's paragraph may still hold a sentence copied word for word.
+                placed = None;
+                for sentence in sentences(&p.text) {
+                    if let Some(pl) =
+                        find::find(store, &mut cache, &find::prepare(sentence), &[], named)?
+                    {
+                        if !weak(&pl) {
+                            placed = Some(pl);
+                            break;
+                        }
+                    }
+                }
+            }
         }
         if let Some(pl) = &placed {
             if !found_ids.contains(&pl.story_id) {
@@ -138,6 +155,57 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
         year_guessed: post.date_from == Some(crate::post::DateFrom::Title),
         passages,
     })
+}
+
+/// Stories of the outlet a passage names, published within two days of its day: where a
+/// passage too short for the index's guarantee is looked for as well.
+fn nearby(
+    store: &Store,
+    outlet: Option<&str>,
+    day: Option<NaiveDate>,
+) -> Result<Vec<String>, StoreError> {
+    let (Some(outlet), Some(day)) = (outlet, day) else {
+        return Ok(Vec::new());
+    };
+    let Some(since) = (day - chrono::Days::new(2)).and_hms_opt(0, 0, 0) else {
+        return Ok(Vec::new());
+    };
+    let until = since.and_utc() + chrono::Duration::days(5);
+    Ok(store
+        .stories(&crate::store::StoryQuery {
+            since: Some(since.and_utc()),
+            outlet: Some(outlet.to_string()),
+            limit: None,
+        })?
+        .into_iter()
+        .filter(|s| s.published < until)
+        .take(200)
+        .map(|s| s.id)
+        .collect())
+}
+
+/// The sentences of a paragraph with at least `UNMARKED_MIN_WORDS` words.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in bytes.iter().enumerate() {
+        let next_upper = bytes
+            .get(k + 2)
+            .is_some_and(|&(_, n)| n.is_uppercase() || n == '"' || n == '“');
+        let ends = matches!(c, '.' | '!' | '?')
+            && bytes.get(k + 1).is_some_and(|&(_, n)| n == ' ')
+            && next_upper;
+        if ends || k + 1 == bytes.len() {
+            let end = i + c.len_utf8();
+            out.push(&text[start..end]);
+            start = end;
+        }
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|s| s.split_whitespace().count() >= UNMARKED_MIN_WORDS)
+        .collect()
 }
 
 fn marked_name(m: Marked) -> &'static str {
@@ -333,4 +401,17 @@ pub fn record(store: &Store, path: &str, report: &Report) -> Result<usize, Store
         links,
     })?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_of_a_paragraph() {
+        let p = "The author thinks this matters a great deal today. U.S. officials said the strikes were over and done with for now. Short one.";
+        let s = sentences(p);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s[1].starts_with("U.S. officials said"));
+    }
 }
