@@ -476,3 +476,36 @@ fn an_html_post_with_a_wrong_outlet_an_omission_and_a_copied_sentence() {
         .iter()
         .any(|p| p.as_str().unwrap().contains("without quote marks")));
 }
+
+#[test]
+fn odd_posts_never_panic() {
+    let (_srv, home) = setup();
+    let source = std::fs::read_to_string(fixture("articles/a01-reuters-jsonld.gold.txt")).unwrap();
+    let huge_paragraph = source.replace('\n', " ").repeat(60);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.md", Vec::new()),
+        ("nul.txt", b"a\0b".to_vec()),
+        ("huge.txt", huge_paragraph.clone().into_bytes()),
+        (
+            "huge-quote.md",
+            format!("> {huge_paragraph}\n").into_bytes(),
+        ),
+        (
+            "crlf.md",
+            "## December 27th\r\n\r\nAccording to\r\n\r\n> \"unclosed [ ... … [the\r\n".into(),
+        ),
+        (
+            "latin1.txt",
+            vec![0xe9, 0x20, 0x93, 0x94, 0x85, b'.', b'\n'],
+        ),
+        ("brackets.md", "> [[[[...]]]] ... … [\n\n> ...\n".into()),
+    ];
+    for (name, bytes) in cases {
+        let path = home.config_path().with_file_name(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (code, _, err) =
+            home.run_text(&["verify", path.to_str().unwrap(), "--date", "2020-01-03"]);
+        assert!(matches!(code, 0..=2), "{name}: exit {code}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+}

@@ -143,6 +143,11 @@ pub struct Placed {
 
 /// How many index candidates are aligned.
 const CANDIDATES: usize = 6;
+/// Passages longer than this are not aligned (a post's paragraph of 2,000 words is not a
+/// quotation); `verify` tries its sentences when it is an unmarked paragraph.
+const MAX_PASSAGE_WORDS: usize = 2000;
+/// The most cells of an alignment table (5 bytes each).
+const MAX_CELLS: usize = 8_000_000;
 
 /// Finds where `p` comes from among the index's candidates and `extra` story ids; between
 /// equal matches, a story of outlet `prefer`.
@@ -225,10 +230,22 @@ fn place(
         .filter(|(_, h)| h.is_some_and(|h| query.contains(&h)))
         .map(|(i, _)| i)
         .collect();
-    let (from, to) = match (anchors.first(), anchors.last()) {
+    let (mut from, mut to) = match (anchors.first(), anchors.last()) {
         (Some(&a), Some(&b)) => (a.saturating_sub(n + 8), (b + n + 8).min(sw.len())),
         _ => (0, sw.len()),
     };
+    // Untrusted sizes: keep the alignment's table bounded, around the middle anchor.
+    if n > MAX_PASSAGE_WORDS {
+        return None;
+    }
+    if (to - from) * n > MAX_CELLS {
+        let mid = anchors.get(anchors.len() / 2).copied().unwrap_or(0);
+        from = mid.saturating_sub(n + 8);
+        to = (mid + n + 8).min(sw.len());
+        if (to - from) * n > MAX_CELLS {
+            return None;
+        }
+    }
     let alignment = align(&p.words, &p.gaps, sw, from, to)?;
     let start = sw.get(alignment.first).map_or(0, |w| w.start);
     let end = sw
