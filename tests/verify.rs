@@ -509,3 +509,27 @@ fn odd_posts_never_panic() {
         assert!(!err.contains("panicked"), "{name}: {err}");
     }
 }
+
+#[test]
+fn a_speaker_the_source_does_not_give_is_pointed_out() {
+    let (_srv, home) = setup();
+    let post = home.config_path().with_file_name("speaker.md");
+    std::fs::write(
+        &post,
+        "---\ndate: 2019-12-31\n---\n## December 30th\n\nAccording to Reuters:\n\n> “We will not allow Iraq to be turned into a battlefield,” Pompeo said.\n",
+    )
+    .unwrap();
+    let (_, report) = verify(&home, &post, &[]);
+    let p = &self::blocks(&report)[&8];
+    assert_eq!(
+        p["source"]["url"].as_str().unwrap().rsplit('/').next(),
+        Some("a08-reuters-sistani.html")
+    );
+    assert_eq!(
+        p["status"], "altered",
+        "the source says \"he told a cabinet meeting\": {p}"
+    );
+    let speaker = &p["speaker"];
+    assert_eq!(speaker["claimed"], "Pompeo", "{p}");
+    assert_eq!(speaker["stored"], "Adel Abdul Mahdi", "{p}");
+}

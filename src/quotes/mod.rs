@@ -3,10 +3,15 @@
 //! `extract` finds every quoted span (`marks`), decides whether it is a quotation at all (a
 //! one- or two-word scare quote with no cue, a title or a nickname is not), whether it is a
 //! whole quoted sentence (`direct`) or a fragment inside the reporter's sentence (`partial`),
-//! and who said it (`speaker`). Sentences that report speech without marks ("One official said
-//! the United States was looking into ...") are a third kind, `indirect`. Offsets are in Unicode
-//! scalar values into the text given. This module does no I/O; storing quotes and the review
-//! commands build on it.
+//! and the words at its cue (`speaker`). Sentences that report speech without marks ("One
+//! official said the United States was looking into ...") are a third kind, `indirect`. Then
+//! every quote, in text order, gets its canonical speaker: a pronoun goes to the person who
+//! last spoke or last opened a sentence, "they" and "one of them" to the group that last
+//! spoke, "the group" to the organisation last named, "the official" to the role that
+//! introduced it; a quote with no cue inherits the last speaker when it is a paragraph of its
+//! own or follows that speaker in its paragraph. Offsets are in Unicode scalar values into
+//! the text given. This module does no I/O; storing quotes and the review commands build on
+//! it.
 
 pub mod eval;
 pub mod marks;
@@ -82,12 +87,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
         .collect();
     let slice = |a: usize, b: usize| &text[byte_at[a]..byte_at[b]];
 
-    let mut quotes: Vec<Quote> = Vec::new();
-    let mut last_speaker: Option<(Option<String>, Option<String>)> = None;
-    // Where the last attributed quote closed (bytes).
-    let mut last_spoke_at = 0usize;
-    // The paragraph of the last attributed quote.
-    let mut last_para: Option<usize> = None;
+    let mut pending: Vec<Pending> = Vec::new();
     for span in marks::spans(&chars) {
         let inner = slice(span.start, span.end);
         let words = inner.split_whitespace().count();
@@ -126,7 +126,15 @@ pub fn extract(text: &str) -> Vec<Quote> {
         {
             continue;
         }
-        let found = speaker::after(tail)
+        // A cue after the quote follows its punctuation: `“...,” he said`, `“...”, he said`;
+        // a quote that runs on into the sentence (`an “imminent” threat, ...`) has none there.
+        let punctuated = inner.trim_end().ends_with([',', '.', '?', '!', '…'])
+            || tail
+                .trim_start()
+                .starts_with([',', '.', '?', '!', '—', '–']);
+        let found = punctuated
+            .then(|| speaker::after(tail))
+            .flatten()
             .or_else(|| speaker::before(sentence_lead(lead)))
             .or_else(|| speaker::colon_lead(sentence_lead(lead)))
             .or_else(|| speaker::partial(sentence_lead(lead)))
@@ -140,7 +148,20 @@ pub fn extract(text: &str) -> Vec<Quote> {
                     .then(|| {
                         speaker::before(sentence_lead(prev))
                             .or_else(|| speaker::colon_lead(sentence_lead(prev)))
+                            .or_else(|| {
+                                let at = byte_at[paragraph_start(&chars, para_start - 2)];
+                                lead_in_person(text, at, prev, &people)
+                            })
                     })
+                    .flatten()
+            })
+            .or_else(|| {
+                // "... Pompeo named two militia leaders in a tweet, writing: “"
+                let s = sentence_lead(lead);
+                let at = byte_at[span.open] - s.len();
+                s.trim_end()
+                    .ends_with(':')
+                    .then(|| lead_in_person(text, at, s, &people))
                     .flatten()
             });
         let starts_sentence = sentence_lead(lead).trim().is_empty()
@@ -158,73 +179,267 @@ pub fn extract(text: &str) -> Vec<Quote> {
         } else {
             Kind::Partial
         };
-        let (spk, as_written, cue) = match &found {
-            Some(a) => {
-                // A pronoun is the last speaker, unless someone was named since that quote;
-                // then, and when nobody has spoken yet, it is the nearest name.
-                let pronoun = matches!(a.as_written.to_lowercase().as_str(), "he" | "she" | "they");
-                let named_since = people
-                    .iter()
-                    .any(|(p, _)| *p > last_spoke_at && *p < byte_at[span.open]);
-                let canon = match (&last_speaker, pronoun && !named_since) {
-                    (Some((Some(s), _)), true) => Some(s.clone()),
-                    _ => earlier_role(&a.as_written, &quotes)
-                        .or_else(|| {
-                            let end = byte_at[span.open];
-                            let from = text.floor_char_boundary(end.saturating_sub(1500));
-                            speaker::earlier_role_in(&a.as_written, &text[from..end])
-                        })
-                        .or_else(|| speaker::canonical(&a.as_written, byte_at[span.open], &people)),
-                };
-                (canon, Some(a.as_written.clone()), Some(a.cue.clone()))
-            }
-            None => {
-                // A cue-less quote paragraph inherits the last speaker; so does a quote after
-                // a colon lead-in in the paragraph before.
-                // So does a quote that follows the speaker's quote in the same paragraph.
-                let whole_paragraph = (lead.trim().is_empty() && tail.trim().is_empty())
-                    || last_para == Some(para_start);
-                match (&last_speaker, whole_paragraph) {
-                    (Some((s, w)), true) => (s.clone(), w.clone(), None),
-                    _ => (None, None, None),
-                }
-            }
-        };
-        if spk.is_some() {
-            last_speaker = Some((spk.clone(), as_written.clone()));
-            last_spoke_at = byte_at[para_end];
-            last_para = Some(para_start);
-        }
-        quotes.push(Quote {
-            text: inner.to_string(),
-            start: span.start,
-            end: span.end,
-            kind,
-            speaker: spk,
-            speaker_as_written: as_written,
-            cue,
+        pending.push(Pending {
+            quote: Quote {
+                text: inner.to_string(),
+                start: span.start,
+                end: span.end,
+                kind,
+                speaker: None,
+                speaker_as_written: None,
+                cue: None,
+            },
+            who: found.map(|a| (a.as_written, a.cue)),
+            at: byte_at[span.open],
+            para: para_start,
+            whole_paragraph: lead.trim().is_empty() && tail.trim().is_empty(),
         });
     }
-    quotes.extend(indirect(text, &byte_at, &people, &quotes));
-    quotes.sort_by_key(|q| q.start);
-    quotes
+    let marked: Vec<Quote> = pending.iter().map(|p| p.quote.clone()).collect();
+    for (q, who, at) in indirect(text, &byte_at, &marked) {
+        let para = paragraph_start(&chars, q.start);
+        pending.push(Pending {
+            quote: q,
+            who: Some(who),
+            at,
+            para,
+            whole_paragraph: false,
+        });
+    }
+    pending.sort_by_key(|p| p.quote.start);
+    let quoted: Vec<(usize, usize)> = marked
+        .iter()
+        .map(|q| (byte_at[q.start], byte_at[q.end]))
+        .collect();
+    let subjects = speaker::sentence_subjects(text, &people, &quoted);
+    resolve(text, pending, &people, &subjects)
+}
+
+/// A quote waiting for its speaker: the words at its cue, if any, and where it is.
+struct Pending {
+    quote: Quote,
+    /// The speaker as written and the cue.
+    who: Option<(String, String)>,
+    /// Byte offset of the cue or the quote, for what was said before it.
+    at: usize,
+    /// The char offset of the quote's paragraph.
+    para: usize,
+    /// The quote is its paragraph, with no words around it.
+    whole_paragraph: bool,
+}
+
+/// The first person a colon lead-in names: "Helima Croft, head of commodity strategy at RBC
+/// Capital Markets, put it bluntly in a note to clients:". `at` is the byte offset of `lead`.
+fn lead_in_person(
+    text: &str,
+    at: usize,
+    lead: &str,
+    people: &[(usize, String)],
+) -> Option<speaker::Attribution> {
+    let s = sentence_lead(lead);
+    let from = at + (lead.len() - s.len());
+    let to = at + lead.len();
+    let (p, name) = people.iter().find(|(p, _)| from <= *p && *p < to)?;
+    let after = text.get(p + name.len()..to).unwrap_or("");
+    let cue = after
+        .split_whitespace()
+        .find(|w| w.starts_with(char::is_lowercase))
+        .unwrap_or("said")
+        .trim_end_matches([':', ','])
+        .to_string();
+    Some(speaker::Attribution {
+        as_written: name.clone(),
+        cue,
+    })
+}
+
+/// Gives every quote its speaker, in text order: the words at its cue made canonical (a
+/// pronoun to the person last speaking or last opening a sentence, "the official" to the
+/// role introduced, "one of them" to the group last speaking, a surname to the full name);
+/// a quote with no cue inherits the last speaker when it is a paragraph of its own or
+/// follows that speaker in the same paragraph.
+fn resolve(
+    text: &str,
+    pending: Vec<Pending>,
+    people: &[(usize, String)],
+    subjects: &[(usize, String)],
+) -> Vec<Quote> {
+    let mut out: Vec<Quote> = Vec::with_capacity(pending.len());
+    // The role phrases, found the first time a speaker needs them.
+    let roles: std::cell::OnceCell<Vec<(usize, String)>> = std::cell::OnceCell::new();
+    let mut last: Option<String> = None;
+    let mut last_para: Option<usize> = None;
+    // Speakers so far: (byte offset, canonical, plural).
+    let mut spoke: Vec<(usize, String, bool)> = Vec::new();
+    // Who is known to be a woman (true) or a man (false), from pronouns and titles.
+    let mut gender: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    for p in pending {
+        let mut q = p.quote;
+        match p.who {
+            Some((as_written, cue)) => {
+                let lower = as_written.to_lowercase();
+                let canon = match lower.as_str() {
+                    "he" | "she" => {
+                        // The nearest person who opened a sentence or spoke, skipping anyone
+                        // a pronoun or title of the other gender went to.
+                        let female = lower == "she";
+                        let mut near: Vec<(usize, &String)> = spoke
+                            .iter()
+                            .rev()
+                            .filter(|(_, _, plural)| !plural)
+                            .take(8)
+                            .map(|(s, n, _)| (*s, n))
+                            .chain(
+                                subjects
+                                    .iter()
+                                    .rev()
+                                    .filter(|(s, _)| *s < p.at)
+                                    .take(8)
+                                    .map(|(s, n)| (*s, n)),
+                            )
+                            .collect();
+                        // Latest first; at the same place a speaker comes before a subject.
+                        near.sort_by_key(|n| std::cmp::Reverse(n.0));
+                        near.iter()
+                            .find(|(_, n)| gender.get(*n).is_none_or(|g| *g == female))
+                            .map(|(_, n)| (*n).clone())
+                            .or_else(|| speaker::canonical(&as_written, p.at, people))
+                    }
+                    "they" | "one of them" | "some of them" | "many of them" | "both of them" => {
+                        spoke
+                            .iter()
+                            .rev()
+                            .find(|(_, _, plural)| *plural)
+                            .map(|(_, n, _)| n.clone())
+                            .or_else(|| Some(as_written.clone()))
+                    }
+                    _ => earlier_group(text, &as_written, p.at, &spoke, people)
+                        .or_else(|| earlier_role(&as_written, &out))
+                        .or_else(|| {
+                            let roles = roles.get_or_init(|| speaker::role_mentions(text));
+                            speaker::earlier_role(&as_written, roles, p.at)
+                        })
+                        .or_else(|| speaker::canonical(&as_written, p.at, people)),
+                };
+                if let Some(c) = &canon {
+                    spoke.push((p.at, c.clone(), is_plural(c)));
+                    let title = as_written.split_whitespace().next().unwrap_or("");
+                    let title = title.trim_end_matches('.');
+                    if matches!(lower.as_str(), "he" | "she") {
+                        gender.insert(c.clone(), lower == "she");
+                    } else if title == "Mr" {
+                        gender.insert(c.clone(), false);
+                    } else if matches!(title, "Mrs" | "Ms" | "Miss") {
+                        gender.insert(c.clone(), true);
+                    }
+                }
+                q.speaker = canon;
+                q.speaker_as_written = Some(as_written);
+                q.cue = Some(cue);
+            }
+            None => {
+                if p.whole_paragraph || last_para == Some(p.para) {
+                    q.speaker = last.clone();
+                }
+            }
+        }
+        if q.speaker.is_some() {
+            last = q.speaker.clone();
+            last_para = Some(p.para);
+        }
+        out.push(q);
+    }
+    out
+}
+
+/// Whether a role phrase names more than one: "two Iraqi government officials", "Shipping
+/// groups", "Two people familiar with the matter" (a name, "Kataib Hezbollah", is one).
+fn is_plural(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    let described = s
+        .split_whitespace()
+        .any(|w| w.starts_with(char::is_lowercase));
+    let head = speaker::head_noun(&lower);
+    described
+        && (matches!(
+            first,
+            "two" | "three" | "four" | "five" | "several" | "some" | "many" | "both" | "most"
+        ) || matches!(
+            head.as_str(),
+            "people" | "men" | "women" | "police" | "staff"
+        ) || (head.ends_with('s') && !head.ends_with("ss") && !is_possessive_word(&head)))
+}
+
+fn is_possessive_word(w: &str) -> bool {
+    w.ends_with("’s") || w.ends_with("'s")
+}
+
+/// "the group" after an organisation opened a sentence ("Kataib Hezbollah, one of the most
+/// hardline factions, went further.") or spoke: that organisation.
+fn earlier_group(
+    text: &str,
+    as_written: &str,
+    at: usize,
+    spoke: &[(usize, String, bool)],
+    people: &[(usize, String)],
+) -> Option<String> {
+    static R: OnceLock<Option<Regex>> = OnceLock::new();
+    let lower = as_written.to_lowercase();
+    let noun = lower.strip_prefix("the ")?;
+    if !matches!(
+        noun,
+        "group"
+            | "movement"
+            | "militia"
+            | "organisation"
+            | "organization"
+            | "party"
+            | "alliance"
+            | "company"
+            | "firm"
+            | "bank"
+            | "agency"
+    ) {
+        return None;
+    }
+    let is_person = |n: &str| people.iter().any(|(_, p)| p == n);
+    let from = text.floor_char_boundary(at.saturating_sub(600));
+    let opener = R
+        .get_or_init(|| {
+            Regex::new(r"(?:^|\n|[.!?]\s+)(?P<org>(?:The\s+)?[A-Z][\p{L}-]+(?:\s+(?:al-|of\s+)?[A-Z][\p{L}-]+){0,4})(?:,|\s+[a-z])")
+                .ok()
+        })
+        .as_ref()
+        .and_then(|r| {
+            r.captures_iter(&text[from..at])
+                .filter_map(|c| c.name("org"))
+                .map(|m| (from + m.start(), m.as_str().to_string()))
+                .filter(|(_, n)| n.contains(' ') && !is_person(n) && !n.starts_with("The "))
+                .last()
+        });
+    let spoken = spoke
+        .iter()
+        .rev()
+        .find(|(_, n, _)| n.starts_with(char::is_uppercase) && !is_person(n))
+        .map(|(p, n, _)| (*p, n.clone()));
+    match (opener, spoken) {
+        (Some(a), Some(b)) => Some(if a.0 > b.0 { a.1 } else { b.1 }),
+        (a, b) => a.or(b).map(|x| x.1),
+    }
 }
 
 /// "the official" after "one military official" spoke: the earlier speaker with that noun.
 fn earlier_role(as_written: &str, before: &[Quote]) -> Option<String> {
     let lower = as_written.to_lowercase();
-    let noun = lower
-        .strip_prefix("the ")?
-        .split_whitespace()
-        .last()?
-        .to_string();
+    let noun = speaker::head_noun(lower.strip_prefix("the ")?);
     before
         .iter()
         .rev()
         .filter_map(|q| q.speaker.as_deref())
         .find(|s| {
             let s = s.to_lowercase();
-            !s.starts_with("the ") && s.split_whitespace().last() == Some(noun.as_str())
+            !s.starts_with("the ") && speaker::head_noun(&s) == noun
         })
         .map(str::to_string)
 }
@@ -262,51 +477,59 @@ fn sentence_lead(lead: &str) -> &str {
 fn indirect(
     text: &str,
     byte_at: &[usize],
-    people: &[(usize, String)],
     quoted: &[Quote],
-) -> Vec<Quote> {
+) -> Vec<(Quote, (String, String), usize)> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     static A: OnceLock<Option<Regex>> = OnceLock::new();
     let cue = R.get_or_init(|| {
-        Regex::new(
-            r"(?P<cue>\b(?:said|says|announced|warned|added|argued|insisted|acknowledged|told\s+(?:reporters|the\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2}|[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2})|(?:was|were)\s+quoted\s+(?:by\s+[^,.“”]{1,60}?\s+)?as\s+saying))(?:\s+(?:in\s+a\s+statement|here|there|later|earlier))?(?:\s+(?:on|late\s+on|early\s+on|in|at)\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+)?)?(?:\s+that)?\s+(?P<clause>[^\s“”\x22«»,][^“”\x22«»\n]{10,}?)\.(?:\s|$)",
-        )
-        .ok()
+        // A lazy DFA big enough for the pattern's Unicode classes, so its cache does not
+        // thrash on long texts.
+        regex::RegexBuilder::new(CUE_PATTERN)
+            .dfa_size_limit(32 << 20)
+            .build()
+            .ok()
     });
     let according = A.get_or_init(|| {
-        Regex::new(r"(?:^|[.!?]\s+|\n)According\s+to\s+(?P<who>[^,]{3,80}),\s+(?P<clause>[^“”\x22«»\n]{10,}?)\.(?:\s|$)").ok()
+        Regex::new(r"(?:^|[.!?]\s+|\n)According\s+to\s+(?P<who>[^,]{3,80}),(?:\s+(?:a|an|the)\s[^,“”\x22«»\n]{3,80},)?\s+(?P<clause>[^“”\x22«»\n]{10,}?(?:[^A-Z.\s]|[A-Za-z][A-Z]))\.(?:\s|$)").ok()
     });
     let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
-    let mut out: Vec<Quote> = Vec::new();
+    let mut out: Vec<(Quote, (String, String), usize)> = Vec::new();
     let push = |who: &str,
                 who_at: usize,
                 cue: &str,
                 start_b: usize,
                 end_b: usize,
-                out: &mut Vec<Quote>| {
+                out: &mut Vec<(Quote, (String, String), usize)>| {
         let (start, end) = (char_of(start_b), char_of(end_b));
         if quoted
             .iter()
-            .chain(out.iter())
+            .chain(out.iter().map(|(q, _, _)| q))
             .any(|q| q.start < end && start < q.end)
         {
             return;
         }
-        out.push(Quote {
-            text: text[start_b..end_b].to_string(),
-            start,
-            end,
-            kind: Kind::Indirect,
-            speaker: speaker::canonical(who, who_at, people),
-            speaker_as_written: Some(who.to_string()),
-            cue: Some(cue.to_string()),
-        });
+        out.push((
+            Quote {
+                text: text[start_b..end_b].to_string(),
+                start,
+                end,
+                kind: Kind::Indirect,
+                speaker: None,
+                speaker_as_written: None,
+                cue: None,
+            },
+            (who.to_string(), cue.to_string()),
+            who_at,
+        ));
     };
     if let Some(r) = according.as_ref() {
         for c in r.captures_iter(text) {
             if let (Some(w), Some(cl)) = (c.name("who"), c.name("clause")) {
+                // "According to data from the U.S. Energy Information Administration".
+                let who = w.as_str().trim();
+                let who = who.strip_prefix("data from ").unwrap_or(who);
                 push(
-                    w.as_str().trim(),
+                    who,
                     w.start(),
                     "according to",
                     cl.start(),
@@ -321,28 +544,18 @@ fn indirect(
             let (Some(k), Some(cl)) = (c.name("cue"), c.name("clause")) else {
                 continue;
             };
-            // The subject: the sentence up to the cue, less an aside between commas.
-            let sentence_start = text[..k.start()]
-                .rfind(['.', '!', '?', '\n'])
-                .map_or(0, |i| i + 1);
-            let subject = text[sentence_start..k.start()].trim();
-            if subject.contains(['“', '”', '"', '«', '»']) {
+            // The subject: the sentence up to the cue (`speaker::subject`).
+            let para_from = text[..k.start()].rfind('\n').map_or(0, |i| i + 1);
+            let lead = sentence_lead(&text[para_from..k.start()]);
+            if lead.contains(['“', '”', '"', '«', '»', '„']) {
                 continue;
             }
-            let who = match subject.strip_suffix(',') {
-                Some(s) => s.split(',').next().unwrap_or(s).trim(),
-                None => subject,
+            let Some(who) = speaker::subject(lead) else {
+                continue;
             };
-            let who = who
-                .trim_start_matches("But ")
-                .trim_start_matches("And ")
-                .trim_end_matches(" also")
-                .trim_end_matches(" later")
-                .trim_end_matches(" has")
-                .trim_end_matches(" had")
-                .trim();
-            let words = who.split_whitespace().count();
-            if who.is_empty() || words > 10 || !who.starts_with(|ch: char| ch.is_uppercase()) {
+            if !who.starts_with(|ch: char| ch.is_uppercase())
+                && !lead.trim_start().starts_with(|ch: char| ch.is_uppercase())
+            {
                 continue;
             }
             let cue_word = k
@@ -356,18 +569,14 @@ fn indirect(
             } else {
                 cue_word
             };
-            push(
-                who,
-                sentence_start,
-                &cue_word,
-                cl.start(),
-                cl.end(),
-                &mut out,
-            );
+            push(&who, k.start(), &cue_word, cl.start(), cl.end(), &mut out);
         }
     }
     out
 }
+
+/// A cue of reported speech and the clause it reports.
+const CUE_PATTERN: &str = r"(?P<cue>(?-u:\b)(?:said|says|announced|warned|added|argued|insisted|acknowledged|told\s+(?:reporters|the\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2}|[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2})|(?:was|were)\s+quoted\s+(?:by\s+[^,.“”]{1,60}?\s+)?as\s+saying))(?:\s+(?:in\s+a\s+statement|here|there|later|earlier))?(?:\s+(?:on|late\s+on|early\s+on|in|at)\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+)?|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?(?:\s+that)?\s+(?P<clause>[^\s“”\x22«»,][^“”\x22«»\n]{10,}?(?:[^A-Z.\s]|[A-Za-z][A-Z]))\.(?:\s|$)";
 
 #[cfg(test)]
 mod tests {
@@ -402,6 +611,73 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         for x in &q {
             assert_eq!(chars[x.start..x.end].iter().collect::<String>(), x.text);
+        }
+    }
+
+    fn speaker_of<'a>(q: &'a [Quote], start: &str) -> Option<&'a str> {
+        q.iter()
+            .find(|x| x.text.starts_with(start))
+            .unwrap_or_else(|| panic!("{start}: {q:#?}"))
+            .speaker
+            .as_deref()
+    }
+
+    #[test]
+    fn pronouns_after_a_change_of_speaker() {
+        let text = "Iranian Foreign Minister Mohammad Javad Zarif met Chinese Foreign Minister Wang Yi on Tuesday. Wang Yi said China wanted calm.\n\nZarif briefed Wang on the situation. He said Iran did not seek to escalate tensions.\n\n“We will defend ourselves,” he said.";
+        let q = extract(text);
+        assert_eq!(
+            speaker_of(&q, "Iran did not seek"),
+            Some("Mohammad Javad Zarif")
+        );
+        assert_eq!(
+            speaker_of(&q, "We will defend"),
+            Some("Mohammad Javad Zarif")
+        );
+    }
+
+    #[test]
+    fn split_quotes_groups_and_cue_less_runs() {
+        let text = "Turkish President Recep Tayyip Erdogan spoke on Sunday.\n\n\"Our soldiers are going there,\" Erdogan said, \"and they are moving now.\"\n\nKataib Hezbollah, one of the hardline factions, went further. \"Any soldier who stays will be treated as an occupier,\" the group said.\n\nTwo Iraqi officials told Reuters the march would be peaceful. \"Nobody wants a clash today,\" one of them said.\n\nArmy Gen. Mark Milley, the chairman of the Joint Chiefs of Staff, spoke next. He said the military was prepared for retaliation.\n\n\"We are postured to respond to anything.\"\n\n\"Our forces in the region are ready.\"";
+        let q = extract(text);
+        assert_eq!(speaker_of(&q, "Our soldiers"), Some("Recep Tayyip Erdogan"));
+        assert_eq!(
+            speaker_of(&q, "and they are moving"),
+            Some("Recep Tayyip Erdogan")
+        );
+        assert_eq!(speaker_of(&q, "Any soldier"), Some("Kataib Hezbollah"));
+        assert_eq!(speaker_of(&q, "Nobody wants"), Some("Two Iraqi officials"));
+        assert_eq!(
+            speaker_of(&q, "the military was prepared"),
+            Some("Mark Milley")
+        );
+        assert_eq!(speaker_of(&q, "We are postured"), Some("Mark Milley"));
+        assert_eq!(speaker_of(&q, "Our forces"), Some("Mark Milley"));
+    }
+
+    #[test]
+    fn pronouns_agree_in_gender() {
+        let text = "Helima Croft, head of strategy at a bank, spoke first. “Prices will rise,” she said.\n\nAhmed Karim, a trader in Dubai, disagreed. “They will fall,” he said. “Maybe not,” she said.";
+        let q = extract(text);
+        assert_eq!(speaker_of(&q, "Prices will rise"), Some("Helima Croft"));
+        assert_eq!(speaker_of(&q, "They will fall"), Some("Ahmed Karim"));
+        assert_eq!(speaker_of(&q, "Maybe not"), Some("Helima Croft"));
+    }
+
+    #[test]
+    fn odd_text_does_not_panic() {
+        for t in [
+            "",
+            "“",
+            "”, said",
+            "said: “",
+            "According to , .",
+            "X, , said that it.",
+            "BEIRUT (AFP) -- , said: «»",
+            "“a,” he said, “b” — she said; they said: „c“ … «d» one of them said the group said.",
+            "É “Ünïcödé,” Ñame Šurname said. He said it was “fine”.\n\n“Yes.”",
+        ] {
+            let _ = extract(t);
         }
     }
 

@@ -1,10 +1,16 @@
 //! Who said it: cues, speakers and the people a text mentions.
 //!
 //! A cue is a verb of saying ("said", "told", "added", "according to", "was quoted as saying").
-//! The speaker is the name, pronoun or role phrase the cue attaches to: after a closing mark
-//! (`,” said X` / `,” X said`), or before an opening one (`X said: “`). "X told Reuters" makes X
-//! the speaker, never Reuters. Pronouns go to the nearest person named before them; a surname
-//! goes to the full name it was first written with ("Pompeo" → "Mike Pompeo").
+//! The speaker is the subject the cue attaches to: after a closing mark (`,” said X` / `,” X
+//! said`), or before an opening one (`X said: “`), taken as the whole noun phrase of the
+//! sentence (`subject`): an introductory phrase and asides are dropped, of a name and a role in
+//! apposition the name wins ("His spokesman, Stephane Dujarric," → "Stephane Dujarric"), a
+//! role phrase is kept as written ("a senior U.S. military officer in Baghdad"). "X told
+//! Reuters" makes X the speaker, never Reuters. `canonical` turns a surname or a titled name
+//! into the full name it was first written with ("Mr Gantz" → "Benny Gantz", "caretaker Prime
+//! Minister Adel Abdul Mahdi" → "Adel Abdul Mahdi"); `sentence_subjects` lists the people who
+//! open sentences, for pronouns to resolve to; `role_mentions` and `earlier_role` take "the
+//! official" back to the role phrase that introduced it.
 
 use std::sync::OnceLock;
 
@@ -22,7 +28,14 @@ fn re(
     cell: &'static OnceLock<Option<Regex>>,
     pattern: impl FnOnce() -> String,
 ) -> Option<&'static Regex> {
-    cell.get_or_init(|| Regex::new(&pattern()).ok()).as_ref()
+    // A lazy DFA cache big enough for the Unicode classes, so that it does not thrash.
+    cell.get_or_init(|| {
+        regex::RegexBuilder::new(&pattern())
+            .dfa_size_limit(32 << 20)
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// A speaker and its cue found next to a quote.
@@ -37,14 +50,28 @@ pub fn after(text: &str) -> Option<Attribution> {
     static A: OnceLock<Option<Regex>> = OnceLock::new();
     let r = re(&A, || {
         format!(
-            r"^[\s,”\x22»]*(?:(?P<cue1>{CUES})\s+(?P<who1>{ROLE}|{NAME}|{PRONOUN})|(?P<who2>{ROLE}|{NAME}|{PRONOUN})(?:,[^,.“”\x22]{{1,80}},)?\s+(?:(?:also|later|then|had|has)\s+)?(?P<cue2>{CUES}))"
+            r"^[\s,”\x22»“]*(?:(?P<cue1>{CUES})\s+(?P<who1>[^\n“”\x22«»„]+)|(?P<who2>[^!?\n“”\x22«»„]{{1,120}}?)\s+(?:(?:also|later|then|had|has)\s+)?(?P<cue2>{CUES})(?-u:\b))"
         )
     })?;
     let c = r.captures(text)?;
-    let who = c.name("who1").or(c.name("who2"))?.as_str();
-    let cue = c.name("cue1").or(c.name("cue2"))?.as_str();
+    let (who, cue) = if let (Some(w), Some(k)) = (c.name("who1"), c.name("cue1")) {
+        (subject_after(w.as_str())?, k.as_str())
+    } else {
+        let w = c.name("who2")?.as_str();
+        let k = c.name("cue2")?.as_str();
+        if sentence_end(w) < w.len() {
+            return None;
+        }
+        let last = w.split_whitespace().last().unwrap_or("");
+        let who = if matches!(last, "he" | "she" | "they" | "He" | "She" | "They") {
+            last.to_string()
+        } else {
+            subject(w)?
+        };
+        (who, k)
+    };
     Some(Attribution {
-        as_written: trim_name(who),
+        as_written: trim_name(&who),
         cue: cue.to_lowercase(),
     })
 }
@@ -54,16 +81,35 @@ pub fn before(text: &str) -> Option<Attribution> {
     static B: OnceLock<Option<Regex>> = OnceLock::new();
     let r = re(&B, || {
         format!(
-            r"(?:(?P<who>{ROLE}|{NAME}|{PRONOUN})(?:,[^,.“”\x22]{{1,80}},)?\s+(?:(?:also|later|then)\s+)?(?P<cue>{CUES})(?:\s+reporters|\s+(?:the\s+|The\s+)?(?:[A-Z][\p{{L}}.]+\s*){{1,4}})?(?:\s+(?:on|late on|early on|in)\s+[A-Z]?[\p{{L}}]+)?\s*(?:that\s*)?[:,]?\s*|according\s+to\s+(?P<who3>{ROLE}|{NAME})\s*,?\s*)$"
+            r"(?:(?:(?P<who>{ROLE}|{NAME}|{PRONOUN})(?:,[^,.“”\x22]{{1,80}},)?\s+)?(?:(?:also|later|then)\s+)?(?-u:\b)(?P<cue>{CUES})(?:\s+reporters|\s+(?:the\s+|The\s+)?(?:[A-Z][\p{{L}}.]+\s*){{1,4}})?(?:\s+(?:on|late on|early on|in)\s+[A-Z]?[\p{{L}}]+)?\s*(?:that\s*)?[:,]?\s*|according\s+to\s+(?P<who3>{ROLE}|{NAME})\s*,?\s*)$"
         )
     })?;
     let c = r.captures(text)?;
-    let who = c.name("who").or(c.name("who3"))?.as_str();
-    let cue = c.name("cue").map_or("according to", |m| m.as_str());
+    if let Some(w) = c.name("who3") {
+        return Some(Attribution {
+            as_written: trim_name(w.as_str()),
+            cue: "according to".into(),
+        });
+    }
+    let k = c.name("cue")?;
+    let who = resolve_subject(c.name("who").map(|m| m.as_str()), &text[..k.start()])?;
     Some(Attribution {
-        as_written: trim_name(who),
-        cue: cue.to_lowercase(),
+        as_written: trim_name(&who),
+        cue: k.as_str().to_lowercase(),
     })
+}
+
+/// The subject before a cue: a pronoun right before it stands; otherwise the whole subject
+/// phrase of the sentence (`subject`), or the name the cue pattern found.
+fn resolve_subject(adjacent: Option<&str>, prefix: &str) -> Option<String> {
+    let last = prefix.split_whitespace().last().unwrap_or("");
+    if matches!(last, "he" | "she" | "they" | "He" | "She" | "They") {
+        return Some(last.to_string());
+    }
+    if adjacent.is_some_and(|w| matches!(w, "he" | "she" | "they" | "He" | "She" | "They")) {
+        return adjacent.map(str::to_string);
+    }
+    subject(prefix).or_else(|| adjacent.map(str::to_string))
 }
 
 /// The speaker of a partial quote whose sentence names one before it: "US officials called
@@ -72,19 +118,39 @@ pub fn partial(lead: &str) -> Option<Attribution> {
     static P: OnceLock<Option<Regex>> = OnceLock::new();
     let r = re(&P, || {
         format!(
-            r"(?:(?i:according\s+to)\s+(?P<who2>{ROLE}|{NAME}),|(?P<who>{ROLE}|{NAME}|{PRONOUN}),?\s+(?:(?:has|have|had|also)\s+)?(?P<cue>called|calls|described|describes|denounced|denounces|branded|brands|termed|labelled|labeled|{CUES}))\b[^.!?“”\x22]*$"
+            r"(?:(?i:according\s+to)\s+(?P<who2>{ROLE}|{NAME}),|(?P<who>{ROLE}|{NAME}|{PRONOUN}),?\s+(?:(?:has|have|had|also)\s+)?(?P<cue>called|calls|calling|described|describes|denounced|denounces|dismissed|condemned|threatened|accused|branded|brands|termed|labelled|labeled|{CUES})(?-u:\b))[^.!?“”\x22]*$"
         )
     })?;
-    let c = r.captures(lead)?;
-    if let Some(w) = c.name("who2") {
-        return Some(Attribution {
-            as_written: trim_name(w.as_str()),
-            cue: "according to".into(),
-        });
+    if let Some(c) = r.captures(lead) {
+        if let Some(w) = c.name("who2") {
+            return Some(Attribution {
+                as_written: trim_name(w.as_str()),
+                cue: "according to".into(),
+            });
+        }
+        if let (Some(w), Some(k)) = (c.name("who"), c.name("cue")) {
+            if let Some(who) = resolve_subject(Some(w.as_str()), &lead[..k.start()]) {
+                return Some(Attribution {
+                    as_written: trim_name(&who),
+                    cue: k.as_str().to_lowercase(),
+                });
+            }
+        }
     }
-    Some(Attribution {
-        as_written: trim_name(c.name("who")?.as_str()),
-        cue: c.name("cue")?.as_str().to_lowercase(),
+    // Any cue whose subject opens the sentence: "Muqtada al-Sadr, whose bloc is the largest
+    // in parliament, dismissed the vote as “a weak response”".
+    static G: OnceLock<Option<Regex>> = OnceLock::new();
+    let g = re(&G, || {
+        format!(
+            r"(?-u:\b)(?:called|calling|described|denounced|dismissed|condemned|threatened|accused|branded|termed|{CUES})(?-u:\b)"
+        )
+    })?;
+    g.find_iter(lead).find_map(|k| {
+        let who = resolve_subject(None, &lead[..k.start()])?;
+        (who.split_whitespace().count() <= 8).then(|| Attribution {
+            as_written: trim_name(&who),
+            cue: k.as_str().to_lowercase(),
+        })
     })
 }
 
@@ -94,40 +160,521 @@ pub fn colon_lead(lead: &str) -> Option<Attribution> {
     static C: OnceLock<Option<Regex>> = OnceLock::new();
     let r = re(&C, || {
         format!(
-            r"(?P<who>{ROLE}|{NAME}|{PRONOUN})(?:,[^,.“”\x22]{{1,80}},)?\s+(?:(?:also|later|then)\s+)?(?P<cue>{CUES}|was\s+quoted\s+by\s+[^:“”\x22]{{1,60}}?\s+as\s+saying)\b[^“”\x22«»„.]{{0,80}}:\s*$"
+            r"(?:(?P<who>{ROLE}|{NAME}|{PRONOUN})(?:,[^,.“”\x22]{{1,80}},)?\s+)?(?:(?:also|later|then)\s+)?(?-u:\b)(?P<cue>{CUES}|was\s+quoted\s+by\s+[^:“”\x22]{{1,60}}?\s+as\s+saying)(?-u:\b)[^“”\x22«»„.]{{0,80}}:\s*$"
         )
     })?;
     let c = r.captures(lead)?;
-    let cue = c.name("cue")?.as_str().to_lowercase();
+    let k = c.name("cue")?;
+    let cue = k.as_str().to_lowercase();
     let cue = if cue.starts_with("was quoted") {
         "was quoted as saying".to_string()
     } else {
         cue
     };
+    let who = resolve_subject(c.name("who").map(|m| m.as_str()), &lead[..k.start()])?;
     Some(Attribution {
-        as_written: trim_name(c.name("who")?.as_str()),
+        as_written: trim_name(&who),
         cue,
     })
 }
 
-/// "the official" whose role a text introduced before: the last "a senior U.S. defense
-/// official" (or similar) in `before` with the same noun.
-pub fn earlier_role_in(as_written: &str, before: &str) -> Option<String> {
+/// The role phrases a text uses ("a senior U.S. defense official", "the U.S.-led coalition"),
+/// with their byte offsets, for `earlier_role` to look up.
+pub fn role_mentions(text: &str) -> Vec<(usize, String)> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
-    let noun = as_written
-        .to_lowercase()
-        .strip_prefix("the ")?
-        .split_whitespace()
-        .last()?
-        .to_string();
-    let r = re(&R, || ROLE.to_string())?;
-    r.find_iter(before)
-        .map(|m| m.as_str().trim().to_string())
-        .filter(|m| {
-            let l = m.to_lowercase();
-            !l.starts_with("the ") && l.split_whitespace().last() == Some(noun.as_str())
+    let Some(r) = re(&R, || ROLE.to_string()) else {
+        return Vec::new();
+    };
+    r.find_iter(text)
+        .map(|m| {
+            let part = last_sentence_part(m.as_str());
+            (m.end() - part.len(), part.trim().to_string())
         })
-        .last()
+        .collect()
+}
+
+/// "the official" whose role a text introduced before `at`: the last role phrase among
+/// `mentions` ("a senior U.S. defense official") with the same noun; "the coalition" is "the
+/// U.S.-led coalition" written before.
+pub fn earlier_role(as_written: &str, mentions: &[(usize, String)], at: usize) -> Option<String> {
+    let words = as_written.split_whitespace().count();
+    let noun = head_noun(as_written.to_lowercase().strip_prefix("the ")?);
+    mentions
+        .iter()
+        .rev()
+        .find(|(p, m)| {
+            let l = m.to_lowercase();
+            *p < at
+                && (!l.starts_with("the ") || l.split_whitespace().count() > words)
+                && head_noun(&l) == noun
+        })
+        .map(|(_, m)| m.clone())
+}
+
+/// The head noun of a role phrase, lower-cased: the last word before a preposition or a
+/// relative clause ("an aid worker in Idlib" → "worker", "two people familiar with the
+/// matter" → "people").
+pub fn head_noun(phrase: &str) -> String {
+    let lower = phrase.to_lowercase();
+    let cut = [
+        " of ",
+        " with ",
+        " in ",
+        " at ",
+        " from ",
+        " for ",
+        " familiar ",
+        " close ",
+        " who ",
+        " on ",
+        " near ",
+        " based ",
+    ]
+    .iter()
+    .filter_map(|w| lower.find(w))
+    .min()
+    .unwrap_or(lower.len());
+    lower[..cut]
+        .split_whitespace()
+        .next_back()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// `earlier_role` over the mentions in `before`.
+pub fn earlier_role_in(as_written: &str, before: &str) -> Option<String> {
+    earlier_role(as_written, &role_mentions(before), before.len())
+}
+
+/// Words that open an introductory phrase before the subject ("In a statement, he said") or
+/// an aside after it (", who asked not to be named,"): such a comma-separated part is never
+/// the speaker.
+const NOT_SUBJECT: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "during",
+    "since",
+    "for",
+    "from",
+    "with",
+    "without",
+    "meanwhile",
+    "however",
+    "later",
+    "earlier",
+    "also",
+    "asked",
+    "speaking",
+    "writing",
+    "addressing",
+    "briefing",
+    "separately",
+    "elsewhere",
+    "but",
+    "and",
+    "yet",
+    "still",
+    "instead",
+    "when",
+    "while",
+    "as",
+    "although",
+    "who",
+    "whose",
+    "which",
+    "where",
+    "whom",
+    "that",
+    "then",
+    "according",
+    "by",
+    "under",
+    "over",
+    "referring",
+    "adding",
+    "noting",
+    "saying",
+    "citing",
+    "head",
+    "leader",
+    "chief",
+    "commander",
+    "director",
+    "spokesman",
+    "spokeswoman",
+];
+
+/// Determiners that open a role phrase ("a senior official", "two sources", "the group").
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "one", "two", "three", "four", "several", "some", "many", "another", "other",
+    "his", "her", "its", "their", "most", "few", "both",
+];
+
+/// Whether a comma-separated part can be a speaker: a name, a pronoun or a role phrase.
+fn np_like(seg: &str) -> bool {
+    let Some(first) = seg.split_whitespace().next() else {
+        return false;
+    };
+    let lower = first.to_lowercase();
+    if NOT_SUBJECT.contains(&lower.as_str()) {
+        return false;
+    }
+    first.starts_with(char::is_uppercase)
+        || DETERMINERS.contains(&lower.as_str())
+        || matches!(lower.as_str(), "he" | "she" | "they")
+}
+
+/// Whether a part names someone ("Li Shaoxian", "Pentagon spokesman Jonathan Hoffman",
+/// "Khazali") rather than describing them ("a researcher at ...", "Iran’s envoy").
+fn names_someone(seg: &str) -> bool {
+    let tokens: Vec<&str> = seg.split_whitespace().collect();
+    let Some(last) = tokens.last() else {
+        return false;
+    };
+    let capital = last.starts_with(char::is_uppercase)
+        || ["al-", "el-"].iter().any(|p| {
+            last.strip_prefix(p)
+                .is_some_and(|r| r.starts_with(char::is_uppercase))
+        });
+    if !capital || is_possessive(last) {
+        return false;
+    }
+    let first = tokens[0].to_lowercase();
+    !DETERMINERS.contains(&first.as_str()) || tokens.len() == 1
+}
+
+fn is_possessive(t: &str) -> bool {
+    t.ends_with("’s") || t.ends_with("'s") || t.ends_with("s’") || t.ends_with("s'")
+}
+
+/// Cuts a role phrase before a verb that slipped in: "Shipping groups welcomed the escorts
+/// but" → "Shipping groups".
+fn cut_at_verb(seg: &str) -> &str {
+    let tokens: Vec<(usize, &str)> = seg
+        .split_whitespace()
+        .map(|t| (t.as_ptr() as usize - seg.as_ptr() as usize, t))
+        .collect();
+    for w in tokens.windows(2).skip(1) {
+        let (at, word) = w[0];
+        let next = w[1].1.to_lowercase();
+        if word.len() > 3
+            && word.ends_with("ed")
+            && word.starts_with(char::is_lowercase)
+            && !word.contains('-')
+            && DETERMINERS.contains(&next.as_str())
+        {
+            return seg[..at].trim_end();
+        }
+    }
+    for conj in [" but", " and then", " and"] {
+        if let Some(s) = seg.strip_suffix(conj) {
+            return s.trim_end();
+        }
+    }
+    seg
+}
+
+/// The speaker as written in the words before a cue verb, from the start of the sentence:
+/// an introductory phrase ("In a letter to the speaker, he") and asides (", who asked not to
+/// be named,") are dropped; of a name and a role in apposition the name is the speaker ("His
+/// spokesman, Stephane Dujarric," → "Stephane Dujarric"); of two role phrases, the second
+/// ("A second official, a Marine officer familiar with the planning,"); a dateline ("BEIRUT
+/// (AFP) - ") is not part of it.
+pub fn subject(prefix: &str) -> Option<String> {
+    let mut p = prefix.trim();
+    if let Some(i) = p.rfind(['“', '”', '"', '«', '»', '„']) {
+        p = p[i..].trim_start_matches(['“', '”', '"', '«', '»', '„', ',', ' ']);
+    }
+    for dash in [") - ", ") — ", ") – ", ") -- "] {
+        if let Some(i) = p.find(dash) {
+            if i < 40 {
+                p = &p[i + dash.len()..];
+            }
+        }
+    }
+    for lead in ["But ", "And ", "Yet ", "So "] {
+        p = p.strip_prefix(lead).unwrap_or(p);
+    }
+    let appositive = p.ends_with(',');
+    let mut p = p.trim_end_matches(',').trim();
+    for adverb in [
+        " also",
+        " later",
+        " has",
+        " had",
+        " have",
+        " then",
+        " previously",
+        " again",
+    ] {
+        p = p.strip_suffix(adverb).unwrap_or(p);
+    }
+    let segs: Vec<&str> = p
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let last = *segs.last()?;
+    let pick = if !appositive {
+        last
+    } else {
+        // Parts after the first that open with a lowercase non-determiner word are asides.
+        let cands: Vec<&str> = segs.iter().copied().filter(|s| np_like(s)).collect();
+        match cands.iter().find(|s| names_someone(s)) {
+            Some(n) => n,
+            None => {
+                let roles: Vec<&str> = cands
+                    .iter()
+                    .copied()
+                    .filter(|s| {
+                        s.split_whitespace()
+                            .next()
+                            .is_some_and(|f| DETERMINERS.contains(&f.to_lowercase().as_str()))
+                    })
+                    .collect();
+                match roles.as_slice() {
+                    [.., a, b] if b.starts_with(['a', 'A']) && !a.starts_with(['t', 'T']) => b,
+                    _ => *cands.first()?,
+                }
+            }
+        }
+    };
+    let pick = named_in_aside(&segs).unwrap_or(pick);
+    let pick = pick
+        .strip_prefix("and ")
+        .or_else(|| pick.strip_prefix("but "))
+        .unwrap_or(pick);
+    // "He said the scrutiny was legitimate, then added:": a pronoun takes no modifiers.
+    if let Some(first) = pick.split_whitespace().next() {
+        if matches!(first, "He" | "She" | "They" | "he" | "she" | "they") {
+            return Some(first.to_string());
+        }
+    }
+    let pick = strip_place(cut_at_verb(cut_relative(pick)));
+    if pick.is_empty()
+        || pick.split_whitespace().count() > 12
+        || !(np_like(pick) || names_someone(pick))
+    {
+        return None;
+    }
+    Some(trim_name(pick))
+}
+
+/// A role phrase without its relative clause: "a Kurdish lawmaker who boycotted the session"
+/// → "a Kurdish lawmaker".
+fn cut_relative(seg: &str) -> &str {
+    [" who ", " which ", " whose ", " that "]
+        .iter()
+        .filter_map(|w| seg.find(w))
+        .min()
+        .map_or(seg, |i| seg[..i].trim_end())
+}
+
+/// A name given in an aside: "One student, who gave her name only as Maryam," → "Maryam".
+fn named_in_aside<'a>(segs: &[&'a str]) -> Option<&'a str> {
+    segs.iter().skip(1).find_map(|s| {
+        let i = s.find(" name ").or_else(|| s.find("nom de guerre"))?;
+        let tail = &s[i..];
+        let at = tail.find(" as ").map(|j| j + 4)?;
+        let name = tail[at..].trim();
+        (names_someone(name) && is_name_like(name)).then_some(name)
+    })
+}
+
+/// "Rep. Elissa Slotkin of Michigan" → "Rep. Elissa Slotkin"; an organisation keeps its "of"
+/// ("The Union of Greek Shipowners").
+fn strip_place(seg: &str) -> &str {
+    let Some(i) = seg.find(" of ") else {
+        return seg;
+    };
+    let head = &seg[..i];
+    let tokens: Vec<&str> = head.split_whitespace().collect();
+    let skip = tokens.iter().take_while(|t| is_title(t)).count();
+    let name = &tokens[skip..];
+    if name.len() >= 2
+        && name
+            .iter()
+            .all(|t| t.starts_with(char::is_uppercase) || t.starts_with("al-"))
+        && !name.iter().any(|t| ORG_WORDS.contains(t))
+        && !tokens[0].eq_ignore_ascii_case("the")
+    {
+        head
+    } else {
+        seg
+    }
+}
+
+/// The speaker as written after a cue verb ("said a militia commander who gave only his nom
+/// de guerre, Abu Ali,"): the words up to the end of the sentence or the next quote mark,
+/// with the same apposition rules as `subject`.
+pub fn subject_after(rest: &str) -> Option<String> {
+    let end = sentence_end(rest);
+    let part = rest[..end].trim();
+    if part.is_empty() {
+        return None;
+    }
+    let segs: Vec<&str> = part.split(',').map(str::trim).collect();
+    let first = *segs.first()?;
+    if !np_like(first) {
+        return None;
+    }
+    let named = segs
+        .iter()
+        .take(3)
+        .copied()
+        .filter(|s| np_like(s))
+        .find(|s| names_someone(s) && is_name_like(s));
+    let pick = named.unwrap_or(first);
+    // "said the official, adding ..." / "said Hook in an interview".
+    let pick = pick
+        .split(" in ")
+        .next()
+        .unwrap_or(pick)
+        .split(" on ")
+        .next()
+        .unwrap_or(pick);
+    let pick = if named.is_some() { pick } else { first };
+    let pick = strip_place(cut_at_verb(cut_relative(pick)));
+    (pick.split_whitespace().count() <= 12).then(|| trim_name(pick))
+}
+
+/// Where the sentence that `s` starts in ends: a full stop that is not an abbreviation's
+/// ("U.S."), or a quote mark.
+fn sentence_end(s: &str) -> usize {
+    let mut prev: Option<char> = None;
+    let mut prev2: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match c {
+            '“' | '”' | '"' | '«' | '»' | '„' | '\n' | '!' | '?' | ';' | ':' => return i,
+            '.' => {
+                let abbrev = prev.is_some_and(char::is_uppercase)
+                    && prev2.is_none_or(|p| !p.is_alphabetic() || p == '.');
+                let title = s[..i]
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|w| LEADING.contains(&w));
+                if !abbrev && !title {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+        prev2 = prev;
+        prev = Some(c);
+    }
+    s.len()
+}
+
+/// The people who open sentences (their subjects), as canonical names with byte offsets, for
+/// pronouns to resolve to: "Zarif briefed Wang ... He said" makes "he" Zarif, not Wang.
+/// Sentences inside a quote (`quoted`, byte ranges) are skipped, and so are sentences whose
+/// subject is a pronoun (the person they refer to stays the subject).
+pub fn sentence_subjects(
+    text: &str,
+    people: &[(usize, String)],
+    quoted: &[(usize, usize)],
+) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut at_start = true;
+    let mut prev = ' ';
+    let mut prev2 = ' ';
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            at_start = true;
+        } else if at_start && !c.is_whitespace() {
+            at_start = false;
+            if c.is_uppercase() && !quoted.iter().any(|&(a, b)| a <= i && i < b) {
+                if let Some(s) = sentence_subject(text, i, people) {
+                    out.push(s);
+                }
+            }
+        } else if (prev == '.' || prev == '!' || prev == '?')
+            && c == ' '
+            && !(prev2.is_uppercase() || prev2 == '.')
+        {
+            at_start = true;
+        }
+        prev2 = prev;
+        prev = c;
+    }
+    out
+}
+
+fn sentence_subject(text: &str, at: usize, people: &[(usize, String)]) -> Option<(usize, String)> {
+    let rest = &text[at..];
+    let end = sentence_end(rest).min(rest.len());
+    let sentence = &rest[..end];
+    let mut offset = 0;
+    let mut segs = Vec::new();
+    for seg in sentence.split(',') {
+        segs.push((at + offset, seg));
+        offset += seg.len() + 1;
+    }
+    let idx = segs.iter().position(|(_, s)| np_like(s.trim()))?;
+    let (s0_at, s0) = segs[idx];
+    let first = s0.split_whitespace().next()?;
+    if matches!(first, "He" | "She" | "They" | "It") {
+        return None;
+    }
+    let is_person = |n: &str| people.iter().any(|(_, p)| p == n);
+    // The capitalised words the sentence opens with, less titles: "Salih", "President Barham
+    // Salih", "Khazali".
+    let run: Vec<&str> = s0
+        .split_whitespace()
+        .take_while(|t| t.starts_with(char::is_uppercase) || t.starts_with("al-") || *t == "bin")
+        .collect();
+    if !run.is_empty() {
+        if let Some(c) = canonical(&run.join(" "), s0_at + s0.len(), people) {
+            if is_person(&c) {
+                return Some((s0_at, c));
+            }
+        }
+    }
+    // A name after a short role: "Pentagon spokesman Jonathan Hoffman"; or in apposition to
+    // it: "Iraq’s caretaker prime minister, Adel Abdul Mahdi,".
+    let within = |a: usize, b: usize| {
+        people
+            .iter()
+            .find(|(p, _)| a <= *p && *p < b)
+            .map(|(p, n)| (*p, n.clone()))
+    };
+    if let Some((p, n)) = within(s0_at, s0_at + s0.len()) {
+        let before = &text[s0_at..p];
+        if before.split_whitespace().count() <= 5
+            && !before
+                .split_whitespace()
+                .any(|w| w.ends_with("ed") && w.starts_with(char::is_lowercase))
+        {
+            return Some((p, n));
+        }
+    }
+    if s0.split_whitespace().count() <= 6 {
+        if let Some(&(a, s1)) = segs.get(idx + 1) {
+            if names_someone(s1.trim()) {
+                return within(a, a + s1.len());
+            }
+        }
+    }
+    None
+}
+
+/// The part of a phrase after its last sentence or paragraph end: "the Anbar Operations
+/// Command.\n\nThe coalition" → "The coalition".
+fn last_sentence_part(s: &str) -> &str {
+    let s = s.rsplit('\n').next().unwrap_or(s);
+    let cut = s
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| {
+            c == '.'
+                && s[i + 1..].starts_with(' ')
+                && s[..i].chars().next_back().is_some_and(char::is_lowercase)
+        })
+        .map_or(0, |(i, _)| i + 2);
+    &s[cut..]
 }
 
 fn trim_name(s: &str) -> String {
@@ -140,7 +687,8 @@ fn trim_name(s: &str) -> String {
 pub fn people(text: &str) -> Vec<(usize, String)> {
     static P: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(r) = re(&P, || {
-        r"\b[A-Z][\p{L}’'.-]+(?:\s+(?:al-|bin\s+|el-)?[A-Z][\p{L}’'-]+){1,5}\b".to_string()
+        r"(?-u:\b)[A-Z][\p{L}’'.-]+(?:[^\S\n]+(?:al-|bin[^\S\n]+|el-)?[A-Z][\p{L}’'-]+){1,7}"
+            .to_string()
     }) else {
         return Vec::new();
     };
@@ -156,7 +704,13 @@ pub fn people(text: &str) -> Vec<(usize, String)> {
             continue;
         }
         let offset = m.start() + m.as_str().find(rest[0]).unwrap_or(0);
-        out.push((offset, rest.join(" ")));
+        // "President Donald Trump’s ability": the name without its possessive.
+        let name = rest.join(" ");
+        let name = name
+            .strip_suffix("’s")
+            .or_else(|| name.strip_suffix("'s"))
+            .unwrap_or(&name);
+        out.push((offset, name.to_string()));
     }
     out
 }
@@ -274,7 +828,6 @@ const LEADING: &[&str] = &[
     "Vice",
     "Pope",
     "King",
-    "Prince",
     "Crown",
     "Emir",
     "Imam",
@@ -282,6 +835,11 @@ const LEADING: &[&str] = &[
     "Hojatoleslam",
     "Brigadier",
     "Admiral",
+    "Commodore",
+    "Cmdr",
+    "Cdr",
+    "Rear",
+    "Vice-Admiral",
     "Marine",
     "Navy",
     "Air",
@@ -367,6 +925,40 @@ const ORG_WORDS: &[&str] = &[
     "In",
     "On",
     "Associated",
+    "Administration",
+    "Agency",
+    "Institute",
+    "Organization",
+    "Organisation",
+    "Commission",
+    "Committee",
+    "Office",
+    "Bank",
+    "Company",
+    "Corporation",
+    "Fund",
+    "Association",
+    "University",
+    "Observatory",
+    "Markets",
+    "Capital",
+    "Times",
+    "Chiefs",
+    "Staff",
+    "Assembly",
+    "Network",
+    "Group",
+    "Movement",
+    "Front",
+    "Mission",
+    "Navy",
+    "Parliament",
+    "Congress",
+    "Senate",
+    "Post",
+    "Journal",
+    "Channel",
+    "Television",
 ];
 
 /// The canonical form of a speaker as written: a pronoun or surname becomes the full name of
@@ -376,14 +968,12 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
     if w.is_empty() {
         return None;
     }
-    let lower = w.to_lowercase();
-    let before: Vec<&String> = people
-        .iter()
-        .filter(|(p, _)| *p < at)
-        .map(|(_, n)| n)
-        .collect();
-    if matches!(lower.as_str(), "he" | "she" | "they") {
-        return before.last().map(|s| s.to_string());
+    if matches!(w, "he" | "she" | "they" | "He" | "She" | "They") {
+        return people
+            .iter()
+            .rev()
+            .find(|(p, _)| *p < at)
+            .map(|(_, n)| n.clone());
     }
     if !w.starts_with(|c: char| c.is_uppercase())
         || w.split_whitespace().count() > 1 && !is_name_like(w)
@@ -393,10 +983,27 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
         let tail = tokens
             .iter()
             .rev()
-            .take_while(|t| t.starts_with(char::is_uppercase) && !is_title(t))
+            .take_while(|t| {
+                (t.starts_with(char::is_uppercase) || t.starts_with("al-") || **t == "bin")
+                    && !is_title(t)
+                    && !ORG_WORDS.contains(t)
+            })
             .count();
+        let before_tail = tokens
+            .len()
+            .checked_sub(tail + 1)
+            .and_then(|i| tokens.get(i))
+            .copied()
+            .unwrap_or("");
         if tail >= 2
             && tail < tokens.len()
+            && (before_tail.starts_with(char::is_lowercase)
+                || is_title(before_tail)
+                || ORG_WORDS.contains(&before_tail))
+            && !matches!(
+                before_tail,
+                "of" | "for" | "the" | "in" | "at" | "on" | "and" | "to" | "from"
+            )
             && !tokens[tokens.len() - tail..]
                 .iter()
                 .any(|t| ORG_WORDS.contains(t))
@@ -407,19 +1014,21 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
     }
     if w.split_whitespace().count() > 1 {
         // Part of a name written in full before: "Abdul Mahdi" → "Adel Abdul Mahdi".
+        let suffix = format!(" {w}");
         if let Some(full) = people
             .iter()
             .map(|(_, n)| n)
-            .find(|n| n.len() > w.len() && n.ends_with(&format!(" {w}")))
+            .find(|n| n.len() > w.len() && n.ends_with(&suffix))
         {
             return Some(full.clone());
         }
     }
     if w.split_whitespace().count() == 1 {
         // A surname (or given name): the full name first written with it.
+        let hyphened = format!("-{w}");
         if let Some(full) = people.iter().map(|(_, n)| n).find(|n| {
             n.split_whitespace()
-                .any(|part| part == w || part.ends_with(&format!("-{w}")))
+                .any(|part| part == w || part.ends_with(&hyphened))
         }) {
             return Some(full.clone());
         }
@@ -427,15 +1036,20 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
     // A name written with its titles: "Caretaker Prime Minister Adel Abdul Mahdi".
     let tokens: Vec<&str> = w.split_whitespace().collect();
     let skip = tokens.iter().take_while(|t| is_title(t)).count();
-    if skip > 0 && tokens.len() - skip >= 2 {
-        return Some(tokens[skip..].join(" "));
+    if skip > 0 && skip < tokens.len() {
+        // "Mr Gantz" → "Gantz" → "Benny Gantz".
+        return canonical(&tokens[skip..].join(" "), at, people);
     }
     Some(w.to_string())
 }
 
 fn is_name_like(s: &str) -> bool {
-    s.split_whitespace()
-        .all(|p| p.starts_with(|c: char| c.is_uppercase()) || matches!(p, "al-" | "bin" | "de"))
+    s.split_whitespace().all(|p| {
+        p.starts_with(|c: char| c.is_uppercase())
+            || p.starts_with("al-")
+            || p.starts_with("el-")
+            || matches!(p, "bin" | "de" | "van" | "von")
+    })
 }
 
 #[cfg(test)]
@@ -463,6 +1077,98 @@ mod tests {
         let b = before("The president said in a statement: ").unwrap();
         assert_eq!(b.cue, "said in a statement");
         assert!(after(" and a long sentence follows.").is_none());
+    }
+
+    #[test]
+    fn subjects_with_asides_and_appositions() {
+        let s = |p: &str| subject(p);
+        assert_eq!(
+            s("His spokesman, Stephane Dujarric,").as_deref(),
+            Some("Stephane Dujarric")
+        );
+        assert_eq!(
+            s("A second official, a Marine officer familiar with the planning,").as_deref(),
+            Some("a Marine officer familiar with the planning")
+        );
+        assert_eq!(s("In a letter to the speaker, he").as_deref(), Some("he"));
+        assert_eq!(
+            s("He said the scrutiny was legitimate, then").as_deref(),
+            Some("He")
+        );
+        assert_eq!(
+            s("The Syrian Observatory for Human Rights, a Britain-based war monitor,").as_deref(),
+            Some("The Syrian Observatory for Human Rights")
+        );
+        assert_eq!(
+            s("BEIRUT (AFP) - The head of Lebanon's Hezbollah movement, Hassan Nasrallah,")
+                .as_deref(),
+            Some("Hassan Nasrallah")
+        );
+        assert_eq!(
+            s("Shipping groups welcomed the escorts but").as_deref(),
+            Some("Shipping groups")
+        );
+        assert_eq!(
+            s("One student, who gave her name only as Maryam,").as_deref(),
+            Some("Maryam")
+        );
+        assert_eq!(
+            s("Rep. Elissa Slotkin of Michigan, a former CIA analyst who sponsored the measure,")
+                .as_deref(),
+            Some("Rep. Elissa Slotkin")
+        );
+        assert_eq!(s("“We will respond,” Erdogan").as_deref(), Some("Erdogan"));
+        assert_eq!(
+            subject_after("a militia commander who gave only his nom de guerre, Abu Ali, ")
+                .as_deref(),
+            Some("Abu Ali")
+        );
+        assert_eq!(
+            subject_after("a Kurdish lawmaker who boycotted the session. Then").as_deref(),
+            Some("a Kurdish lawmaker")
+        );
+        assert_eq!(
+            subject_after("a senior U.S. official in Baghdad.").as_deref(),
+            Some("a senior U.S. official in Baghdad")
+        );
+    }
+
+    #[test]
+    fn titles_possessives_and_sentence_subjects() {
+        let text = "Israeli opposition leader Benny Gantz spoke. President Donald Trump’s ability \
+                    was limited. Zarif met Wang Yi. Mohammad Javad Zarif briefed Wang on the talks.";
+        let people = people(text);
+        assert!(
+            people.iter().any(|(_, n)| n == "Donald Trump"),
+            "{people:?}"
+        );
+        let end = text.len();
+        assert_eq!(
+            canonical("Mr Gantz", end, &people).as_deref(),
+            Some("Benny Gantz")
+        );
+        assert_eq!(
+            canonical("Trump", end, &people).as_deref(),
+            Some("Donald Trump")
+        );
+        assert_eq!(
+            canonical("caretaker Prime Minister Adel Abdul Mahdi", end, &people).as_deref(),
+            Some("Adel Abdul Mahdi")
+        );
+        assert_eq!(
+            canonical("the U.S. Energy Information Administration", end, &people).as_deref(),
+            Some("the U.S. Energy Information Administration")
+        );
+        let subjects = sentence_subjects(text, &people, &[]);
+        assert_eq!(
+            subjects.last().map(|(_, n)| n.as_str()),
+            Some("Mohammad Javad Zarif")
+        );
+        let mentions = role_mentions("The U.S.-led coalition paused. Later, the coalition said");
+        assert_eq!(
+            earlier_role("The coalition", &mentions, 40).as_deref(),
+            Some("The U.S.-led coalition")
+        );
     }
 
     #[test]
