@@ -14,9 +14,8 @@ use quotewire::quotes::{self, eval};
 
 fn main() {
     // Another annotated set, such as the held-out one: QW_QUOTES_DIR=fixtures/quotes-heldout.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(
-        std::env::var("QW_QUOTES_DIR").unwrap_or_else(|_| "fixtures/quotes".to_string()),
-    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(std::env::var("QW_QUOTES_DIR").unwrap_or_else(|_| "fixtures/quotes".to_string()));
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("fixtures/quotes")
         .filter_map(|e| {
