@@ -8,7 +8,11 @@ use std::path::Path;
 use quotewire::quotes::{self, eval};
 
 fn corpus() -> Vec<(String, String, Vec<eval::Gold>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quotes");
+    corpus_in("fixtures/quotes")
+}
+
+fn corpus_in(rel: &str) -> Vec<(String, String, Vec<eval::Gold>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
     let mut out = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -82,3 +86,32 @@ fn quote_extraction_on_the_gold_corpus() {
 const FLOOR_STRICT_F1: f64 = 0.95;
 const FLOOR_LENIENT_F1: f64 = 0.95;
 const FLOOR_SPEAKER: f64 = 0.98;
+
+/// The held-out set (`fixtures/quotes-heldout/`): ten texts written on 2026-12-03 by someone
+/// who had not read the extractor, scored once before any rule was changed for them (speaker
+/// accuracy 0.802, strict F1 0.938) and after two general fixes they showed (titles of office
+/// before names, "a spokeswoman for President X"): speaker accuracy 0.897.
+#[test]
+fn quote_extraction_on_the_held_out_set() {
+    let corpus = corpus_in("fixtures/quotes-heldout");
+    assert!(corpus.len() >= 10, "found {}", corpus.len());
+    let (mut strict, mut lenient) = (eval::Counts::default(), eval::Counts::default());
+    for (_, text, gold) in &corpus {
+        let found = quotes::extract(text);
+        strict.add(eval::score(text, gold, &found, 0.8));
+        lenient.add(eval::score(text, gold, &found, 0.3));
+    }
+    println!(
+        "held out: strict F1 {:.3}; lenient F1 {:.3}; speaker accuracy {:.3} ({} gold quotes)",
+        strict.f1(),
+        lenient.f1(),
+        lenient.speaker_accuracy(),
+        strict.gold
+    );
+    assert!(strict.f1() >= 0.92, "strict F1 {:.3}", strict.f1());
+    assert!(
+        lenient.speaker_accuracy() >= 0.88,
+        "speaker accuracy {:.3}",
+        lenient.speaker_accuracy()
+    );
+}
