@@ -6,8 +6,9 @@
 //!    ranks are real English function words) and writes them to a sled store in a temporary
 //!    folder (records, texts and their quotations, as ingest stores them; not timed as
 //!    indexing).
-//! 2. Indexes every story's text (`search::index::update`), timed: stories per second, and the
-//!    index's size per story (keys, key bytes, and the growth of the database on disk).
+//! 2. Indexes every story's text (`search::index::Pending`, a segment per 1,000 stories),
+//!    timed: stories per second, and the index's size per story (postings, and the growth of
+//!    the database directory on disk).
 //! 3. Verifies a generated 60-passage Markdown post: 36 passages copied verbatim, 8 with a
 //!    one-letter typo, 6 with an omission marked "...", 4 with a word changed, and 6 not in the
 //!    store, each under a day heading with an "According to" line. Timed with the database

@@ -23,7 +23,10 @@ fn corpus_in(rel: &str) -> Vec<(String, String, Vec<eval::Gold>)> {
         .collect();
     names.sort();
     for n in names {
-        let text = std::fs::read_to_string(dir.join(format!("{n}.txt"))).unwrap();
+        // Article fixtures keep their text in NAME.gold.txt.
+        let text = std::fs::read_to_string(dir.join(format!("{n}.txt")))
+            .or_else(|_| std::fs::read_to_string(dir.join(format!("{n}.gold.txt"))))
+            .unwrap();
         let gold: Vec<eval::Gold> = serde_json::from_str(
             &std::fs::read_to_string(dir.join(format!("{n}.quotes.json"))).unwrap(),
         )
