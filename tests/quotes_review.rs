@@ -104,7 +104,7 @@ fn review_survives_a_page_replacing_the_teaser_and_citations_follow_the_post_sty
 
     // Filters.
     assert_eq!(quotes(&home, &["--speaker", "COALITION spokes"]).len(), 1);
-    assert_eq!(quotes(&home, &["--search", "\"k1 base"]).len(), 1);
+    assert_eq!(quotes(&home, &["--search", "\"ATTACK on k1 base"]).len(), 1);
     assert!(quotes(&home, &["--outlet", "other"]).is_empty());
     assert_eq!(
         quotes(&home, &["--status", "candidate"]).len(),

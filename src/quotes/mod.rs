@@ -539,6 +539,37 @@ fn indirect(
             }
         }
     }
+    // "<clause>, <speaker> said." and "<clause>, according to <speaker>.": the attribution
+    // after the reported clause, as wire copy writes it.
+    static T: OnceLock<Option<Regex>> = OnceLock::new();
+    let trailing = T.get_or_init(|| Regex::new(TRAILING_PATTERN).ok());
+    if let Some(r) = trailing.as_ref() {
+        for c in r.captures_iter(text) {
+            let (Some(cl), Some(w)) = (c.name("clause"), c.name("who").or(c.name("who2"))) else {
+                continue;
+            };
+            let cue_word = match c.name("cue") {
+                Some(k) => k.as_str().split_whitespace().next().unwrap_or("said"),
+                None => "according to",
+            };
+            // A dateline is not part of the clause: "KIRKUK, Iraq (Reuters) - A U.S. ...".
+            let mut from = cl.start();
+            let head = &text[cl.start()..cl.end()];
+            for dash in [") - ", ") — ", ") – ", ": "] {
+                if let Some(i) = head.find(dash) {
+                    if i < 40 && head[..i].chars().filter(|ch| ch.is_uppercase()).count() >= 3 {
+                        from = cl.start() + i + dash.len();
+                        break;
+                    }
+                }
+            }
+            let who = w.as_str().trim();
+            if who.split_whitespace().count() > 8 || who.contains(" and said") {
+                continue;
+            }
+            push(who, w.start(), cue_word, from, cl.end(), &mut out);
+        }
+    }
     if let Some(r) = cue.as_ref() {
         for c in r.captures_iter(text) {
             let (Some(k), Some(cl)) = (c.name("cue"), c.name("clause")) else {
@@ -569,11 +600,20 @@ fn indirect(
             } else {
                 cue_word
             };
+            // "said in a statement." is where, not what: no clause.
+            let clause = cl.as_str();
+            if clause.starts_with("in a") && clause.split_whitespace().count() <= 5 {
+                continue;
+            }
             push(&who, k.start(), &cue_word, cl.start(), cl.end(), &mut out);
         }
     }
     out
 }
+
+/// A reported clause with its attribution after it: "<clause>, two Iraqi security sources
+/// said." / "..., a police officer in Kirkuk said." / "..., according to the ministry."
+const TRAILING_PATTERN: &str = r"(?:^|[.!?]\s+|\n)(?P<clause>[A-Z][^“”\x22«»\n]{20,}?[\p{L}\d)%]),\s+(?:(?P<cue2>according\s+to)\s+(?P<who2>[^,“”\x22«»\n.]{3,60})|(?P<who>(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ne|[Mm]any|U\.S\.|[A-Z][\p{L}’'-]+)(?:\s+(?:U\.S\.|[\p{L}’'-]+)){0,9}?)\s+(?P<cue>said|says|reported|added|told\s+(?:reporters|[A-Z][\p{L}]+)))(?:\s+(?:in\s+an?\s+(?:[A-Z][a-z]+day\s+)?(?:statement|email|tweet|post|interview)|on\s+[A-Z][a-z]+day|on\s+Twitter))*\.(?:\s|$)";
 
 /// A cue of reported speech and the clause it reports.
 const CUE_PATTERN: &str = r"(?P<cue>(?-u:\b)(?:said|says|announced|warned|added|argued|insisted|acknowledged|told\s+(?:reporters|the\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2}|[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2})|(?:was|were)\s+quoted\s+(?:by\s+[^,.“”]{1,60}?\s+)?as\s+saying))(?:\s+(?:in\s+a\s+statement|here|there|later|earlier))?(?:\s+(?:on|late\s+on|early\s+on|in|at)\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+)?|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?(?:\s+that)?\s+(?P<clause>[^\s“”\x22«»,][^“”\x22«»\n]{10,}?(?:[^A-Z.\s]|[A-Za-z][A-Z]))\.(?:\s|$)";
@@ -581,6 +621,21 @@ const CUE_PATTERN: &str = r"(?P<cue>(?-u:\b)(?:said|says|announced|warned|added|
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attribution_after_the_clause() {
+        let text = "KIRKUK, Iraq (Reuters) - More than 30 rockets struck the K1 base shortly after sunset, two Iraqi security sources said.\n\nThe field was producing around 82,000 barrels per day, according to the oil ministry.\n\nThe militia said in a statement.";
+        let q = extract(text);
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert!(
+            q[0].text.starts_with("More than 30 rockets"),
+            "the dateline is not part of it"
+        );
+        assert_eq!(q[0].kind, Kind::Indirect);
+        assert_eq!(q[0].speaker.as_deref(), Some("two Iraqi security sources"));
+        assert_eq!(q[1].cue.as_deref(), Some("according to"));
+        assert!(q[1].text.ends_with("per day"));
+    }
 
     #[test]
     fn the_sample_posts_kinds() {
