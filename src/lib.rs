@@ -10,6 +10,7 @@ pub mod article;
 pub mod config;
 pub mod fetcher;
 pub mod ingest;
+pub mod limits;
 pub mod parser;
 pub mod post;
 pub mod quotes;
