@@ -21,9 +21,12 @@ use std::time::Duration;
 pub const MAX_DEPTH: usize = 512;
 /// Elements kept in one HTML document; tags after these are dropped, their text kept.
 pub const MAX_ELEMENTS: usize = 100_000;
-/// Attributes kept on one element, and bytes kept of one attribute's value.
+/// Attributes kept on one element, bytes kept of one attribute, and of all of a document's.
 pub const MAX_ATTRIBUTES: usize = 64;
 pub const MAX_ATTRIBUTE_BYTES: usize = 32 * 1024;
+pub const MAX_PAGE_ATTRIBUTES: usize = 2 * 1024 * 1024;
+/// Bytes of text kept of one HTML document (scripts and styles not counted).
+pub const MAX_PAGE_TEXT: usize = 2 * 1024 * 1024;
 /// Entries read from one feed document (the first ones, which are the newest in practice).
 pub const MAX_ENTRIES: usize = 1_000;
 /// Bytes of a story's text (a page's or a feed entry's), cut at a paragraph break.

@@ -5,6 +5,8 @@
 //! name, language, a paywall flag and the wire service named by a dateline. Metadata comes from
 //! JSON-LD first, then OpenGraph and meta tags, then the page itself (see `metadata`); the main
 //! text comes from dom_smoothie's Readability after the page's clutter is dropped (see `text`).
+//! The page is bounded before it is parsed (`parser::html_bounds`: nesting, element count,
+//! attributes) and its text cut at `limits::MAX_TEXT`; `Article::limits` says what was cut.
 //! This module does no I/O: fetching pages belongs to the fetcher, storing them to the store.
 
 pub mod metadata;
@@ -15,7 +17,8 @@ pub use metadata::PageMeta;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::parser::encoding;
+use crate::limits::MAX_TEXT;
+use crate::parser::{encoding, html_bounds};
 
 /// What quotewire reads from one article page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -26,6 +29,10 @@ pub struct Article {
     pub paragraphs: Vec<String>,
     /// The wire service a dateline such as "BAGHDAD (Reuters) -", or a wire byline, names.
     pub wire_source: Option<String>,
+    /// What of the page was cut to stay within quotewire's limits, if anything: "2,000 tags
+    /// nested deeper than 512 levels flattened; text cut at 1048576 bytes".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<String>,
 }
 
 impl Article {
@@ -63,13 +70,40 @@ pub fn extract(
 
 /// Extracts an article from page text already in UTF-8.
 pub fn extract_str(html: &str, url: Option<&Url>, rules: &Rules) -> Article {
-    let doc = dom_query::Document::from(html);
+    let bounded = html_bounds::bound(html);
+    let doc = dom_query::Document::from(bounded.html.as_str());
+    drop(bounded.html);
     let (meta, wire_byline) = metadata::read(&doc, url);
-    let paragraphs = text::main_text(doc, url, rules, meta.title.as_deref());
+    let mut paragraphs = text::main_text(doc, url, rules, meta.title.as_deref());
+    let mut limits: Vec<String> = bounded.cuts.describe().into_iter().collect();
+    if cut_paragraphs(&mut paragraphs, MAX_TEXT) {
+        limits.push(format!("text cut at {MAX_TEXT} bytes"));
+    }
     let wire_source = text::dateline_source(paragraphs.first().map(String::as_str)).or(wire_byline);
     Article {
         meta,
         paragraphs,
         wire_source,
+        limits: (!limits.is_empty()).then(|| limits.join("; ")),
     }
+}
+
+/// Keeps the paragraphs that fit in `max` bytes of text (the first of them cut at a word if
+/// it alone is longer). Returns whether any were cut.
+fn cut_paragraphs(paragraphs: &mut Vec<String>, max: usize) -> bool {
+    let mut total = 0;
+    for (i, p) in paragraphs.iter_mut().enumerate() {
+        let len = p.len() + if i > 0 { 2 } else { 0 };
+        if total + len > max {
+            if i == 0 {
+                crate::limits::cut_text(p, max);
+                paragraphs.truncate(1);
+            } else {
+                paragraphs.truncate(i);
+            }
+            return true;
+        }
+        total += len;
+    }
+    false
 }

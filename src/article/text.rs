@@ -57,18 +57,57 @@ fn drop_if_small_matcher() -> Option<&'static Matcher> {
     matcher(&M, DROP_IF_SMALL)
 }
 
-/// Whether an element matched by a class name is clutter: little text, or mostly links.
-fn clutter(node: &dom_query::NodeRef<'_>) -> bool {
-    let text = node.text().chars().filter(|c| !c.is_whitespace()).count();
-    if text < 600 {
-        return true;
+/// For every node of a document (by id), the non-space characters of its text and of the
+/// text of the links inside it, counted in one pass from the leaves up: asking each matched
+/// element for its text instead would cost its whole subtree per match, quadratic in depth.
+struct TextCounts {
+    index: std::collections::HashMap<dom_query::NodeId, usize>,
+    chars: Vec<usize>,
+    links: Vec<usize>,
+}
+
+impl TextCounts {
+    fn of(doc: &Document) -> TextCounts {
+        // Document order: every node comes before its descendants, so in reverse every
+        // node's count is complete before it is added to its parent's.
+        let nodes: Vec<dom_query::NodeRef<'_>> = doc.root().descendants_it().collect();
+        let mut counts = TextCounts {
+            index: nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect(),
+            chars: vec![0; nodes.len()],
+            links: vec![0; nodes.len()],
+        };
+        for (i, node) in nodes.iter().enumerate().rev() {
+            if node.is_text() {
+                counts.chars[i] += node.text().chars().filter(|c| !c.is_whitespace()).count();
+            } else if is_link(node) {
+                counts.links[i] += counts.chars[i];
+            }
+            if let Some(&p) = node.parent().and_then(|p| counts.index.get(&p.id)) {
+                counts.chars[p] += counts.chars[i];
+                counts.links[p] += counts.links[i];
+            }
+        }
+        counts
     }
-    let links: usize = dom_query::Selection::from(*node)
-        .select("a")
-        .iter()
-        .map(|a| a.text().chars().filter(|c| !c.is_whitespace()).count())
-        .sum();
-    links * 2 > text
+
+    /// Whether an element matched by a class name is clutter: little text, or mostly the
+    /// text of links inside it.
+    fn clutter(&self, node: &dom_query::NodeRef<'_>) -> bool {
+        let Some(&i) = self.index.get(&node.id) else {
+            return false;
+        };
+        let text = self.chars[i];
+        if text < 600 {
+            return true;
+        }
+        let own = if is_link(node) { text } else { 0 };
+        let links = self.links[i].saturating_sub(own);
+        links * 2 > text
+    }
+}
+
+fn is_link(node: &dom_query::NodeRef<'_>) -> bool {
+    node.is_element() && node.node_name().is_some_and(|n| n.as_ref() == "a")
 }
 
 /// The page's main text as paragraphs. Consumes the document (it is pruned in place).
@@ -99,8 +138,12 @@ pub fn prune(doc: &Document, rules: &Rules) {
         doc.select_matcher(m).remove();
     }
     if let Some(m) = drop_if_small_matcher() {
-        for node in doc.select_matcher(m).nodes().iter().filter(|n| clutter(n)) {
-            node.remove_from_parent();
+        let matched = doc.select_matcher(m);
+        if matched.exists() {
+            let counts = TextCounts::of(doc);
+            for node in matched.nodes().iter().filter(|n| counts.clutter(n)) {
+                node.remove_from_parent();
+            }
         }
     }
     for m in &rules.drop {
@@ -167,15 +210,21 @@ pub fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
         .enumerate()
         .filter(|(i, _)| {
             let me = &normals[*i];
-            // A short paragraph found inside another, longer one repeats it (a pull quote).
+            // A short paragraph found inside another, longer one near it repeats it (a pull
+            // quote). Near: within `REPEAT_WINDOW` paragraphs, which is every paragraph of
+            // any real article and keeps a page of 40,000 paragraphs linear.
+            let near = i.saturating_sub(REPEAT_WINDOW)..(i + REPEAT_WINDOW + 1).min(normals.len());
             !(me.len() < 300
-                && normals.iter().enumerate().any(|(j, other)| {
+                && normals[near.clone()].iter().zip(near).any(|(other, j)| {
                     j != *i && other.len() > me.len() + 20 && other.contains(me.as_str())
                 }))
         })
         .map(|(_, p)| p.clone())
         .collect()
 }
+
+/// How many paragraphs before and after a short one `clean` looks for a longer one it repeats.
+const REPEAT_WINDOW: usize = 200;
 
 /// Lower-case letters and digits only, for comparisons that ignore marks and case.
 fn normal(s: &str) -> String {

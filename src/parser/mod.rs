@@ -8,13 +8,24 @@
 
 pub mod encoding;
 pub mod entities;
+pub mod html_bounds;
 pub mod html_text;
+pub mod xml_bounds;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use url::Url;
 
 pub use html_text::html_to_text;
+
+use crate::limits::{cut_text, MAX_ENTRIES, MAX_TEXT};
+
+/// Characters kept of an entry's title, and of one author's or category's name.
+pub const MAX_TITLE: usize = 2_000;
+/// Authors and categories kept per entry.
+pub const MAX_NAMES: usize = 50;
+/// Bytes of a link; longer ones are no link.
+pub const MAX_LINK: usize = 8 * 1024;
 
 /// What quotewire reads from one feed document.
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +40,10 @@ pub struct ParsedFeed {
     pub encoding: &'static str,
     /// Entries in document order.
     pub entries: Vec<ParsedEntry>,
+    /// What was cut to stay within quotewire's limits, if anything: "51,000 entries beyond
+    /// the first 1000 not read".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limits: Option<String>,
 }
 
 /// One item or entry.
@@ -47,6 +62,9 @@ pub struct ParsedEntry {
     pub updated: Option<DateTime<Utc>>,
     pub authors: Vec<String>,
     pub categories: Vec<String>,
+    /// Whether a field was cut to the limits.
+    #[serde(skip)]
+    pub cut: bool,
 }
 
 /// Why bytes could not be read as a feed.
@@ -78,14 +96,38 @@ pub fn parse(
     } else {
         text.into()
     };
+    let mut limits = Vec::new();
+    let bounded = if is_xml {
+        let b = xml_bounds::bound(&repaired);
+        limits.extend(b.describe());
+        b.xml
+    } else {
+        repaired.as_ref().into()
+    };
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base.map(Url::as_str))
         .id_generator(|_, _, _| String::new())
         .build();
-    let feed = parser
-        .parse(repaired.as_bytes())
+    let mut feed = parser
+        .parse(bounded.as_bytes())
         .map_err(|e| ParseError::Invalid(e.to_string()))?;
-    Ok(map_feed(feed, base, decoded.encoding.name()))
+    drop(bounded);
+    // JSON Feed, which the XML scan does not see.
+    if feed.entries.len() > MAX_ENTRIES {
+        limits.push(format!(
+            "{} entries beyond the first {MAX_ENTRIES} not read",
+            feed.entries.len() - MAX_ENTRIES
+        ));
+        feed.entries.truncate(MAX_ENTRIES);
+    }
+    let mut parsed = map_feed(feed, base, decoded.encoding.name());
+    if parsed.entries.iter().any(|e| e.cut) {
+        limits.push(format!(
+            "entry fields cut (titles at {MAX_TITLE} characters, texts at {MAX_TEXT} bytes)"
+        ));
+    }
+    parsed.limits = (!limits.is_empty()).then(|| limits.join("; "));
+    Ok(parsed)
 }
 
 fn map_feed(feed: feed_rs::model::Feed, base: Option<&Url>, encoding: &'static str) -> ParsedFeed {
@@ -101,6 +143,15 @@ fn map_feed(feed: feed_rs::model::Feed, base: Option<&Url>, encoding: &'static s
         date: feed.updated.or(feed.published),
         encoding,
         entries,
+        limits: None,
+    }
+}
+
+/// Cuts a title or a name to `MAX_TITLE` characters; says whether it cut.
+fn cut_chars(s: &mut String, cut: &mut bool) {
+    if let Some((at, _)) = s.char_indices().nth(MAX_TITLE) {
+        s.truncate(at);
+        *cut = true;
     }
 }
 
@@ -118,30 +169,43 @@ fn map_entry(e: feed_rs::model::Entry, base: Option<&Url>) -> ParsedEntry {
         let text = if html { html_to_text(&body) } else { body };
         Some(text).filter(|t| !t.trim().is_empty())
     });
+    let mut cut = false;
     let mut authors: Vec<String> = Vec::new();
     for name in e.authors.iter().filter_map(|p| p.name.as_deref()) {
-        let name = name.trim();
-        if !name.is_empty() && !authors.iter().any(|a| a == name) {
-            authors.push(name.to_string());
+        let mut name = name.trim().to_string();
+        cut_chars(&mut name, &mut cut);
+        if !name.is_empty() && authors.len() < MAX_NAMES && !authors.contains(&name) {
+            authors.push(name);
         }
     }
     let mut categories: Vec<String> = Vec::new();
     for c in &e.categories {
-        let term = c.label.as_deref().unwrap_or(&c.term).trim();
-        if !term.is_empty() && !categories.iter().any(|x| x == term) {
-            categories.push(term.to_string());
+        let mut term = c.label.as_deref().unwrap_or(&c.term).trim().to_string();
+        cut_chars(&mut term, &mut cut);
+        if !term.is_empty() && categories.len() < MAX_NAMES && !categories.contains(&term) {
+            categories.push(term);
         }
     }
+    let mut title = e.title.map(|t| text_of(&t)).filter(|s| !s.is_empty());
+    if let Some(t) = title.as_mut() {
+        cut_chars(t, &mut cut);
+    }
+    let mut summary = e.summary.map(|t| text_of(&t)).filter(|s| !s.is_empty());
+    let mut content = content;
+    for text in [summary.as_mut(), content.as_mut()].into_iter().flatten() {
+        cut |= cut_text(text, MAX_TEXT);
+    }
     ParsedEntry {
-        id,
-        title: e.title.map(|t| text_of(&t)).filter(|s| !s.is_empty()),
-        link,
-        summary: e.summary.map(|t| text_of(&t)).filter(|s| !s.is_empty()),
+        id: id.filter(|i| i.len() <= MAX_LINK),
+        title,
+        link: link.filter(|l| l.len() <= MAX_LINK),
+        summary,
         content,
         published: e.published,
         updated: e.updated,
         authors,
         categories,
+        cut,
     }
 }
 
@@ -185,7 +249,7 @@ fn looks_like_html(text: &str) -> bool {
 
 /// The first `<link rel="alternate">` of an RSS, Atom or JSON Feed type in an HTML page.
 fn advertised_feed(html: &str, base: Option<&Url>) -> Option<String> {
-    let doc = scraper::Html::parse_document(html);
+    let doc = scraper::Html::parse_document(&html_bounds::bound(html).html);
     let sel = scraper::Selector::parse("link[rel~=alternate][href]").ok()?;
     doc.select(&sel).find_map(|l| {
         let ty = l.value().attr("type").unwrap_or("");

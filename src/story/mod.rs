@@ -120,9 +120,13 @@ pub fn choose_text(
         ),
     };
     match article {
-        Ok(a) if a.text_len() > 0 && a.text_len() >= feed_len => {
-            (a.text(), TextSource::Article, None)
-        }
+        Ok(a) if a.text_len() > 0 && a.text_len() >= feed_len => (
+            a.text(),
+            TextSource::Article,
+            a.limits
+                .as_ref()
+                .map(|l| format!("the page was cut to quotewire's limits: {l}")),
+        ),
         Ok(a) => from_feed(format!(
             "the page gave {} characters of text{}, the feed {feed_len}",
             a.text_len(),
@@ -357,6 +361,7 @@ mod tests {
             updated: None,
             authors: vec![],
             categories: vec![],
+            cut: false,
         }
     }
 
