@@ -12,6 +12,8 @@
 //! - `/moved/FILE` 301 to `/f/FILE`
 //! - `/private` 302 to 127.0.0.2, an address no test config names
 //! - `/a/FILE` an article page from `fixtures/articles/`, as text/html without a charset
+//! - `/made/NAME` the body the test gave for NAME with `Server::put`
+//! - `/redirect?to=URL` 302 to URL
 //!
 //! Every request is counted by path (with query) and If-None-Match presence.
 
@@ -32,6 +34,7 @@ struct Shared {
     hits: HashMap<String, usize>,
     conditional_hits: HashMap<String, usize>,
     swaps: HashMap<String, String>,
+    made: HashMap<String, (String, Vec<u8>)>,
 }
 
 type AppState = Arc<Mutex<Shared>>;
@@ -56,6 +59,8 @@ impl Server {
             .route("/moved/{file}", get(moved))
             .route("/private", get(private))
             .route("/a/{file}", get(article_page))
+            .route("/made/{name}", get(made))
+            .route("/redirect", get(redirect))
             .layer(axum::middleware::from_fn_with_state(state.clone(), count))
             .with_state(state.clone());
         let (tx, rx) = std::sync::mpsc::channel();
@@ -102,6 +107,13 @@ impl Server {
     pub fn swap(&self, name: &str, file: &str) {
         let mut s = self.state.lock().unwrap();
         s.swaps.insert(name.to_string(), file.to_string());
+    }
+
+    /// Makes `/made/NAME` serve `body` as `content_type` (a feed or page the test writes).
+    pub fn put(&self, name: &str, content_type: &str, body: impl Into<Vec<u8>>) {
+        let mut s = self.state.lock().unwrap();
+        s.made
+            .insert(name.to_string(), (content_type.to_string(), body.into()));
     }
 }
 
@@ -276,4 +288,19 @@ async fn private(headers: HeaderMap) -> Response {
         )],
     )
         .into_response()
+}
+
+async fn made(State(state): State<AppState>, UrlPath(name): UrlPath<String>) -> Response {
+    let made = state.lock().unwrap().made.get(&name).cloned();
+    match made {
+        Some((ct, body)) => ([(header::CONTENT_TYPE, ct)], body).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn redirect(Query(q): Query<HashMap<String, String>>) -> Response {
+    match q.get("to") {
+        Some(to) => (StatusCode::FOUND, [(header::LOCATION, to.clone())]).into_response(),
+        None => StatusCode::BAD_REQUEST.into_response(),
+    }
 }
