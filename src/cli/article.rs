@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use quotewire::article::{self, Article, Rules};
+use quotewire::limits::{self, PARSE_DEADLINE};
 use serde::Serialize;
 use url::Url;
 
@@ -39,6 +40,8 @@ struct ArticleJson<'a> {
     paywalled: bool,
     wire_source: Option<&'a str>,
     text_length: usize,
+    /// What was cut to stay within quotewire's limits.
+    limits: Option<&'a str>,
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
@@ -54,7 +57,19 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             .unwrap_or_default(),
         _ => Rules::default(),
     };
-    let a = article::extract(&bytes, None, args.url.as_ref(), &rules);
+    let url = args.url.clone();
+    let a = match limits::contain("article extractor", Some(PARSE_DEADLINE), move || {
+        article::extract(&bytes, None, url.as_ref(), &rules)
+    }) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{}: {e}", args.file.display());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(cut) = &a.limits {
+        eprintln!("{}: cut to quotewire's limits: {cut}", args.file.display());
+    }
     if args.json {
         output::json_line(&to_json(&a))?;
     } else {
@@ -76,6 +91,7 @@ fn to_json(a: &Article) -> ArticleJson<'_> {
         paywalled: a.meta.paywalled,
         wire_source: a.wire_source.as_deref(),
         text_length: a.text_len(),
+        limits: a.limits.as_deref(),
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use quotewire::fetcher::{AddressPolicy, HttpClient, Validators};
+use quotewire::limits::{self, PARSE_DEADLINE};
 use quotewire::parser::{self, ParsedFeed};
 use serde::Serialize;
 use url::Url;
@@ -37,6 +38,8 @@ struct FeedHead<'a> {
     link: Option<&'a str>,
     encoding: &'a str,
     ttl: Option<u32>,
+    /// What was cut to stay within quotewire's limits.
+    limits: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -68,13 +71,23 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             (bytes, None, None)
         }
     };
-    let feed = match parser::parse(&bytes, content_type.as_deref(), base.as_ref()) {
-        Ok(feed) => feed,
+    let parsed = limits::contain("feed parser", Some(PARSE_DEADLINE), move || {
+        parser::parse(&bytes, content_type.as_deref(), base.as_ref())
+    });
+    let feed = match parsed {
+        Ok(Ok(feed)) => feed,
+        Ok(Err(e)) => {
+            eprintln!("{}: {e}", args.source);
+            return Ok(ExitCode::from(1));
+        }
         Err(e) => {
             eprintln!("{}: {e}", args.source);
             return Ok(ExitCode::from(1));
         }
     };
+    if let Some(cut) = &feed.limits {
+        eprintln!("{}: cut to quotewire's limits: {cut}", args.source);
+    }
     if args.json {
         output::json_line(&to_json(&feed))?;
     } else {
@@ -90,6 +103,7 @@ fn to_json(feed: &ParsedFeed) -> InspectJson<'_> {
             link: feed.link.as_deref(),
             encoding: feed.encoding,
             ttl: feed.ttl,
+            limits: feed.limits.as_deref(),
         },
         entries: feed
             .entries

@@ -2,7 +2,9 @@
 //!
 //! Only one fetch runs at a time per database: a second one, started while the first is still
 //! at work (a slow cron tick), says so and exits 0 having done nothing, since the first one is
-//! doing its work. Exit 1 when any feed failed, so cron's mail says so.
+//! doing its work. Exit 1 when any feed failed, or a page broke the extractor (a panic, or
+//! past its deadline), so cron's mail says so; a page merely not had this time (404, a
+//! timeout) is retried later and is no failure of the run.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
@@ -63,13 +65,16 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     } else {
         print_report(&report);
     }
-    Ok(problems(report.feeds_failed > 0))
+    Ok(problems(
+        report.feeds_failed > 0 || !report.pages_broken.is_empty(),
+    ))
 }
 
 fn print_report(r: &PassReport) {
     let fetched = r.feeds_changed + r.feeds_not_modified + r.feeds_unchanged + r.feeds_failed;
     let mut skipped = Vec::new();
-    let not_due = r.feeds_configured - r.feeds_due - r.feeds_gone - r.feeds_disabled;
+    let not_due =
+        r.feeds_configured - r.feeds_due - r.feeds_gone - r.feeds_disabled - r.feeds_waiting;
     if not_due > 0 {
         skipped.push(format!("{not_due} not due"));
     }
@@ -78,6 +83,12 @@ fn print_report(r: &PassReport) {
     }
     if r.feeds_disabled > 0 {
         skipped.push(format!("{} disabled", r.feeds_disabled));
+    }
+    if r.feeds_waiting > 0 {
+        skipped.push(format!(
+            "{} whose server asked to wait (Retry-After)",
+            r.feeds_waiting
+        ));
     }
     let skipped = if skipped.is_empty() {
         String::new()
@@ -116,6 +127,12 @@ fn print_report(r: &PassReport) {
             .map(|t| format!("; next try after {}", output::short_time(t)))
             .unwrap_or_default();
         println!("  failed: {} ({}): {}{next}", f.url, f.outlet, f.error);
+    }
+    for p in &r.pages_broken {
+        println!("  page failed: {} ({}): {}", p.url, p.outlet, p.error);
+    }
+    for (url, cut) in &r.limited {
+        println!("  cut to quotewire's limits: {url}: {cut}");
     }
     if r.interrupted {
         println!(

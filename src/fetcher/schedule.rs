@@ -45,6 +45,9 @@ pub struct FeedState {
     /// RSS `<ttl>` in minutes, as last seen.
     pub ttl_minutes: Option<u32>,
     pub next_due: Option<DateTime<Utc>>,
+    /// The server asked, by Retry-After, not to be asked again before this time. Unlike
+    /// `next_due`, which `fetch --all` overrides, this holds for every fetch.
+    pub retry_not_before: Option<DateTime<Utc>>,
     /// Entries in the last parsed document.
     pub entries: u32,
 }
@@ -60,7 +63,13 @@ impl FeedState {
 
     /// Whether a plain `fetch` should take this feed now.
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
-        !self.gone && self.next_due.is_none_or(|d| d <= now)
+        !self.gone && self.next_due.is_none_or(|d| d <= now) && self.server_allows(now)
+    }
+
+    /// Whether the server's last Retry-After, if any, has passed: `fetch --all` takes a feed
+    /// only then.
+    pub fn server_allows(&self, now: DateTime<Utc>) -> bool {
+        self.retry_not_before.is_none_or(|t| t <= now)
     }
 }
 

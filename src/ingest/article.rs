@@ -17,11 +17,15 @@ use crate::article::{self, Article, Rules};
 use crate::config::Config;
 use crate::fetcher::schedule::backoff;
 use crate::fetcher::{HttpClient, HttpError, Validators};
+use crate::limits::{self, Contained, PARSE_DEADLINE};
 use crate::search;
 use crate::search::index::Pending;
 use crate::search::segments::Segments;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::syndication::{self, COPY_THRESHOLD, MIN_SHINGLES};
+use tokio::sync::Semaphore;
+
+use super::prepare::{Prepared, PreparedTexts};
 use crate::story::{self, ArticleInfo, DateSource, Story, TextInfo, TextSource};
 
 /// Tries before a page is given up on.
@@ -30,7 +34,8 @@ pub const MAX_TRIES: u32 = 5;
 pub(super) struct Outcome {
     pub job: ArticleJob,
     pub at: DateTime<Utc>,
-    pub result: Result<Article, PageError>,
+    /// The page, and its text prepared for storing (see `prepare`).
+    pub result: Result<(Article, PreparedTexts), PageError>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +44,9 @@ pub(super) enum PageError {
     Http(#[from] HttpError),
     #[error("not an HTML page ({0})")]
     NotHtml(String),
+    /// The extractor panicked or ran past its deadline on this page.
+    #[error(transparent)]
+    Contained(#[from] Contained),
     #[error("{0}")]
     Other(String),
 }
@@ -50,6 +58,8 @@ impl PageError {
             PageError::Http(HttpError::Status { code, .. }) => matches!(code, 404 | 410 | 451),
             PageError::Http(HttpError::Refused(_) | HttpError::TooLarge { .. }) => true,
             PageError::NotHtml(_) => true,
+            // The same bytes would fail the same way.
+            PageError::Contained(_) => true,
             _ => false,
         }
     }
@@ -104,18 +114,27 @@ pub(super) fn plan(
     Ok(Some(job))
 }
 
-/// Fetches and extracts one story's page.
-pub(super) async fn fetch(client: Arc<HttpClient>, job: ArticleJob, rules: Rules) -> Outcome {
+/// Fetches and extracts one story's page, and prepares its text.
+pub(super) async fn fetch(
+    client: Arc<HttpClient>,
+    cpu: Arc<Semaphore>,
+    job: ArticleJob,
+    rules: Rules,
+) -> Outcome {
     let at = Utc::now();
-    let result = fetch_page(&client, &job.url, rules).await;
+    let result = fetch_page(&client, Some(&cpu), &job.url, rules, true).await;
     Outcome { job, at, result }
 }
 
+/// Fetches and extracts a page inside the limits (`limits::contain`), one CPU slot of `cpu`
+/// at a time if given; with its text prepared for storing if `prepare`.
 pub(super) async fn fetch_page(
     client: &HttpClient,
+    cpu: Option<&Semaphore>,
     url: &str,
     rules: Rules,
-) -> Result<Article, PageError> {
+    prepare: bool,
+) -> Result<(Article, PreparedTexts), PageError> {
     let url = Url::parse(url).map_err(|e| PageError::Other(format!("bad URL: {e}")))?;
     let resp = client.get(&url, &Validators::default()).await?;
     if let Some(ct) = resp.content_type.as_deref() {
@@ -125,16 +144,27 @@ pub(super) async fn fetch_page(
         }
     }
     let base = resp.final_url.clone();
-    tokio::task::spawn_blocking(move || {
-        article::extract(
+    let _slot = match cpu {
+        Some(cpu) => cpu.acquire().await.ok(),
+        None => None,
+    };
+    let extracted = limits::contain_async("article extractor", Some(PARSE_DEADLINE), move || {
+        let page = article::extract(
             &resp.body,
             resp.content_type.as_deref(),
             Some(&base),
             &rules,
-        )
+        );
+        drop(resp);
+        let mut prepared = PreparedTexts::default();
+        if prepare {
+            prepared.add(&page.text());
+        }
+        (page, prepared)
     })
     .await
-    .map_err(|e| PageError::Other(format!("the extractor stopped: {e}")))
+    .inspect_err(|e| tracing::warn!("page {url}: {e}"))?;
+    Ok(extracted)
 }
 
 /// Records a page's outcome in its story.
@@ -155,8 +185,12 @@ pub(super) fn apply(
     };
     let old = story.clone();
     match result {
-        Ok(page) => {
+        Ok((page, mut prepared)) => {
             report.articles_fetched += 1;
+            if let Some(cut) = &page.limits {
+                tracing::warn!("page {}: {cut}", job.url);
+                report.limited.push((job.url.clone(), cut.clone()));
+            }
             let (text, source, note) = story::choose_text(story.feed_text(), Ok(&page));
             if source != TextSource::Article {
                 report.articles_short += 1;
@@ -168,8 +202,15 @@ pub(super) fn apply(
             let old_text = store.text(&story)?;
             let kept = (source == TextSource::Article).then_some(text.as_str());
             store.put_text(&story.id, kept)?;
-            super::text_changed(store, pending, &story.id, old_text.as_deref(), &text)?;
-            link_copies(store, pending, &mut story, &text)?;
+            super::text_changed(
+                store,
+                pending,
+                &mut prepared,
+                &story.id,
+                old_text.as_deref(),
+                &text,
+            )?;
+            link_copies(store, pending, &mut story, prepared.get(&text))?;
             story.text = TextInfo {
                 source,
                 len: text.chars().count(),
@@ -188,6 +229,14 @@ pub(super) fn apply(
         Err(e) => {
             report.articles_failed += 1;
             let message = e.to_string();
+            if matches!(e, PageError::Contained(_)) {
+                report.pages_broken.push(super::FeedFailure {
+                    url: job.url.clone(),
+                    outlet: job.outlet.clone(),
+                    error: message.clone(),
+                    next_try: None,
+                });
+            }
             let mut info = story.article.take().unwrap_or_default();
             info.error = Some(message.clone());
             info.failures = job.failures + 1;
@@ -215,17 +264,17 @@ pub(super) fn link_copies(
     store: &Store,
     pending: &Pending,
     story: &mut Story,
-    text: &str,
+    text: &Prepared,
 ) -> Result<(), StoreError> {
-    let shingles = syndication::shingles(text);
+    let shingles = &text.shingles;
     if shingles.len() < MIN_SHINGLES {
         return Ok(());
     }
-    let fingerprints = search::index::fingerprints(text);
+    let fingerprints = &text.fingerprints;
     let mut best: Option<(f64, Story)> = None;
     let segments = Segments::open(store.dir())?;
     for (id, shared) in
-        search::index::candidates(&segments, Some(pending), &fingerprints, Some(&story.id))
+        search::index::candidates(&segments, Some(pending), fingerprints, Some(&story.id))
             .into_iter()
             .take(10)
     {
@@ -238,7 +287,7 @@ pub(super) fn link_copies(
         let Some(other_text) = store.text(&other)? else {
             continue;
         };
-        let score = syndication::containment(&shingles, &syndication::shingles(&other_text));
+        let score = syndication::containment(shingles, &syndication::shingles(&other_text));
         if score >= COPY_THRESHOLD && best.as_ref().is_none_or(|(b, _)| score > *b) {
             best = Some((score, other));
         }

@@ -11,7 +11,11 @@ use super::{article, FeedFailure, PassReport};
 use crate::config::{Config, FeedConfig, FetchSettings};
 use crate::fetcher::schedule::{backoff, learned_interval, next_interval};
 use crate::fetcher::{FeedState, HttpClient, HttpError, Validators};
+use crate::limits::{self, Contained, PARSE_DEADLINE};
 use crate::parser::{self, ParseError, ParsedFeed};
+use tokio::sync::Semaphore;
+
+use super::prepare::PreparedTexts;
 use crate::search::index::Pending;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::{self, Change, Observation};
@@ -25,6 +29,8 @@ pub(super) enum Fetched {
     },
     Parsed {
         feed: Box<ParsedFeed>,
+        /// The entries' texts, prepared for storing (see `prepare`).
+        prepared: Box<PreparedTexts>,
         body_hash: String,
         etag: Option<String>,
         last_modified: Option<String>,
@@ -39,6 +45,8 @@ pub(super) enum FeedError {
     Http(#[from] HttpError),
     #[error(transparent)]
     Parse(#[from] ParseError),
+    #[error(transparent)]
+    Contained(#[from] Contained),
 }
 
 pub(super) struct Outcome {
@@ -49,6 +57,7 @@ pub(super) struct Outcome {
 
 pub(super) async fn fetch_one(
     client: &HttpClient,
+    cpu: &Semaphore,
     url: &Url,
     validators: &Validators,
     previous_hash: Option<&str>,
@@ -64,13 +73,25 @@ pub(super) async fn fetch_one(
     let base = resp.final_url.clone();
     let content_type = resp.content_type.clone();
     let body = resp.body;
-    let feed = tokio::task::spawn_blocking(move || {
-        parser::parse(&body, content_type.as_deref(), Some(&base))
+    // The parse and the entries' texts, on a thread of their own within the limits; one CPU
+    // slot at a time (the permit is let go when the task ends or gives up).
+    let _slot = cpu.acquire().await.ok();
+    let (feed, prepared) = limits::contain_async("feed parser", Some(PARSE_DEADLINE), move || {
+        let feed = parser::parse(&body, content_type.as_deref(), Some(&base))?;
+        drop(body);
+        let mut prepared = PreparedTexts::default();
+        for e in &feed.entries {
+            if let Some(text) = e.content.as_deref().or(e.summary.as_deref()) {
+                prepared.add(text);
+            }
+        }
+        Ok::<_, ParseError>((feed, Box::new(prepared)))
     })
     .await
-    .map_err(|e| ParseError::Invalid(format!("the parser stopped: {e}")))??;
+    .inspect_err(|e| tracing::warn!("feed {url}: {e}"))??;
     Ok(Fetched::Parsed {
         feed: Box::new(feed),
+        prepared,
         body_hash,
         etag: resp.etag,
         last_modified: resp.last_modified,
@@ -114,6 +135,7 @@ pub(super) fn apply(
         }
         Ok(Fetched::Parsed {
             feed: parsed,
+            mut prepared,
             body_hash,
             etag,
             last_modified,
@@ -121,8 +143,19 @@ pub(super) fn apply(
             moved_to,
         }) => {
             let (new, updated, unchanged) = store_entries(
-                store, pending, config, feed, &parsed, now, report, &mut jobs,
+                store,
+                (pending, &mut prepared),
+                config,
+                feed,
+                &parsed,
+                now,
+                report,
+                &mut jobs,
             )?;
+            if let Some(cut) = &parsed.limits {
+                tracing::warn!("feed {}: {cut}", feed.url);
+                report.limited.push((feed.url.to_string(), cut.clone()));
+            }
             report.feeds_changed += 1;
             report.stories_new += new;
             report.stories_updated += updated;
@@ -145,7 +178,12 @@ pub(super) fn apply(
             state.entries = parsed.entries.len() as u32;
             state.last_status = Some(200);
             state.last_result = Some(format!(
-                "{new} new, {updated} updated, {unchanged} unchanged"
+                "{new} new, {updated} updated, {unchanged} unchanged{}",
+                parsed
+                    .limits
+                    .as_ref()
+                    .map(|cut| format!(" (cut to quotewire's limits: {cut})"))
+                    .unwrap_or_default()
             ));
             succeed(&mut state, feed, settings, now, max_age);
         }
@@ -167,6 +205,13 @@ pub(super) fn apply(
             state.last_result = Some(format!("error: {message}"));
             let next = now + backoff(state.error_count, retry_after, settings);
             state.next_due = Some(next);
+            // What the server asked, as far as the backoff honours it (a week at most, so a
+            // hostile header cannot overflow the date).
+            state.retry_not_before = retry_after
+                .and_then(|r| {
+                    chrono::Duration::from_std(r.min(Duration::from_secs(7 * 86_400))).ok()
+                })
+                .map(|r| (now + r).min(next));
             report.failures.push(FeedFailure {
                 url: feed.url.to_string(),
                 outlet: feed.outlet.clone(),
@@ -194,6 +239,7 @@ fn succeed(
     state.last_success = Some(now);
     state.error_count = 0;
     state.last_error = None;
+    state.retry_not_before = None;
     let learned = match state.learned_secs {
         0 => settings.interval,
         secs => Duration::from_secs(secs),
@@ -206,7 +252,7 @@ fn succeed(
 #[allow(clippy::too_many_arguments)]
 fn store_entries(
     store: &Store,
-    pending: &mut Pending,
+    (pending, prepared): (&mut Pending, &mut PreparedTexts),
     config: &Config,
     feed: &FeedConfig,
     parsed: &ParsedFeed,
@@ -265,7 +311,14 @@ fn store_entries(
         }
         let old_text = old.as_ref().map(|o| store.text(o)).transpose()?.flatten();
         let new_text = store.text(story)?.unwrap_or_default();
-        super::text_changed(store, pending, &story.id, old_text.as_deref(), &new_text)?;
+        super::text_changed(
+            store,
+            pending,
+            prepared,
+            &story.id,
+            old_text.as_deref(),
+            &new_text,
+        )?;
     }
     Ok((new, updated, unchanged))
 }

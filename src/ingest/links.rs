@@ -71,7 +71,7 @@ pub async fn fetch(
             .unwrap_or_default();
         let client = client.clone();
         tasks.spawn(async move {
-            let result = article::fetch_page(&client, url.as_str(), rules).await;
+            let result = article::fetch_page(&client, None, url.as_str(), rules, true).await;
             (id, url, result)
         });
     }
@@ -79,13 +79,13 @@ pub async fn fetch(
     while let Some(done) = tasks.join_next().await {
         match done {
             Ok((_, url, Err(e))) => report.failed.push((url.to_string(), e.to_string())),
-            Ok((id, url, Ok(page))) => pages.push((id, url, page)),
+            Ok((id, url, Ok((page, prepared)))) => pages.push((id, url, page, prepared)),
             Err(e) => tracing::error!("a page task failed: {e}"),
         }
     }
     let store = Store::open(db_dir, "verify --fetch", lock_wait, on_wait)?;
     let mut pending = crate::search::index::Pending::default();
-    for (id, url, page) in pages {
+    for (id, url, page, mut prepared) in pages {
         let text = page.text();
         if text.trim().is_empty() {
             report
@@ -95,8 +95,8 @@ pub async fn fetch(
         }
         let mut story = story_of_page(config, id, &url, page, &text);
         store.put_text(&story.id, Some(&text))?;
-        text_changed(&store, &mut pending, &story.id, None, &text)?;
-        article::link_copies(&store, &pending, &mut story, &text)?;
+        text_changed(&store, &mut pending, &mut prepared, &story.id, None, &text)?;
+        article::link_copies(&store, &pending, &mut story, prepared.get(&text))?;
         store.put_stories(&[(None, story)])?;
         report.fetched.push(url.to_string());
     }

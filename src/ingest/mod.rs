@@ -18,6 +18,7 @@
 mod article;
 mod feed;
 pub mod links;
+mod prepare;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ use crate::fetcher::{AddressPolicy, FeedState, HttpClient, HttpError, Validators
 use crate::review;
 use crate::search;
 use crate::store::{ArticleJob, Store, StoreError};
+use prepare::PreparedTexts;
 
 /// How a pass runs.
 pub struct PassOptions<'a> {
@@ -57,6 +59,8 @@ pub struct PassReport {
     pub feeds_failed: usize,
     pub feeds_gone: usize,
     pub feeds_disabled: usize,
+    /// Feeds `--all` left alone because their server asked to wait (Retry-After).
+    pub feeds_waiting: usize,
     pub stories_new: usize,
     pub stories_updated: usize,
     pub stories_unchanged: usize,
@@ -72,6 +76,11 @@ pub struct PassReport {
     pub articles_short: usize,
     /// Pages that could not be had this time.
     pub articles_failed: usize,
+    /// Pages whose extraction failed or was given up (a parser panic, or past the deadline):
+    /// problems with quotewire or the page, which make the pass exit 1.
+    pub pages_broken: Vec<FeedFailure>,
+    /// Feeds and pages cut to quotewire's limits: (URL, what was cut).
+    pub limited: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,11 +107,12 @@ pub enum PassError {
 }
 
 /// Everything that follows from a story's text changing from `old` to `new`: its postings in
-/// the passage index (collected in `pending`) and its quotations. Nothing when the text is the
-/// same.
+/// the passage index (collected in `pending`) and its quotations, both computed before the
+/// database was opened (`prepared`). Nothing when the text is the same.
 fn text_changed(
     store: &Store,
     pending: &mut search::index::Pending,
+    prepared: &mut PreparedTexts,
     id: &str,
     old: Option<&str>,
     new: &str,
@@ -110,9 +120,21 @@ fn text_changed(
     if old == Some(new) {
         return Ok(());
     }
-    pending.add(store, id, new)?;
-    review::refresh(store, id, new)?;
+    let p = prepared.get(new);
+    pending.add_fingerprints(store, id, &p.fingerprints)?;
+    review::refresh_with(
+        store,
+        id,
+        new,
+        Some((p.quotes.clone(), p.quote_limits.clone())),
+    )?;
     Ok(())
+}
+
+/// What may run at once of the CPU work on fetched bytes (parsing, extraction, preparing
+/// texts): one task per core, so that a few heavy pages at a time cost a few pages' memory.
+fn cpu_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// Runs one pass over the configured feeds.
@@ -149,8 +171,10 @@ pub async fn run(
             report.feeds_disabled += 1;
         } else if s.gone {
             report.feeds_gone += 1;
-        } else if opts.all || s.is_due(now) {
+        } else if (opts.all && s.server_allows(now)) || s.is_due(now) {
             due.push(i);
+        } else if opts.all {
+            report.feeds_waiting += 1;
         }
     }
     report.feeds_due = due.len();
@@ -161,9 +185,11 @@ pub async fn run(
     // 2. The network work, database closed.
     let policy = AddressPolicy::new(feeds.iter().map(|f| &f.url));
     let client = Arc::new(HttpClient::new(&config.fetch, policy)?);
+    let cpu = Arc::new(tokio::sync::Semaphore::new(cpu_slots()));
     let mut tasks = JoinSet::new();
     for &i in &due {
         let client = client.clone();
+        let cpu = cpu.clone();
         let state = &states[i];
         let url = state
             .moved_to
@@ -178,7 +204,7 @@ pub async fn run(
         tasks.spawn(async move {
             let at = Utc::now();
             let result =
-                feed::fetch_one(&client, &url, &validators, previous_hash.as_deref()).await;
+                feed::fetch_one(&client, &cpu, &url, &validators, previous_hash.as_deref()).await;
             Done::Feed(feed::Outcome {
                 index: i,
                 at,
@@ -200,7 +226,9 @@ pub async fn run(
                 .map(|o| o.rules.clone())
                 .unwrap_or_default();
             let client = client.clone();
-            tasks.spawn(async move { Done::Article(article::fetch(client, job, rules).await) });
+            let cpu = cpu.clone();
+            tasks
+                .spawn(async move { Done::Article(article::fetch(client, cpu, job, rules).await) });
         }
         n
     };

@@ -120,7 +120,7 @@ pub fn parse(
         ));
         feed.entries.truncate(MAX_ENTRIES);
     }
-    let mut parsed = map_feed(feed, base, decoded.encoding.name());
+    let mut parsed = map_feed(feed, base, decoded.name);
     if parsed.entries.iter().any(|e| e.cut) {
         limits.push(format!(
             "entry fields cut (titles at {MAX_TITLE} characters, texts at {MAX_TEXT} bytes)"

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::limits::{cut_text, MAX_QUOTES, MAX_QUOTE_TEXT};
 use crate::quotes::{self, Quote};
 use crate::store::Store;
 use crate::store::{StoreError, StoryQuery};
@@ -31,6 +32,9 @@ pub struct StoryQuotes {
     /// xxh3 of the text they were extracted from.
     pub text_hash: u64,
     pub quotes: Vec<StoredQuote>,
+    /// What was cut to stay within quotewire's limits, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<String>,
 }
 
 /// One quotation as stored: its id and what the extractor found.
@@ -94,10 +98,43 @@ pub fn quote_id(story: &str, text: &str, nth: usize) -> String {
         .collect()
 }
 
+/// The quotations of a text within the limits: those of its first `MAX_QUOTE_TEXT` bytes (cut
+/// at a paragraph break), at most `MAX_QUOTES` of them; and a note of what was cut, if
+/// anything. Offsets stay offsets into `text`.
+pub fn extract_bounded(text: &str) -> (Vec<Quote>, Option<String>) {
+    let mut notes = Vec::new();
+    let mut head = std::borrow::Cow::Borrowed(text);
+    if text.len() > MAX_QUOTE_TEXT {
+        let mut cut = text.to_string();
+        cut_text(&mut cut, MAX_QUOTE_TEXT);
+        notes.push(format!(
+            "quotations looked for in the first {} of {} bytes",
+            cut.len(),
+            text.len()
+        ));
+        head = cut.into();
+    }
+    let mut found = quotes::extract(&head);
+    if found.len() > MAX_QUOTES {
+        notes.push(format!(
+            "{} quotations found, the first {MAX_QUOTES} kept",
+            found.len()
+        ));
+        found.truncate(MAX_QUOTES);
+    }
+    (found, (!notes.is_empty()).then(|| notes.join("; ")))
+}
+
 /// Extracts a story's quotations and gives each its id.
 pub fn extract(story: &str, text: &str) -> StoryQuotes {
+    let (found, limits) = extract_bounded(text);
+    with_ids(story, text, found, limits)
+}
+
+/// A story's quotations as stored: each found quotation with its id.
+pub fn with_ids(story: &str, text: &str, found: Vec<Quote>, limits: Option<String>) -> StoryQuotes {
     let mut seen: std::collections::HashMap<String, usize> = Default::default();
-    let quotes = quotes::extract(text)
+    let quotes = found
         .into_iter()
         .map(|quote| {
             let n = seen.entry(id_words(&quote.text)).or_default();
@@ -110,12 +147,24 @@ pub fn extract(story: &str, text: &str) -> StoryQuotes {
         version: EXTRACTION_VERSION,
         text_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
         quotes,
+        limits,
     }
 }
 
 /// Brings a story's stored quotations up to date with `text`, its current text; extracts only
 /// when the text or the extractor changed. Returns them.
 pub fn refresh(store: &Store, story: &str, text: &str) -> Result<StoryQuotes, StoreError> {
+    refresh_with(store, story, text, None)
+}
+
+/// `refresh`, with the text's quotations already found (by `extract_bounded`, before the
+/// database was opened) if `found` is given.
+pub fn refresh_with(
+    store: &Store,
+    story: &str,
+    text: &str,
+    found: Option<(Vec<Quote>, Option<String>)>,
+) -> Result<StoryQuotes, StoreError> {
     let old = store.story_quotes(story)?;
     if let Some(old) = &old {
         if old.version == EXTRACTION_VERSION
@@ -124,7 +173,8 @@ pub fn refresh(store: &Store, story: &str, text: &str) -> Result<StoryQuotes, St
             return Ok(old.clone());
         }
     }
-    let new = extract(story, text);
+    let (found, limits) = found.unwrap_or_else(|| extract_bounded(text));
+    let new = with_ids(story, text, found, limits);
     store.put_story_quotes(story, old.as_ref(), &new)?;
     Ok(new)
 }
@@ -284,6 +334,21 @@ mod tests {
         assert_eq!(q.quotes.len(), 2);
         let ids: std::collections::HashSet<_> = q.quotes.iter().map(|q| &q.id).collect();
         assert_eq!(ids.len(), q.quotes.len());
+    }
+
+    #[test]
+    fn quotations_are_capped_and_the_cap_said() {
+        let para = "“We will not allow this to happen again,” the spokesman said.";
+        let text = vec![para; MAX_QUOTES + 10].join("\n\n");
+        let (found, note) = extract_bounded(&text);
+        assert_eq!(found.len(), MAX_QUOTES);
+        assert!(note
+            .unwrap()
+            .contains(&format!("the first {MAX_QUOTES} kept")));
+        let long = format!("{text}\n\n{}", "word ".repeat(MAX_QUOTE_TEXT / 5));
+        let (_, note) = extract_bounded(&long);
+        assert!(note.unwrap().contains("quotations looked for in the first"));
+        assert_eq!(extract_bounded(para).1, None);
     }
 
     #[test]

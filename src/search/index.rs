@@ -125,11 +125,22 @@ impl Pending {
     /// Takes in a story's new text: its postings, and a note in the store that it awaits a
     /// segment. Returns the text's fingerprints.
     pub fn add(&mut self, store: &Store, id: &str, text: &str) -> Result<Vec<u64>, StoreError> {
-        store.mark_unindexed(id)?;
         let prints = fingerprints(text);
+        self.add_fingerprints(store, id, &prints)?;
+        Ok(prints)
+    }
+
+    /// `add` with the text's fingerprints already computed (`fingerprints`).
+    pub fn add_fingerprints(
+        &mut self,
+        store: &Store,
+        id: &str,
+        prints: &[u64],
+    ) -> Result<(), StoreError> {
+        store.mark_unindexed(id)?;
         let story = self.ids.len() as u32;
         self.ids.push(id.to_string());
-        for &h in &prints {
+        for &h in prints {
             if let Some(p) = posting(h, id) {
                 self.postings.push(p);
             }
@@ -137,7 +148,7 @@ impl Pending {
             let before = self.heads.insert(h, entry).unwrap_or(NONE);
             self.entries.push((story, before));
         }
-        Ok(prints)
+        Ok(())
     }
 
     /// Stories of this pass with a posting for `hash`.

@@ -4,7 +4,8 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use quotewire::{article, quotes};
+use quotewire::limits::{self, PARSE_DEADLINE};
+use quotewire::{article, review};
 
 use super::super::output;
 
@@ -30,12 +31,24 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
     // For a text file, offsets are into the file's own text; for a page, into its article text.
-    let text = if is_html {
-        article::extract(&bytes, None, None, &article::Rules::default()).text()
-    } else {
-        String::from_utf8_lossy(&bytes).into_owned()
+    let work = move || {
+        let text = if is_html {
+            article::extract(&bytes, None, None, &article::Rules::default()).text()
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        review::extract_bounded(&text)
     };
-    let found = quotes::extract(&text);
+    let (found, cut) = match limits::contain("quote extractor", Some(PARSE_DEADLINE), work) {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!("{}: {e}", args.file.display());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(cut) = &cut {
+        eprintln!("{}: cut to quotewire's limits: {cut}", args.file.display());
+    }
     for q in &found {
         if args.json {
             output::json_line(q)?;
