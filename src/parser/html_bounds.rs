@@ -593,7 +593,12 @@ impl Bounder<'_> {
         }
         self.write_tag(lt, &tag);
         if let Some((content_end, after)) = raw_end {
-            self.raw(tag.end, content_end);
+            // A title's and a textarea's entities are decoded: they count as text.
+            if is(name, &["title", "textarea"]) {
+                self.text(tag.end, content_end);
+            } else {
+                self.raw(tag.end, content_end);
+            }
             if content_end < self.src.len() {
                 self.out.push_str("</");
                 self.out.push_str(&tag.name);
