@@ -44,6 +44,15 @@ const WEEKDAYS: [&str; 7] = [
 
 const RANGE_WORDS: [&str; 8] = ["to", "-", "through", "thru", "until", "till", "and", "&"];
 
+/// A line of more words than this is not a date or a date range ("Monday, December 30th,
+/// 2019 to Friday, January 3rd, 2020" has ten): such lines are not cut into tokens at all, so
+/// that asking whether a long paragraph is a date costs nothing.
+const MAX_DATE_WORDS: usize = 16;
+
+fn too_long(text: &str) -> bool {
+    text.split_whitespace().nth(MAX_DATE_WORDS).is_some()
+}
+
 /// Words of a date line: split on whitespace and commas, trailing `.` and `:` removed, lower
 /// case. Dashes become words of their own.
 fn tokens(text: &str) -> Vec<String> {
@@ -190,6 +199,9 @@ pub(super) fn value(text: &str) -> Option<NaiveDate> {
 
 /// The date when `line` is only a date (an optional weekday, then the date).
 pub(super) fn day_only(line: &str) -> Option<MonthDay> {
+    if too_long(line) {
+        return None;
+    }
     let toks = tokens(line);
     let start = usize::from(toks.first().is_some_and(|w| weekday(w)));
     let (md, used) = date_at(&toks, start, None)?;
@@ -229,6 +241,9 @@ fn range_at(toks: &[String], i: usize) -> Option<(MonthDay, MonthDay, usize)> {
 /// Whether a paragraph is only a date or a date range (a list of earlier posts: "November 29th
 /// to December 5th"), which is not a passage.
 pub(super) fn is_date_line(text: &str) -> bool {
+    if too_long(text) {
+        return false;
+    }
     if day_only(text).is_some() {
         return true;
     }
@@ -351,6 +366,12 @@ mod tests {
         assert!(!is_date_line(
             "Protests from November 29th to December 5th grew"
         ));
+        assert!(is_date_line(
+            "Monday, December 30th, 2019 to Friday, January 3rd, 2020"
+        ));
+        let long = "December 27th ".repeat(10_000);
+        assert!(!is_date_line(&long));
+        assert_eq!(day_only(&long), None);
     }
 
     #[test]

@@ -18,6 +18,12 @@
 //! `front.rs` reads front matter; `dates.rs` parses the post date, the title's date range and
 //! day headings; `attribution.rs` finds lead-ins, outlets and speakers; `spans.rs` finds
 //! quoted spans inside a paragraph. This file assembles the blocks into passages.
+//!
+//! Posts are untrusted input, so reading one is bounded whatever its shape: nothing here
+//! recurses over the document (nesting deeper than `limits::MAX_DEPTH` is flattened into the
+//! enclosing block, its text kept), every step is linear or near-linear in the post's size,
+//! and only the first `limits::MAX_POST_WORDS` words are read (`Post::limits` says so when the
+//! post has more).
 
 mod attribution;
 mod dates;
@@ -30,6 +36,7 @@ mod spans;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use url::Url;
 
 use crate::config::{Config, Outlet};
@@ -81,6 +88,18 @@ pub struct Post {
     /// no date at all, on or before today).
     pub range: Option<(NaiveDate, NaiveDate)>,
     pub passages: Vec<Passage>,
+    /// The limits that applied while reading: `words` when the post has more than
+    /// `limits::MAX_POST_WORDS` words (the text after them is not read). Empty for real posts.
+    pub limits: Vec<Limit>,
+}
+
+/// A limit that applied to one post: which (`words`, `passages`), the most allowed, and how
+/// many the post has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Limit {
+    pub limit: &'static str,
+    pub max: usize,
+    pub found: usize,
 }
 
 /// Where [`Post::date`] came from.
@@ -217,12 +236,50 @@ pub fn parse_as_of(
     if text.contains('\0') {
         return Err(PostError::Binary);
     }
-    let doc = match format {
+    let mut doc = match format {
         Format::Markdown => markdown::read(text),
         Format::Html => html::read(text),
         Format::Plain => plain::read(text),
     };
-    Ok(assemble(doc, date, today))
+    let limit = cap_words(&mut doc.blocks, crate::limits::MAX_POST_WORDS);
+    let mut post = assemble(doc, date, today);
+    post.limits.extend(limit);
+    Ok(post)
+}
+
+/// Keeps the blocks' first `max` words (words as `verify` counts them: `search::words`): the
+/// block where they run out is cut after its `max`-th word and later blocks are dropped.
+/// Returns the limit, with every block's words counted, when it applied.
+fn cap_words(blocks: &mut Vec<Block>, max: usize) -> Option<Limit> {
+    let mut seen = 0;
+    let mut keep = None;
+    for (i, block) in blocks.iter_mut().enumerate() {
+        let text = match block {
+            Block::Heading { text, .. } => text,
+            Block::Para(p) => &mut p.text,
+        };
+        let n = crate::search::words::count(text);
+        if keep.is_none() && seen + n > max {
+            if let Some(end) = crate::search::words::end_of(text, max - seen) {
+                text.truncate(end);
+                keep = Some(i + 1);
+            } else {
+                keep = Some(i);
+            }
+        }
+        seen += n;
+    }
+    let keep = keep?;
+    blocks.truncate(keep);
+    if let Some(Block::Para(p)) = blocks.last_mut() {
+        let len = p.text.len();
+        p.lines.retain(|(at, _)| *at <= len);
+    }
+    Some(Limit {
+        limit: "words",
+        max,
+        found: seen,
+    })
 }
 
 /// What a format reader hands to the assembly: the document's own title and date, and its
@@ -415,6 +472,7 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
         date_from,
         range,
         passages,
+        limits: Vec::new(),
     }
 }
 

@@ -59,6 +59,43 @@ pub fn words(text: &str) -> Vec<Word> {
     out
 }
 
+/// How many words `text` has, as `words` would cut it, without building them.
+pub fn count(text: &str) -> usize {
+    ends(text).count()
+}
+
+/// The byte offset just past the `n`-th word of `text` (1-based), as `words` would cut it;
+/// `None` when the text has fewer words. Where a reader cuts a text to `n` words.
+pub fn end_of(text: &str, n: usize) -> Option<usize> {
+    n.checked_sub(1).and_then(|k| ends(text).nth(k))
+}
+
+/// The byte offset just past each word of `text`, in order.
+fn ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut chars = text.char_indices().peekable();
+    let mut in_word = false;
+    std::iter::from_fn(move || {
+        while let Some((i, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                in_word = true;
+            } else if is_apostrophe(c)
+                && in_word
+                && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+            {
+                // Inside a word.
+            } else if in_word {
+                in_word = false;
+                return Some(i);
+            }
+        }
+        if in_word {
+            in_word = false;
+            return Some(text.len());
+        }
+        None
+    })
+}
+
 /// The hashes of `text`'s words, as `words` would give them, without building `Word`s.
 pub fn hashes(text: &str) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 6);
@@ -104,5 +141,26 @@ mod tests {
         let text = "“Shi’ite militia” — U.S.-backed, 10,000 ÉLAN men'";
         let slow: Vec<u64> = words(text).iter().map(|w| w.hash).collect();
         assert_eq!(hashes(text), slow);
+    }
+
+    #[test]
+    fn counting_and_cutting_agree_with_words() {
+        for text in [
+            "“Shi’ite militia” — U.S.-backed, 10,000 ÉLAN men'",
+            "",
+            " … ",
+            "a",
+            "one two",
+            "it's 'quoted' ’",
+        ] {
+            let w = words(text);
+            assert_eq!(count(text), w.len(), "{text:?}");
+            for (k, word) in w.iter().enumerate() {
+                let end = end_of(text, k + 1).expect("a word");
+                assert_eq!(text[..end].chars().count(), word.end, "{text:?} word {k}");
+            }
+            assert_eq!(end_of(text, w.len() + 1), None);
+        }
+        assert_eq!(end_of("a b", 0), None);
     }
 }
