@@ -257,6 +257,10 @@ fn limit_message(limit: &Limit) -> String {
             "the post has {} words; only the first {} were read (limit: words)",
             limit.found, limit.max
         ),
+        "markup" => format!(
+            "the post has {} line breaks and marks; only the text up to the {}th was read (limit: markup)",
+            limit.found, limit.max
+        ),
         "passages" => format!(
             "the post has {} passages; only the first {} were checked (limit: passages)",
             limit.found, limit.max
