@@ -157,6 +157,8 @@ pub struct Loaded {
     /// Where the text's trigrams start (word indexes), by hash; common-word trigrams are not
     /// kept (as in the index).
     grams: HashMap<u64, Vec<u32>>,
+    /// The hashes of its words of `CONTENT_CHARS` letters or more.
+    vocabulary: std::collections::HashSet<u64>,
 }
 
 impl Loaded {
@@ -169,12 +171,18 @@ impl Loaded {
                 grams.entry(h).or_default().push(i);
             }
         }
+        let vocabulary = words
+            .iter()
+            .filter(|w| is_content(w))
+            .map(|w| w.hash)
+            .collect();
         Loaded {
             story,
             text,
             words,
             bytes,
             grams,
+            vocabulary,
         }
     }
 
@@ -204,6 +212,13 @@ impl Loaded {
         let b = self.bytes.get(last.min(end)).map_or(a, |r| r.1);
         self.text.get(a..b.max(a)).unwrap_or("")
     }
+}
+
+/// A word this long or longer is a content word ("Iraq", "said"), not "of" or "the".
+const CONTENT_CHARS: usize = 4;
+
+fn is_content(w: &Word) -> bool {
+    w.norm.chars().nth(CONTENT_CHARS - 1).is_some()
 }
 
 /// What `find` gave for one passage, kept for the rest of the run: a post that repeats a
@@ -382,6 +397,15 @@ fn place(p: &Prepared, loaded: &Loaded, query: &[u64]) -> Option<(Placed, usize)
         (Some(&a), Some(&b)) => (a.saturating_sub(n + 8), (b + n + 8).min(sw.len())),
         _ => (0, sw.len()),
     };
+    // No trigram in common (a short passage tried against a story the caller suggests): the
+    // story must at least have one of its content words.
+    if anchors.is_empty() {
+        let content = p.words.iter().filter(|w| is_content(w));
+        let mut content = content.peekable();
+        if content.peek().is_some() && !content.any(|w| loaded.vocabulary.contains(&w.hash)) {
+            return None;
+        }
+    }
     let fitted = if n.saturating_mul(to - from) <= EXACT_CELLS {
         Fitted {
             alignment: align(&p.words, &p.gaps, sw, from, to)?,
@@ -772,6 +796,133 @@ mod tests {
         assert_eq!(p.words[0].norm, "was");
         assert_eq!(p.gaps, [0, 2, 5]);
         assert_eq!(p.pieces.len(), 3, "{:?}", p.pieces);
+    }
+
+    #[test]
+    fn many_omission_marks_cut_in_one_pass() {
+        let text = "alpha … ".repeat(20_000);
+        let p = prepare(&text);
+        assert_eq!(p.words.len(), 20_000);
+        assert_eq!(p.gaps.len(), 20_000, "a gap after every word");
+        assert_eq!(p.pieces.len(), 20_000);
+        assert_eq!(p.piece_words[7], (7, 8));
+        assert_eq!(p.surface(3, 3), "alpha");
+    }
+
+    /// A story whose words are all different ("w0 w1 ..., w1, w2."), so that every trigram
+    /// names one place.
+    fn story(words: usize) -> Loaded {
+        let text: String = (0..words)
+            .map(|i| format!("w{i}{}", if i % 10 == 9 { ". " } else { " " }))
+            .collect();
+        let story: Story = serde_json::from_value(serde_json::json!({
+            "id": "0000000000000001", "key": "k", "url": null, "outlet": "o", "outlets": ["o"],
+            "title": null, "published": "2020-01-01T00:00:00Z", "published_from": "entry",
+            "updated": null, "summary": null, "content": null,
+            "first_seen": "2020-01-01T00:00:00Z", "last_seen": "2020-01-01T00:00:00Z",
+            "sources": []
+        }))
+        .expect("a story");
+        Loaded::new(story, text.trim_end().to_string())
+    }
+
+    fn passage(loaded: &Loaded, from: usize, to: usize) -> String {
+        loaded.span(from, to - 1).to_string()
+    }
+
+    fn placed(p: &str, loaded: &Loaded) -> Placed {
+        let p = prepare(p);
+        let query = index::query(&p.words);
+        place(&p, loaded, &query).expect("placed").0
+    }
+
+    #[test]
+    fn a_long_passage_is_aligned_piece_by_piece_and_verbatim_stays_verbatim() {
+        let s = story(3000);
+        let text = passage(&s, 1000, 2500);
+        let p = prepare(&text);
+        assert!(
+            p.words.len() * p.words.len() > EXACT_CELLS,
+            "too long to align whole"
+        );
+        let got = placed(&text, &s);
+        assert_eq!(got.status, Status::Verbatim, "{:?}", got.differences);
+        assert_eq!(got.matched, 1500);
+        assert_eq!(
+            (got.start, got.end),
+            (s.words[1000].start, s.words[2499].end)
+        );
+    }
+
+    #[test]
+    fn piece_by_piece_a_change_and_a_word_dropped_at_a_seam_are_seen() {
+        let s = story(3000);
+        // w1100 changed; w1064 (where the second piece starts) left out.
+        let text = passage(&s, 1000, 2000)
+            .replace("w1100 ", "changed ")
+            .replace(" w1064 ", " ");
+        let got = placed(&text, &s);
+        assert_eq!(got.status, Status::Altered);
+        let kinds: Vec<(&str, Option<&str>, Option<&str>)> = got
+            .differences
+            .iter()
+            .map(|d| (d.kind, d.post.as_deref(), d.source.as_deref()))
+            .collect();
+        assert!(
+            kinds.contains(&("changed", Some("changed"), Some("w1100"))),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("dropped", None, Some("w1064"))),
+            "{kinds:?}"
+        );
+        assert_eq!(got.matched, 998);
+    }
+
+    #[test]
+    fn piece_by_piece_a_silent_jump_is_reordered_and_an_omission_is_not() {
+        let s = story(5000);
+        let spliced = format!("{} {}", passage(&s, 1000, 1300), passage(&s, 3000, 3300));
+        let got = placed(&spliced, &s);
+        assert_eq!(got.status, Status::Altered);
+        assert!(got.differences.iter().any(|d| d.kind == "reordered"));
+        let marked = format!("{} … {}", passage(&s, 1000, 1300), passage(&s, 3000, 3300));
+        let got = placed(&marked, &s);
+        assert_eq!(got.status, Status::Verbatim, "{:?}", got.differences);
+        assert_eq!(got.matched, 600);
+    }
+
+    #[test]
+    fn piece_by_piece_agrees_with_the_whole_alignment() {
+        let s = story(800);
+        let text = passage(&s, 100, 700).replace(" w400 ", " w401 w400 ");
+        let p = prepare(&text);
+        let whole = align(&p.words, &p.gaps, &s.words, 0, s.words.len()).expect("whole");
+        let pieces = piecewise(&p, &s).expect("pieces");
+        assert_eq!(pieces.alignment.matched, whole.matched);
+        assert_eq!(
+            (pieces.alignment.first, pieces.alignment.last),
+            (whole.first, whole.last)
+        );
+        assert_eq!(cost(&pieces), 2, "one word added");
+    }
+
+    #[test]
+    fn a_story_that_repeats_itself_gives_no_anchor_to_the_repeats() {
+        let once: String = (0..50).map(|i| format!("r{i} ")).collect();
+        let mut s = story(10);
+        s = Loaded::new(s.story, once.repeat(100));
+        let p = prepare(&once.repeat(3));
+        let query = index::query(&p.words);
+        // Every trigram is in the story 100 times: none is an anchor, and the story is too
+        // long to align whole.
+        assert!(query.iter().all(|h| s.hits(*h).is_empty()));
+        assert!(place(&p, &s, &query).is_none());
+        // One copy's worth is short enough to align with the whole story.
+        let short = prepare(&once);
+        let q = index::query(&short.words);
+        let (pl, _) = place(&short, &s, &q).expect("aligned whole");
+        assert_eq!((pl.matched, pl.status), (50, Status::Verbatim));
     }
 
     #[test]
