@@ -9,8 +9,10 @@
 
 use super::Claim;
 
-/// Longest lead-in line, in words. Longer paragraphs are prose even if they say "according to".
+/// Longest lead-in line, in words (and bytes: a longer line is not cut into words at all).
+/// Longer paragraphs are prose even if they say "according to".
 const MAX_LEAD_WORDS: usize = 60;
+const MAX_LEAD_BYTES: usize = 8 * 1024;
 /// Longest outlet or speaker name, in words.
 const MAX_NAME_WORDS: usize = 6;
 /// Closing quote marks of one paragraph tried for a speaker after them: the speaker of a
@@ -131,6 +133,9 @@ fn according(ws: &[Word]) -> Vec<usize> {
 /// "According to X", ends with "according to X" (X alone, then punctuation) or "according to"
 /// with nothing after it (dangling), starts with "X reports"/"X reported", or ends with a colon.
 pub(super) fn lead(text: &str) -> Option<Claim> {
+    if text.len() > MAX_LEAD_BYTES {
+        return None;
+    }
     let text = text.trim();
     let ws = words(text);
     if ws.is_empty() || ws.len() > MAX_LEAD_WORDS || text.contains('\n') {

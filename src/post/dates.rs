@@ -44,13 +44,15 @@ const WEEKDAYS: [&str; 7] = [
 
 const RANGE_WORDS: [&str; 8] = ["to", "-", "through", "thru", "until", "till", "and", "&"];
 
-/// A line of more words than this is not a date or a date range ("Monday, December 30th,
-/// 2019 to Friday, January 3rd, 2020" has ten): such lines are not cut into tokens at all, so
-/// that asking whether a long paragraph is a date costs nothing.
+/// A line of more words or bytes than this is not a date or a date range ("Wednesday,
+/// December 25th, 2019 to Thursday, January 2nd, 2020" has ten words, 62 bytes): such lines
+/// are not cut into tokens at all, so that asking whether a long paragraph is a date costs
+/// nothing.
 const MAX_DATE_WORDS: usize = 16;
+const MAX_DATE_BYTES: usize = 256;
 
 fn too_long(text: &str) -> bool {
-    text.split_whitespace().nth(MAX_DATE_WORDS).is_some()
+    text.len() > MAX_DATE_BYTES || text.split_whitespace().nth(MAX_DATE_WORDS).is_some()
 }
 
 /// Words of a date line: split on whitespace and commas, trailing `.` and `:` removed, lower
@@ -208,9 +210,14 @@ pub(super) fn day_only(line: &str) -> Option<MonthDay> {
     (start + used == toks.len()).then_some(md)
 }
 
-/// A date range anywhere in `text`: "December 27th to January 2nd", "Nov 8 - 14, 2019".
+/// A date range anywhere in the first kilobyte of `text` (a title): "December 27th to January
+/// 2nd", "Nov 8 - 14, 2019".
 pub(super) fn range_in(text: &str) -> Option<(MonthDay, MonthDay)> {
-    let toks = tokens(text);
+    let mut end = text.len().min(1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let toks = tokens(text.get(..end).unwrap_or(""));
     (0..toks.len()).find_map(|i| range_at(&toks, i).map(|(a, b, _)| (a, b)))
 }
 

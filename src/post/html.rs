@@ -322,8 +322,7 @@ fn tidy(text: &str) -> String {
 
 /// Byte offsets of the start tags in `src`, by lower-case element name, in source order.
 fn tag_offsets(src: &str) -> HashMap<String, Vec<usize>> {
-    let lower = src.to_ascii_lowercase();
-    let b = lower.as_bytes();
+    let b = src.as_bytes();
     let mut out: HashMap<String, Vec<usize>> = HashMap::new();
     let mut i = 0;
     while i < b.len() {
@@ -331,9 +330,10 @@ fn tag_offsets(src: &str) -> HashMap<String, Vec<usize>> {
             i += 1;
             continue;
         }
-        if lower[i..].starts_with("<!--") {
-            i = lower[i + 4..]
-                .find("-->")
+        if b[i..].starts_with(b"<!--") {
+            i = src
+                .get(i + 4..)
+                .and_then(|rest| rest.find("-->"))
                 .map_or(b.len(), |e| i + 4 + e + 3);
             continue;
         }
@@ -345,15 +345,32 @@ fn tag_offsets(src: &str) -> HashMap<String, Vec<usize>> {
             i += 1;
             continue;
         }
-        let name = &lower[i + 1..i + 1 + name_len];
-        out.entry(name.to_string()).or_default().push(i);
+        // ASCII letters and digits: a char boundary on both sides.
+        let name = src[i + 1..i + 1 + name_len].to_ascii_lowercase();
+        out.entry(name.clone()).or_default().push(i);
         i += 1 + name_len;
-        if RAW_TEXT.contains(&name) {
-            let end = format!("</{name}");
-            i = lower[i..].find(&end).map_or(b.len(), |e| i + e);
+        if RAW_TEXT.contains(&name.as_str()) {
+            i = end_tag(b, i, name.as_bytes()).unwrap_or(b.len());
         }
     }
     out
+}
+
+/// Where `</name` (any case) next starts in `b` from `from`.
+fn end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let lt = at + b.get(at..)?.iter().position(|&c| c == b'<')?;
+        let tag = b.get(lt + 1..)?;
+        if tag.first() == Some(&b'/')
+            && tag
+                .get(1..1 + name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return Some(lt);
+        }
+        at = lt + 1;
+    }
 }
 
 #[cfg(test)]
@@ -429,8 +446,21 @@ mod tests {
 
     #[test]
     fn tag_counter_is_safe() {
-        for t in ["<", "<!--", "<p", "<script>", "é<é", "<1>", "<a\u{0}>"] {
+        for t in [
+            "<",
+            "<!--",
+            "<p",
+            "<script>",
+            "é<é",
+            "<1>",
+            "<a\u{0}>",
+            "<script></",
+            "<P",
+        ] {
             let _ = tag_offsets(t);
         }
+        let tags = tag_offsets("<P>a<SCRIPT>var p = '<p>';</Script><p>b<!-- <p> -->");
+        assert_eq!(tags["p"], [0, 35]);
+        assert_eq!(tags["script"], [4]);
     }
 }

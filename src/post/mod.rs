@@ -408,7 +408,7 @@ impl LineIndex {
 
 fn word_count(text: &str) -> usize {
     text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| crate::search::words::has_word(w))
         .count()
 }
 
