@@ -315,3 +315,297 @@ fn named_outlets_resolve_in_feeds_toml() {
         .iter()
         .all(|p| p.claimed.linked_outlet(&cfg).is_none()));
 }
+
+// Hostile shapes (issue 9): each is read in bounded time and space, and what can be read of it
+// is read. The sizes are moderate; `limits` names the caps.
+
+/// A quotation of the sample, used as the text inside hostile shapes.
+const Q: &str = "One official said the United States was looking into the possible involvement of Kataib Hezbollah.";
+
+fn words_of(text: &str) -> usize {
+    quotewire::search::words::count(text)
+}
+
+#[test]
+fn a_block_quote_100000_deep_is_one_passage_of_its_innermost_text() {
+    let post = parse(
+        &format!("{} {Q}\n", ">".repeat(100_000)),
+        Format::Markdown,
+        None,
+    )
+    .unwrap();
+    assert_eq!(post.passages.len(), 1, "{:?}", post.passages);
+    assert_eq!(post.passages[0].text, Q);
+    assert_eq!(post.passages[0].marked, Marked::Block);
+    assert_eq!(post.passages[0].line, 1);
+    assert!(post.limits.is_empty());
+}
+
+#[test]
+fn lists_brackets_and_emphasis_100000_deep_keep_their_text() {
+    let n = 100_000;
+    let list = parse(&format!("{}{Q}\n", "- ".repeat(n)), Format::Markdown, None).unwrap();
+    assert_eq!(list.passages.len(), 1);
+    assert_eq!(list.passages[0].text, Q);
+    let ordered = parse(&format!("{}{Q}\n", "1. ".repeat(n)), Format::Markdown, None).unwrap();
+    assert_eq!(ordered.passages.len(), 1);
+    assert_eq!(ordered.passages[0].text, Q);
+    // (Markdown, the words its text has: all of the source's but a link's address.)
+    for (md, words) in [
+        (format!("{}{Q}\n", "[".repeat(n)), words_of(Q)),
+        (
+            format!(
+                "{}{Q}{}(http://example.com/)\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+            words_of(Q),
+        ),
+        (
+            format!("{}{Q}{}\n", "*".repeat(n), "*".repeat(n)),
+            words_of(Q),
+        ),
+        (
+            format!("{}{Q}{}\n", "_".repeat(n), "_".repeat(n)),
+            words_of(Q),
+        ),
+        (
+            format!("{}{Q}\n", "*a ".repeat(n / 10)),
+            words_of(Q) + n / 10,
+        ),
+    ] {
+        let post = parse(&md, Format::Markdown, None).unwrap();
+        assert_eq!(post.passages.len(), 1, "{}", &md[..20]);
+        let text = &post.passages[0].text;
+        assert!(
+            text.contains(Q),
+            "{}: {}",
+            &md[..20],
+            &text[text.len() - 200..]
+        );
+        assert_eq!(words_of(text), words, "{}: every word is kept", &md[..20]);
+    }
+}
+
+#[test]
+fn html_nested_deeper_than_the_limit_is_flattened_into_its_block() {
+    // html5ever itself is quadratic in depth (`parser::html_bounds` flattens deep input
+    // before it), so 1,500 levels: three times `limits::MAX_DEPTH`.
+    let depth = 1_500;
+    let html = format!(
+        "<p>Before the quote, four words.</p>{}<p>{Q}</p><p>Second paragraph of the deep quote.</p>{}",
+        "<div><blockquote>".repeat(depth),
+        "</blockquote></div>".repeat(depth)
+    );
+    let post = parse(&html, Format::Html, None).unwrap();
+    let texts: Vec<(Marked, &str)> = post
+        .passages
+        .iter()
+        .map(|p| (p.marked, p.text.as_str()))
+        .collect();
+    let inner = format!("{Q} Second paragraph of the deep quote.");
+    assert_eq!(
+        texts,
+        vec![
+            (Marked::Unmarked, "Before the quote, four words."),
+            (Marked::Block, inner.as_str()),
+        ]
+    );
+}
+
+#[test]
+fn a_post_on_one_line_is_read_up_to_the_word_limit() {
+    let once = format!("{Q} “Quoted words in the line,” Sistani said. ");
+    let line = once.repeat(10_000);
+    let found = words_of(&line);
+    // The repetitions read whole: each has one quoted span.
+    let whole = quotewire::limits::MAX_POST_WORDS / words_of(&once);
+    assert!(found > quotewire::limits::MAX_POST_WORDS);
+    for format in [Format::Plain, Format::Markdown, Format::Html] {
+        let text = match format {
+            Format::Html => format!("<p>{line}</p>"),
+            _ => line.clone(),
+        };
+        let post = parse(&text, format, None).unwrap();
+        let limit = post
+            .limits
+            .iter()
+            .find(|l| l.limit == "words")
+            .expect("words");
+        assert_eq!(limit.max, quotewire::limits::MAX_POST_WORDS, "{format:?}");
+        assert!(limit.found >= found, "{format:?}");
+        let para = &post.passages[0];
+        assert_eq!(para.marked, Marked::Unmarked);
+        assert!(words_of(&para.text) <= quotewire::limits::MAX_POST_WORDS);
+        assert!(words_of(&para.text) > quotewire::limits::MAX_POST_WORDS - 100);
+        let inline = post.passages.iter().filter(|p| p.marked == Marked::Inline);
+        // The repetitions read whole, and perhaps the start of the one the cut falls in.
+        let count = inline.clone().count();
+        assert!(count == whole || count == whole + 1, "{format:?}: {count}");
+        assert!(inline
+            .take(whole)
+            .all(|p| p.text == "Quoted words in the line,"
+                && p.claimed.speaker.as_deref() == Some("Sistani")));
+    }
+}
+
+#[test]
+fn sixty_thousand_tiny_paragraphs_are_read_up_to_the_word_limit() {
+    let text: String = (0..60_000)
+        .map(|i| format!("Para {i} here now.\n\n"))
+        .collect();
+    for format in [Format::Plain, Format::Markdown] {
+        let post = parse(&text, format, None).unwrap();
+        assert_eq!(post.passages.len(), 50_000, "{format:?}: 4 words each");
+        assert_eq!(post.passages[49_999].text, "Para 49999 here now.");
+        assert_eq!(post.passages[49_999].line, 99_999);
+        assert_eq!(
+            post.limits
+                .iter()
+                .map(|l| (l.limit, l.max, l.found))
+                .collect::<Vec<_>>(),
+            vec![("words", quotewire::limits::MAX_POST_WORDS, 240_000)]
+        );
+    }
+}
+
+#[test]
+fn fifty_thousand_quote_marks() {
+    for format in [Format::Plain, Format::Markdown, Format::Html] {
+        let post = parse(&"“".repeat(50_000), format, None).unwrap();
+        assert!(post.passages.is_empty(), "{format:?}: no words");
+        let post = parse(&"\"".repeat(50_000), format, None).unwrap();
+        assert!(post.passages.is_empty(), "{format:?}: no words");
+    }
+    let spans = "“four words in here” ".repeat(10_000);
+    let post = parse(&spans, Format::Plain, None).unwrap();
+    let inline: Vec<&str> = post
+        .passages
+        .iter()
+        .filter(|p| p.marked == Marked::Inline)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(inline.len(), 10_000);
+    assert!(inline.iter().all(|t| *t == "four words in here"));
+}
+
+#[test]
+fn thousands_of_day_headings_each_file_their_passage() {
+    let md: String = (0..3_000)
+        .map(|i| {
+            format!(
+                "## December {}th\n\nAccording to Reuters:\n\n> {Q} {i}\n\n",
+                4 + i % 25
+            )
+        })
+        .collect();
+    let post = parse(
+        &format!("---\ndate: 2020-01-03\n---\n{md}"),
+        Format::Markdown,
+        None,
+    )
+    .unwrap();
+    let blocks = blocks(&post);
+    assert_eq!(blocks.len(), 3_000);
+    for (i, p) in blocks.iter().enumerate() {
+        assert_eq!(p.day, Some(d(2019, 12, 4 + (i % 25) as u32)), "passage {i}");
+        assert_eq!(
+            p.heading.as_ref().map(|h| h.line),
+            Some(4 + 6 * i),
+            "passage {i}"
+        );
+        assert_eq!(p.claimed.outlet.as_deref(), Some("Reuters"));
+    }
+    let only: String = (0..50_000)
+        .map(|i| format!("December {}th\n\n", 1 + i % 28))
+        .collect();
+    assert!(parse(&only, Format::Plain, None)
+        .unwrap()
+        .passages
+        .is_empty());
+}
+
+#[test]
+fn a_post_of_only_quote_lines() {
+    for format in [Format::Plain, Format::Markdown] {
+        let post = parse(&">\n".repeat(200_000), format, None).unwrap();
+        assert!(post.passages.is_empty(), "{format:?}");
+    }
+    // 60,000 lines of four words: one block quote, read up to the word limit.
+    let post = parse(
+        &"> some words quoted here\n".repeat(60_000),
+        Format::Markdown,
+        None,
+    )
+    .unwrap();
+    assert_eq!(post.passages.len(), 1);
+    assert_eq!(
+        words_of(&post.passages[0].text),
+        quotewire::limits::MAX_POST_WORDS
+    );
+    assert_eq!(post.limits[0].found, 240_000);
+}
+
+#[test]
+fn a_giant_front_matter_still_gives_its_title_and_date() {
+    let keys: String = (0..200_000)
+        .map(|i| format!("key{i}: value {i}\n"))
+        .collect();
+    let md = format!("---\n{keys}title: The big one\ndate: 2020-01-03\n---\n\n> {Q}\n");
+    for format in [Format::Markdown, Format::Plain] {
+        let post = parse(&md, format, None).unwrap();
+        assert_eq!(post.title.as_deref(), Some("The big one"), "{format:?}");
+        assert_eq!(post.date, Some(d(2020, 1, 3)), "{format:?}");
+        assert_eq!(post.passages.len(), 1, "{format:?}");
+        assert!(post.passages[0].text.ends_with("Kataib Hezbollah."));
+        assert_eq!(post.passages[0].line, 200_006, "{format:?}");
+        assert!(
+            post.limits.is_empty(),
+            "front matter words are not the post's"
+        );
+    }
+}
+
+#[test]
+fn many_links_keep_the_first() {
+    let md: String = (0..10_000)
+        .map(|i| format!("[a link here](http://example.com/{i}) "))
+        .collect();
+    let post = parse(&md, Format::Markdown, None).unwrap();
+    assert_eq!(post.passages.len(), 1);
+    assert_eq!(
+        post.passages[0].claimed.link.as_ref().map(|u| u.as_str()),
+        Some("http://example.com/0")
+    );
+    let html: String = (0..10_000)
+        .map(|i| format!("<a href=\"http://example.com/{i}\">a link here</a> "))
+        .collect();
+    let post = parse(&html, Format::Html, None).unwrap();
+    assert_eq!(
+        post.passages[0].claimed.link.as_ref().map(|u| u.as_str()),
+        Some("http://example.com/0")
+    );
+}
+
+#[test]
+fn markup_without_words_is_read_up_to_the_markup_limit() {
+    let max = quotewire::post::MAX_MARKUP;
+    let md = format!("{Q}\n\n{}\n\n{Q}\n", "[".repeat(max + 10));
+    let post = parse(&md, Format::Markdown, None).unwrap();
+    assert_eq!(
+        post.limits
+            .iter()
+            .map(|l| (l.limit, l.max))
+            .collect::<Vec<_>>(),
+        vec![("markup", max)]
+    );
+    assert_eq!(post.passages[0].text, Q, "the text before the cut is read");
+    assert_eq!(
+        post.passages.len(),
+        1,
+        "the cut is in the brackets: the last line is not read"
+    );
+    let plain = parse(&"-\n".repeat(max + 10), Format::Plain, None).unwrap();
+    assert_eq!(plain.limits[0].limit, "markup");
+    assert_eq!(plain.limits[0].found, max + 10);
+}

@@ -533,3 +533,215 @@ fn a_speaker_the_source_does_not_give_is_pointed_out() {
     assert_eq!(speaker["claimed"], "Pompeo", "{p}");
     assert_eq!(speaker["stored"], "Adel Abdul Mahdi", "{p}");
 }
+
+// Hostile posts (issue 9): checked as far as the limits allow, the limits said in `--json` and
+// in the report, and exit 1 when one applied. The sizes are moderate.
+
+/// The sample's Reuters quotation (a01), word for word.
+const QUOTE: &str = "One official said the United States was looking into the possible involvement of Kataib Hezbollah, an Iranian-backed Shi’ite Muslim militia group.";
+
+fn write(home: &Home, name: &str, text: &str) -> std::path::PathBuf {
+    let path = home.config_path().with_file_name(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn limits(report: &Value) -> Vec<(String, u64, u64)> {
+    report["limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["limit"].as_str().unwrap().to_string(),
+                l["max"].as_u64().unwrap(),
+                l["found"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn source(p: &Value) -> &str {
+    p["source"]["url"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .unwrap_or("-")
+}
+
+#[test]
+fn a_quote_nested_100000_deep_is_one_passage_found_verbatim() {
+    let (_srv, home) = setup();
+    let md = format!(
+        "---\ndate: 2019-12-31\n---\n## December 27th\n\nAccording to Reuters:\n\n{} {QUOTE}\n",
+        ">".repeat(100_000)
+    );
+    let (code, report) = verify(&home, &write(&home, "deep.md", &md), &[]);
+    let passages = report["passages"].as_array().unwrap();
+    assert_eq!(passages.len(), 1, "{report}");
+    let p = &passages[0];
+    assert_eq!(p["text"], QUOTE);
+    assert_eq!(p["marked"], "block");
+    assert_eq!(
+        (p["status"].as_str(), p["attribution"].as_str()),
+        (Some("verbatim"), Some("ok"))
+    );
+    assert_eq!(source(p), "a01-reuters-jsonld.html");
+    assert!(limits(&report).is_empty());
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn a_passage_repeated_10000_times_is_checked_up_to_the_passage_limit() {
+    let (_srv, home) = setup();
+    let max = quotewire::limits::MAX_POST_PASSAGES as u64;
+    let once = format!("According to Reuters:\n\n> {QUOTE}\n\n");
+    let head = "---\ndate: 2019-12-31\n---\n## December 27th\n\n";
+    // Below the limits: nothing to say, exit 0.
+    let (code, report) = verify(
+        &home,
+        &write(&home, "few.md", &format!("{head}{}", once.repeat(3))),
+        &[],
+    );
+    assert!(limits(&report).is_empty());
+    assert_eq!(code, 0, "{report}");
+
+    let post = write(
+        &home,
+        "repeated.md",
+        &format!("{head}{}", once.repeat(10_000)),
+    );
+    let (code, report) = verify(&home, &post, &[]);
+    assert_eq!(code, 1, "not fully checked");
+    let passages = report["passages"].as_array().unwrap();
+    assert_eq!(passages.len() as u64, max);
+    assert!(passages.iter().all(|p| p["status"] == "verbatim"
+        && p["attribution"] == "ok"
+        && p["problems"].as_array().unwrap().is_empty()
+        && source(p) == "a01-reuters-jsonld.html"));
+    let limits = limits(&report);
+    let words = &limits[0];
+    assert_eq!(
+        (words.0.as_str(), words.1),
+        ("words", quotewire::limits::MAX_POST_WORDS as u64)
+    );
+    let per = quotewire::search::words::count(&once) as u64;
+    assert_eq!(words.2, 2 + 10_000 * per, "the words of the whole post");
+    let passage = &limits[1];
+    assert_eq!((passage.0.as_str(), passage.1), ("passages", max));
+    assert!(
+        passage.2 > max && passage.2 < 10_000,
+        "those the words read: {}",
+        passage.2
+    );
+
+    let (code, out, _) = home.run_text(&["verify", post.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(&format!(
+            "only the first {max} were checked (limit: passages)"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("were read (limit: words)"), "{out}");
+    assert!(out.contains("the post was not fully checked"), "{out}");
+}
+
+#[test]
+fn long_quotations_are_aligned_piece_by_piece() {
+    let (_srv, home) = setup();
+    let source_text =
+        std::fs::read_to_string(fixture("articles/a08-reuters-sistani.gold.txt")).unwrap();
+    let paragraphs: Vec<&str> = source_text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let head = "---\ndate: 2019-12-31\n---\n## December 30th\n\nAccording to Reuters:\n\n";
+    // The whole story, quoted: too long to align whole (380 words), verbatim piece by piece.
+    let whole: String = paragraphs.iter().map(|p| format!("> {p}\n>\n")).collect();
+    let (_, report) = verify(
+        &home,
+        &write(&home, "whole.md", &format!("{head}{whole}")),
+        &[],
+    );
+    let p = &report["passages"][0];
+    assert_eq!(p["status"], "verbatim", "{p}");
+    assert_eq!(source(p), "a08-reuters-sistani.html");
+    // One word changed in the middle.
+    let changed = whole.replace("outrageous aggression", "outrageous attack");
+    let (_, report) = verify(
+        &home,
+        &write(&home, "changed.md", &format!("{head}{changed}")),
+        &[],
+    );
+    let p = &report["passages"][0];
+    assert_eq!(p["status"], "altered", "{p}");
+    let diffs = p["differences"].as_array().unwrap();
+    assert!(
+        diffs.iter().any(|d| d["kind"] == "changed"
+            && d["post"] == "attack"
+            && d["source"] == "aggression"),
+        "{p}"
+    );
+
+    // A quotation of 100,000 words: the story's paragraphs over and over. Not one quotation
+    // (too long to align), but its paragraphs are the story's, repeated.
+    let words = quotewire::search::words::count(&whole);
+    let huge = whole.repeat(100_000 / words + 1);
+    let (code, report) = verify(
+        &home,
+        &write(&home, "huge.md", &format!("{head}{huge}")),
+        &[],
+    );
+    assert_eq!(code, 1);
+    let passages = report["passages"].as_array().unwrap();
+    assert_eq!(passages.len(), 1);
+    let p = &passages[0];
+    assert_eq!(p["status"], "altered", "{}", p["status"]);
+    assert_eq!(source(p), "a08-reuters-sistani.html");
+    assert!(p["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["kind"] == "reordered"));
+    assert!(limits(&report).is_empty());
+}
+
+#[test]
+fn a_post_over_the_word_and_markup_limits_says_so() {
+    let (_srv, home) = setup();
+    let max = quotewire::limits::MAX_POST_WORDS as u64;
+    // One line of 210,000 words: read up to the limit.
+    let post = write(&home, "words.txt", &"word ".repeat(210_000));
+    let (code, report) = verify(&home, &post, &["--date", "2020-01-03"]);
+    assert_eq!(code, 1, "{}", report["limits"]);
+    assert_eq!(limits(&report), [("words".to_string(), max, 210_000)]);
+    let (code, out, _) = home.run_text(&["verify", post.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(&format!(
+            "the post has 210000 words; only the first {max} were read"
+        )),
+        "{out}"
+    );
+    // A million and more marks with no words: the words before them are read.
+    let marks = quotewire::post::MAX_MARKUP;
+    let md = format!("{QUOTE}\n\n{}\n", "[".repeat(marks + 1));
+    let (code, report) = verify(
+        &home,
+        &write(&home, "marks.md", &md),
+        &["--date", "2020-01-03"],
+    );
+    assert_eq!(code, 1);
+    let limits = limits(&report);
+    assert_eq!(limits.len(), 1);
+    assert_eq!(
+        (limits[0].0.as_str(), limits[0].1),
+        ("markup", marks as u64)
+    );
+    assert!(
+        limits[0].2 > marks as u64,
+        "the brackets and the quote's marks"
+    );
+    assert_eq!(report["passages"].as_array().unwrap().len(), 1);
+    assert_eq!(report["passages"][0]["status"], "verbatim");
+}

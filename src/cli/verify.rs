@@ -1,5 +1,9 @@
 //! `quotewire verify POST`: every passage of a post traced to its source, with what does not
 //! hold: wording, outlet, day, speaker. The editor's command before publishing.
+//!
+//! The post is read inside `limits::contain`, so that a bug the post reader hits on some odd
+//! post is an error naming the file (exit 2), not a crash; the limits that applied (words read,
+//! passages checked) are shown and make the exit code 1.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -8,7 +12,8 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Style};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use quotewire::post::{self, Format};
+use quotewire::limits;
+use quotewire::post::{self, Format, Limit};
 use quotewire::verify::{self, find::Status, PassageReport, Report};
 
 use super::{output, problems, Globals};
@@ -51,13 +56,19 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         .transpose()?;
     let bytes = std::fs::read(&args.post)
         .with_context(|| format!("cannot read the post {}", args.post.display()))?;
-    let text = String::from_utf8_lossy(&bytes);
-    let post = post::parse(&text, Format::from_path(&args.post), date)
-        .with_context(|| format!("cannot read the post {}", args.post.display()))?;
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let format = Format::from_path(&args.post);
+    let post = limits::contain("post reader", None, move || {
+        post::parse(&text, format, date)
+    })
+    .with_context(|| format!("cannot read the post {}", args.post.display()))?
+    .with_context(|| format!("cannot read the post {}", args.post.display()))?;
     let config = globals.config()?;
     let fetched = if args.fetch {
         let mut links: Vec<url::Url> = Vec::new();
-        for p in &post.passages {
+        // The links of the passages that will be checked.
+        for p in post.passages.iter().take(limits::MAX_POST_PASSAGES) {
             if let Some(l) = &p.claimed.link {
                 if !links.contains(l) {
                     links.push(l.clone());
@@ -157,6 +168,13 @@ fn print_report(report: &Report, name: &str) {
             "  (the post gives no year: the days' years are guessed; pass --date YYYY-MM-DD or a front-matter date)"
         );
     }
+    for limit in &report.limits {
+        println!(
+            "  {} {}",
+            paint(fg(AnsiColor::Red), "✗", color),
+            limit_message(limit)
+        );
+    }
     let mut heading: Option<&str> = None;
     let (mut own, mut ok) = (0, 0);
     for p in &report.passages {
@@ -224,6 +242,34 @@ fn print_report(report: &Report, name: &str) {
         checked - ok,
         report.problems()
     );
+    if !report.limits.is_empty() {
+        println!("the post was not fully checked:");
+        for limit in &report.limits {
+            println!("  {}", limit_message(limit));
+        }
+    }
+}
+
+/// "the post has 5300 passages; only the first 2000 were checked".
+fn limit_message(limit: &Limit) -> String {
+    match limit.limit {
+        "words" => format!(
+            "the post has {} words; only the first {} were read (limit: words)",
+            limit.found, limit.max
+        ),
+        "markup" => format!(
+            "the post has {} line breaks and marks; only the text up to the {}th was read (limit: markup)",
+            limit.found, limit.max
+        ),
+        "passages" => format!(
+            "the post has {} passages; only the first {} were checked (limit: passages)",
+            limit.found, limit.max
+        ),
+        other => format!(
+            "limit {other}: {} found, at most {} checked",
+            limit.found, limit.max
+        ),
+    }
 }
 
 fn print_source(p: &PassageReport) {

@@ -9,10 +9,16 @@
 
 use super::Claim;
 
-/// Longest lead-in line, in words. Longer paragraphs are prose even if they say "according to".
+/// Longest lead-in line, in words (and bytes: a longer line is not cut into words at all).
+/// Longer paragraphs are prose even if they say "according to".
 const MAX_LEAD_WORDS: usize = 60;
+const MAX_LEAD_BYTES: usize = 8 * 1024;
 /// Longest outlet or speaker name, in words.
 const MAX_NAME_WORDS: usize = 6;
+/// Closing quote marks of one paragraph tried for a speaker after them: the speaker of a
+/// paragraph is named after one of its first quotes, and a paragraph of a million marks must
+/// not cost a million searches.
+const MAX_SPEAKER_MARKS: usize = 64;
 
 const SPEECH_VERBS: [&str; 15] = [
     "said",
@@ -44,7 +50,13 @@ struct Word<'a> {
 }
 
 fn words(text: &str) -> Vec<Word<'_>> {
+    words_upto(text, usize::MAX)
+}
+
+/// The first `max` words of `text` (fewer, since tokens of only punctuation are no words).
+fn words_upto(text: &str, max: usize) -> Vec<Word<'_>> {
     text.split_whitespace()
+        .take(max)
         .map(|raw| {
             let lead = raw.trim_start_matches(|c: char| !c.is_alphanumeric());
             let core = lead.trim_end_matches(|c: char| !c.is_alphanumeric());
@@ -121,6 +133,9 @@ fn according(ws: &[Word]) -> Vec<usize> {
 /// "According to X", ends with "according to X" (X alone, then punctuation) or "according to"
 /// with nothing after it (dangling), starts with "X reports"/"X reported", or ends with a colon.
 pub(super) fn lead(text: &str) -> Option<Claim> {
+    if text.len() > MAX_LEAD_BYTES {
+        return None;
+    }
     let text = text.trim();
     let ws = words(text);
     if ws.is_empty() || ws.len() > MAX_LEAD_WORDS || text.contains('\n') {
@@ -206,11 +221,16 @@ fn name_before(ws: &[Word], i: usize) -> Option<String> {
     (end == i).then_some(name)
 }
 
-/// The first speaker named right after a closing quote in `text` ("…,” Sistani said.").
+/// The first speaker named right after a closing quote in `text` ("…,” Sistani said."), among
+/// its first `MAX_SPEAKER_MARKS` closing marks (of a run of marks, only the last counts).
 pub(super) fn speaker(text: &str) -> Option<String> {
+    let is_mark = |c: char| matches!(c, '”' | '"' | '»' | '“' | '«' | '\'' | '’' | '‘');
     text.char_indices()
         .filter(|(_, c)| matches!(c, '”' | '"' | '»'))
-        .find_map(|(at, c)| speaker_after(text.get(at + c.len_utf8()..)?))
+        .filter_map(|(at, c)| text.get(at + c.len_utf8()..))
+        .filter(|rest| !rest.starts_with(is_mark))
+        .take(MAX_SPEAKER_MARKS)
+        .find_map(speaker_after)
 }
 
 /// The speaker of a quoted span `start..` whose closing mark ends at `after`: after it ("…,”
@@ -228,7 +248,8 @@ fn speaker_after(rest: &str) -> Option<String> {
         .nth(400)
         .and_then(|(i, _)| rest.get(..i))
         .unwrap_or(rest);
-    let ws = words(head);
+    // A name (at most `MAX_NAME_WORDS`) and the verb within 12 words after it.
+    let ws = words_upto(head, MAX_NAME_WORDS + 14);
     // The closing mark must be followed by the name, not a new sentence across a line.
     if rest.trim_start_matches([' ', ',']).starts_with('\n') {
         return None;
@@ -380,6 +401,22 @@ mod tests {
             speaker_around(t, start, t.len()).as_deref(),
             Some("Sistani")
         );
+    }
+
+    #[test]
+    fn many_quote_marks_cost_little_and_change_nothing() {
+        let marks = "\"".repeat(200_000);
+        assert_eq!(speaker(&marks), None);
+        let t = format!("“Yes,”{marks} Sistani said.");
+        assert_eq!(
+            speaker(&t).as_deref(),
+            Some("Sistani"),
+            "the last of a run counts"
+        );
+        let many = "“a,” b. ".repeat(100) + "“We will,” Sistani said.";
+        assert_eq!(speaker(&many), None, "past the first closing marks");
+        let few = "“a,” b. ".repeat(10) + "“We will,” Sistani said.";
+        assert_eq!(speaker(&few).as_deref(), Some("Sistani"));
     }
 
     #[test]

@@ -44,6 +44,17 @@ const WEEKDAYS: [&str; 7] = [
 
 const RANGE_WORDS: [&str; 8] = ["to", "-", "through", "thru", "until", "till", "and", "&"];
 
+/// A line of more words or bytes than this is not a date or a date range ("Wednesday,
+/// December 25th, 2019 to Thursday, January 2nd, 2020" has ten words, 62 bytes): such lines
+/// are not cut into tokens at all, so that asking whether a long paragraph is a date costs
+/// nothing.
+const MAX_DATE_WORDS: usize = 16;
+const MAX_DATE_BYTES: usize = 256;
+
+fn too_long(text: &str) -> bool {
+    text.len() > MAX_DATE_BYTES || text.split_whitespace().nth(MAX_DATE_WORDS).is_some()
+}
+
 /// Words of a date line: split on whitespace and commas, trailing `.` and `:` removed, lower
 /// case. Dashes become words of their own.
 fn tokens(text: &str) -> Vec<String> {
@@ -190,15 +201,23 @@ pub(super) fn value(text: &str) -> Option<NaiveDate> {
 
 /// The date when `line` is only a date (an optional weekday, then the date).
 pub(super) fn day_only(line: &str) -> Option<MonthDay> {
+    if too_long(line) {
+        return None;
+    }
     let toks = tokens(line);
     let start = usize::from(toks.first().is_some_and(|w| weekday(w)));
     let (md, used) = date_at(&toks, start, None)?;
     (start + used == toks.len()).then_some(md)
 }
 
-/// A date range anywhere in `text`: "December 27th to January 2nd", "Nov 8 - 14, 2019".
+/// A date range anywhere in the first kilobyte of `text` (a title): "December 27th to January
+/// 2nd", "Nov 8 - 14, 2019".
 pub(super) fn range_in(text: &str) -> Option<(MonthDay, MonthDay)> {
-    let toks = tokens(text);
+    let mut end = text.len().min(1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let toks = tokens(text.get(..end).unwrap_or(""));
     (0..toks.len()).find_map(|i| range_at(&toks, i).map(|(a, b, _)| (a, b)))
 }
 
@@ -229,6 +248,9 @@ fn range_at(toks: &[String], i: usize) -> Option<(MonthDay, MonthDay, usize)> {
 /// Whether a paragraph is only a date or a date range (a list of earlier posts: "November 29th
 /// to December 5th"), which is not a passage.
 pub(super) fn is_date_line(text: &str) -> bool {
+    if too_long(text) {
+        return false;
+    }
     if day_only(text).is_some() {
         return true;
     }
@@ -351,6 +373,12 @@ mod tests {
         assert!(!is_date_line(
             "Protests from November 29th to December 5th grew"
         ));
+        assert!(is_date_line(
+            "Monday, December 30th, 2019 to Friday, January 3rd, 2020"
+        ));
+        let long = "December 27th ".repeat(10_000);
+        assert!(!is_date_line(&long));
+        assert_eq!(day_only(&long), None);
     }
 
     #[test]

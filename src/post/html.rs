@@ -11,6 +11,11 @@
 //! That is exact for hand-written and exported posts and approximate when the parser had to
 //! invent elements. A quoted span gets its paragraph's line. This file does not interpret the
 //! text; that is `mod.rs`'s job.
+//!
+//! The walk over the tree is iterative (an explicit stack) and elements nested deeper than
+//! `limits::MAX_DEPTH` are flattened: they neither open nor close a block, so their text joins
+//! the enclosing one. Keeping html5ever itself fast on deep nesting is not this file's job:
+//! `parser::html_bounds` flattens such input before any HTML parser sees it.
 
 use std::collections::HashMap;
 
@@ -69,13 +74,20 @@ pub(super) fn read(text: &str) -> Doc {
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
     // (node id, element name) of the open elements, innermost last. An explicit stack, not
-    // recursion: a post nested ten thousand levels deep must not overflow the stack.
-    let mut stack: Vec<(_, String)> = Vec::new();
+    // recursion: a post nested a hundred thousand levels deep must not overflow the stack.
+    // Elements deeper than `MAX_DEPTH` are kept on it (to know when they close) without a
+    // name: they are flattened, neither opening nor closing anything.
+    let mut stack: Vec<(_, Option<String>)> = Vec::new();
+    let close = |r: &mut Reader, name: Option<String>| {
+        if let Some(name) = name {
+            r.close(&name);
+        }
+    };
     for node in html.tree.root().descendants() {
         let parent = node.parent().map(|p| p.id());
         while stack.last().is_some_and(|(id, _)| Some(*id) != parent) {
             if let Some((_, name)) = stack.pop() {
-                r.close(&name);
+                close(&mut r, name);
             }
         }
         match node.value() {
@@ -87,19 +99,25 @@ pub(super) fn read(text: &str) -> Doc {
                     .and_then(|v| v.get(*n))
                     .map(|&at| lines.line(at));
                 *n += 1;
-                r.open(&name, e, line);
-                stack.push((node.id(), name));
+                if stack.len() < crate::limits::MAX_DEPTH {
+                    r.open(&name, e, line);
+                    stack.push((node.id(), Some(name)));
+                } else {
+                    r.flattened(&name, line);
+                    stack.push((node.id(), None));
+                }
             }
             Node::Text(t) => r.text(t),
             _ => {}
         }
     }
     while let Some((_, name)) = stack.pop() {
-        r.close(&name);
+        close(&mut r, name);
     }
     r.flush();
+    let title_tag = r.title_tag.as_deref().map(tidy);
     Doc {
-        title: r.h1.filter(|t| !t.is_empty()).or(r.title_tag),
+        title: r.h1.filter(|t| !t.is_empty()).or(title_tag),
         date: r.meta_date.or(r.time_date),
         blocks: r.blocks,
         lead_marks_quote: false,
@@ -172,12 +190,28 @@ impl Reader {
         } else if name == "br" {
             self.push_raw("\n");
         } else if name == "a" {
+            // Only a paragraph's first link is used: a post of 200,000 links keeps one.
+            if self.current.as_ref().is_some_and(|p| !p.links.is_empty()) {
+                return;
+            }
             let url = e.attr("href").and_then(|h| Url::parse(h.trim()).ok());
             if let Some(url) = url.filter(|u| matches!(u.scheme(), "http" | "https")) {
                 self.para().links.push(url);
             }
         } else if BLOCKS.contains(&name) || HEADINGS.contains(&name) {
             self.boundary();
+        }
+    }
+
+    /// An element below `MAX_DEPTH`: no block starts or ends, but a block-level element still
+    /// keeps its words apart from its neighbours'.
+    fn flattened(&mut self, name: &str, line: Option<usize>) {
+        if let Some(line) = line {
+            self.line = line;
+        }
+        let block = BLOCKS.contains(&name) || HEADINGS.contains(&name);
+        if self.skip == 0 && (block || name == "blockquote" || name == "br") {
+            self.push_raw(" ");
         }
     }
 
@@ -213,9 +247,8 @@ impl Reader {
 
     fn text(&mut self, t: &str) {
         if self.in_title {
-            let title = self.title_tag.get_or_insert_with(String::new);
-            title.push_str(t);
-            *title = tidy(title);
+            // Tidied once at the end: a title of many text nodes (an SVG's) stays linear.
+            self.title_tag.get_or_insert_with(String::new).push_str(t);
         }
         if self.skip == 0 {
             // Source line breaks are spaces; only <br> and block ends break lines.
@@ -289,8 +322,7 @@ fn tidy(text: &str) -> String {
 
 /// Byte offsets of the start tags in `src`, by lower-case element name, in source order.
 fn tag_offsets(src: &str) -> HashMap<String, Vec<usize>> {
-    let lower = src.to_ascii_lowercase();
-    let b = lower.as_bytes();
+    let b = src.as_bytes();
     let mut out: HashMap<String, Vec<usize>> = HashMap::new();
     let mut i = 0;
     while i < b.len() {
@@ -298,9 +330,10 @@ fn tag_offsets(src: &str) -> HashMap<String, Vec<usize>> {
             i += 1;
             continue;
         }
-        if lower[i..].starts_with("<!--") {
-            i = lower[i + 4..]
-                .find("-->")
+        if b[i..].starts_with(b"<!--") {
+            i = src
+                .get(i + 4..)
+                .and_then(|rest| rest.find("-->"))
                 .map_or(b.len(), |e| i + 4 + e + 3);
             continue;
         }
@@ -312,15 +345,32 @@ fn tag_offsets(src: &str) -> HashMap<String, Vec<usize>> {
             i += 1;
             continue;
         }
-        let name = &lower[i + 1..i + 1 + name_len];
-        out.entry(name.to_string()).or_default().push(i);
+        // ASCII letters and digits: a char boundary on both sides.
+        let name = src[i + 1..i + 1 + name_len].to_ascii_lowercase();
+        out.entry(name.clone()).or_default().push(i);
         i += 1 + name_len;
-        if RAW_TEXT.contains(&name) {
-            let end = format!("</{name}");
-            i = lower[i..].find(&end).map_or(b.len(), |e| i + e);
+        if RAW_TEXT.contains(&name.as_str()) {
+            i = end_tag(b, i, name.as_bytes()).unwrap_or(b.len());
         }
     }
     out
+}
+
+/// Where `</name` (any case) next starts in `b` from `from`.
+fn end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let lt = at + b.get(at..)?.iter().position(|&c| c == b'<')?;
+        let tag = b.get(lt + 1..)?;
+        if tag.first() == Some(&b'/')
+            && tag
+                .get(1..1 + name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return Some(lt);
+        }
+        at = lt + 1;
+    }
 }
 
 #[cfg(test)]
@@ -361,9 +411,56 @@ mod tests {
     }
 
     #[test]
+    fn elements_deeper_than_the_limit_are_flattened() {
+        let depth = crate::limits::MAX_DEPTH + 100;
+        let html = format!(
+            "<p>before</p>{}<p>inner one</p><p>inner two</p>{}<p>after</p>",
+            "<blockquote>".repeat(depth),
+            "</blockquote>".repeat(depth)
+        );
+        let doc = read(&html);
+        let texts: Vec<(&str, bool)> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Para(p) => Some((p.text.as_str(), p.quoted)),
+                Block::Heading { .. } => None,
+            })
+            .collect();
+        // The paragraphs below the limit are one line: their boundaries are flattened away.
+        assert_eq!(
+            texts,
+            vec![
+                ("before", false),
+                ("inner one inner two", true),
+                ("after", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_of_many_text_nodes() {
+        let html = format!("<svg><title>{}</title></svg>", "<b> x </b>".repeat(3));
+        assert_eq!(read(&html).title.as_deref(), Some("x x x"));
+    }
+
+    #[test]
     fn tag_counter_is_safe() {
-        for t in ["<", "<!--", "<p", "<script>", "é<é", "<1>", "<a\u{0}>"] {
+        for t in [
+            "<",
+            "<!--",
+            "<p",
+            "<script>",
+            "é<é",
+            "<1>",
+            "<a\u{0}>",
+            "<script></",
+            "<P",
+        ] {
             let _ = tag_offsets(t);
         }
+        let tags = tag_offsets("<P>a<SCRIPT>var p = '<p>';</Script><p>b<!-- <p> -->");
+        assert_eq!(tags["p"], [0, 35]);
+        assert_eq!(tags["script"], [4]);
     }
 }

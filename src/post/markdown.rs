@@ -6,6 +6,11 @@
 //! paragraphs are joined by `\n`; soft line breaks become spaces. Code blocks, raw HTML and
 //! image alt text are skipped. Line numbers come from the parser's source offsets. This file
 //! does not interpret the text (dates, lead-ins): that is `mod.rs`'s job.
+//!
+//! The walk is over pulldown-cmark's flat event stream (no recursion, and pulldown-cmark
+//! itself is linear on deep nesting: `>`, `[`, `*` or `- ` 400,000 deep parse in well under a
+//! second). Containers (block quotes, lists, items) nested deeper than `limits::MAX_DEPTH` are
+//! flattened: their starts and ends are ignored, so their text joins the enclosing block.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use url::Url;
@@ -25,6 +30,8 @@ pub(super) fn read(text: &str) -> Doc {
         blocks: Vec::new(),
         current: None,
         quote_depth: 0,
+        depth: 0,
+        flattened: 0,
         heading: false,
         skip: 0,
         title: None,
@@ -48,6 +55,10 @@ struct Reader {
     /// The paragraph, heading or block quote being collected.
     current: Option<Para>,
     quote_depth: usize,
+    /// Containers open (block quotes, lists, items), up to `limits::MAX_DEPTH`.
+    depth: usize,
+    /// Containers open beyond that depth, whose starts and ends are ignored.
+    flattened: usize,
     heading: bool,
     /// Inside something whose text is not read (code block, image, metadata block).
     skip: usize,
@@ -57,6 +68,26 @@ struct Reader {
 
 impl Reader {
     fn event(&mut self, event: Event, at: usize) {
+        let container = matches!(
+            event,
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)
+        );
+        if container {
+            if self.depth >= crate::limits::MAX_DEPTH {
+                self.flattened += 1;
+                return;
+            }
+            self.depth += 1;
+        } else if matches!(
+            event,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item)
+        ) {
+            if self.flattened > 0 {
+                self.flattened -= 1;
+                return;
+            }
+            self.depth = self.depth.saturating_sub(1);
+        }
         match event {
             Event::Start(Tag::BlockQuote(_)) => {
                 if self.quote_depth == 0 {
@@ -108,9 +139,13 @@ impl Reader {
                 self.skip = self.skip.saturating_sub(1);
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Ok(url) = Url::parse(&dest_url) {
-                    if matches!(url.scheme(), "http" | "https") {
-                        self.para(at).links.push(url);
+                // Only a paragraph's first link is used: a post of 200,000 links keeps one.
+                let has_one = self.current.as_ref().is_some_and(|p| !p.links.is_empty());
+                if !has_one {
+                    if let Ok(url) = Url::parse(&dest_url) {
+                        if matches!(url.scheme(), "http" | "https") {
+                            self.para(at).links.push(url);
+                        }
                     }
                 }
             }
@@ -232,6 +267,31 @@ mod tests {
             panic!()
         };
         assert_eq!(quote.line_at(quote.text.find("Second").unwrap()), 14);
+    }
+
+    #[test]
+    fn containers_deeper_than_the_limit_are_flattened() {
+        let depth = crate::limits::MAX_DEPTH + 50;
+        let md = format!(
+            "{}deep text here\n\n{}- item text\n",
+            ">".repeat(depth),
+            "- ".repeat(depth)
+        );
+        let doc = read(&md);
+        assert_eq!(
+            paras(&doc),
+            vec![("deep text here", 1, true), ("item text", 3, false)]
+        );
+    }
+
+    #[test]
+    fn only_the_first_link_is_kept() {
+        let doc = read("[a](https://a.example/) [b](https://b.example/) [c](ftp://c/)\n");
+        let Block::Para(p) = &doc.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(p.links.len(), 1);
+        assert_eq!(p.links[0].host_str(), Some("a.example"));
     }
 
     #[test]

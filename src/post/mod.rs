@@ -18,6 +18,13 @@
 //! `front.rs` reads front matter; `dates.rs` parses the post date, the title's date range and
 //! day headings; `attribution.rs` finds lead-ins, outlets and speakers; `spans.rs` finds
 //! quoted spans inside a paragraph. This file assembles the blocks into passages.
+//!
+//! Posts are untrusted input, so reading one is bounded whatever its shape: nothing here
+//! recurses over the document (nesting deeper than `limits::MAX_DEPTH` is flattened into the
+//! enclosing block, its text kept), every step is linear or near-linear in the post's size,
+//! and only the first `limits::MAX_POST_WORDS` words (and `MAX_MARKUP` line breaks and marks:
+//! a parser's cost is per mark, not per byte) are read; `Post::limits` says so when the post
+//! has more.
 
 mod attribution;
 mod dates;
@@ -30,12 +37,22 @@ mod spans;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use url::Url;
 
 use crate::config::{Config, Outlet};
 
 /// The largest post `parse` accepts, in bytes. Real posts are a few tens of kilobytes.
 pub const MAX_POST_BYTES: usize = 16 * 1024 * 1024;
+
+/// Markdown's bytes that pulldown-cmark may make a node of (inline marks, entities, line
+/// breaks, list and quote markers), and the most of them read: pulldown-cmark is linear but
+/// keeps some 60 bytes a node, so a post made of nothing else (16 MB of `[`) would take a
+/// gigabyte and seconds. Prose has one in 30 bytes; 1,000,000 is a thousand pages of it, far
+/// beyond `limits::MAX_POST_WORDS`. In plain text only line breaks count.
+const MARKDOWN_MARKUP: &[u8] = b"\\*_~`&[]!<>\n.)-+";
+const PLAIN_MARKUP: &[u8] = b"\n";
+pub const MAX_MARKUP: usize = 1_000_000;
 
 /// The passages shorter than this many words are not worth tracing (and quoted spans shorter
 /// than this are usually scare quotes: 'Iranian Linked').
@@ -81,6 +98,19 @@ pub struct Post {
     /// no date at all, on or before today).
     pub range: Option<(NaiveDate, NaiveDate)>,
     pub passages: Vec<Passage>,
+    /// The limits that applied while reading: `words` when the post has more than
+    /// `limits::MAX_POST_WORDS` words, `markup` when it has more than `MAX_MARKUP` line breaks
+    /// and marks (the text after them is not read). Empty for real posts.
+    pub limits: Vec<Limit>,
+}
+
+/// A limit that applied to one post: which (`words`, `markup`, `passages`), the most allowed,
+/// and how many the post has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Limit {
+    pub limit: &'static str,
+    pub max: usize,
+    pub found: usize,
 }
 
 /// Where [`Post::date`] came from.
@@ -217,12 +247,102 @@ pub fn parse_as_of(
     if text.contains('\0') {
         return Err(PostError::Binary);
     }
-    let doc = match format {
+    let (text, mut limits) = match format {
+        Format::Markdown => precut(text, MARKDOWN_MARKUP),
+        Format::Plain => precut(text, PLAIN_MARKUP),
+        Format::Html => (text, Vec::new()),
+    };
+    let mut doc = match format {
         Format::Markdown => markdown::read(text),
         Format::Html => html::read(text),
         Format::Plain => plain::read(text),
     };
-    Ok(assemble(doc, date, today))
+    let limit = cap_words(&mut doc.blocks, crate::limits::MAX_POST_WORDS);
+    if !limits.iter().any(|l| l.limit == "words") {
+        limits.extend(limit);
+    }
+    let mut post = assemble(doc, date, today);
+    post.limits = limits;
+    Ok(post)
+}
+
+/// The part of a Markdown or plain-text post its reader is given: the front matter whole, then
+/// the body up to its `limits::MAX_POST_WORDS`-th word (words of the source, links and marks
+/// included) and its `MAX_MARKUP`-th byte of `markup`, whichever comes first, and on to the end
+/// of that line if it is near. The limits that applied, with what the whole post has. (An HTML
+/// post is bounded by `parser::html_bounds` and `cap_words`.)
+fn precut<'t>(text: &'t str, markup: &[u8]) -> (&'t str, Vec<Limit>) {
+    let body = front::split(text).map_or(0, |f| f.body);
+    let rest = text.get(body..).unwrap_or("");
+    let mut limits = Vec::new();
+    let mut cut = rest.len();
+    let max_words = crate::limits::MAX_POST_WORDS;
+    if let Some(end) = crate::search::words::end_of(rest, max_words + 1) {
+        let found = crate::search::words::count(rest);
+        // Just before the first word over the limit.
+        let over = crate::search::words::end_of(rest, max_words).unwrap_or(end);
+        cut = cut.min(over);
+        limits.push(Limit {
+            limit: "words",
+            max: max_words,
+            found,
+        });
+    }
+    let marks = rest.bytes().enumerate().filter(|(_, b)| markup.contains(b));
+    if let Some((at, _)) = marks.clone().nth(MAX_MARKUP) {
+        cut = cut.min(at);
+        limits.push(Limit {
+            limit: "markup",
+            max: MAX_MARKUP,
+            found: marks.count(),
+        });
+    }
+    if cut == rest.len() {
+        return (text, limits);
+    }
+    // On to the end of the line, if it is within a kilobyte (the cut is after an ASCII byte or
+    // at a word's end: a char boundary).
+    let keep = rest
+        .get(cut..)
+        .and_then(|tail| tail.get(..tail.len().min(1024)))
+        .and_then(|near| near.find('\n'))
+        .map_or(cut, |n| cut + n);
+    (text.get(..body + keep).unwrap_or(text), limits)
+}
+
+/// Keeps the blocks' first `max` words (words as `verify` counts them: `search::words`): the
+/// block where they run out is cut after its `max`-th word and later blocks are dropped.
+/// Returns the limit, with every block's words counted, when it applied.
+fn cap_words(blocks: &mut Vec<Block>, max: usize) -> Option<Limit> {
+    let mut seen = 0;
+    let mut keep = None;
+    for (i, block) in blocks.iter_mut().enumerate() {
+        let text = match block {
+            Block::Heading { text, .. } => text,
+            Block::Para(p) => &mut p.text,
+        };
+        let n = crate::search::words::count(text);
+        if keep.is_none() && seen + n > max {
+            if let Some(end) = crate::search::words::end_of(text, max - seen) {
+                text.truncate(end);
+                keep = Some(i + 1);
+            } else {
+                keep = Some(i);
+            }
+        }
+        seen += n;
+    }
+    let keep = keep?;
+    blocks.truncate(keep);
+    if let Some(Block::Para(p)) = blocks.last_mut() {
+        let len = p.text.len();
+        p.lines.retain(|(at, _)| *at <= len);
+    }
+    Some(Limit {
+        limit: "words",
+        max,
+        found: seen,
+    })
 }
 
 /// What a format reader hands to the assembly: the document's own title and date, and its
@@ -288,7 +408,7 @@ impl LineIndex {
 
 fn word_count(text: &str) -> usize {
     text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| crate::search::words::has_word(w))
         .count()
 }
 
@@ -415,6 +535,7 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
         date_from,
         range,
         passages,
+        limits: Vec::new(),
     }
 }
 

@@ -9,8 +9,9 @@
 
 use super::{attribution, dates, front, Block, Doc, Para};
 
-/// A first line longer than this is prose, not a title.
+/// A first line longer than this (in words or bytes) is prose, not a title.
 const MAX_TITLE_WORDS: usize = 20;
+const MAX_TITLE_BYTES: usize = 400;
 
 pub(super) fn read(text: &str) -> Doc {
     let front = front::split(text);
@@ -71,6 +72,9 @@ pub(super) fn read(text: &str) -> Doc {
 }
 
 fn is_title(line: &str) -> bool {
+    if line.len() > MAX_TITLE_BYTES {
+        return false;
+    }
     let words = line.split_whitespace().count();
     words <= MAX_TITLE_WORDS
         && !line.ends_with(['.', '!', '?', ',', ';'])

@@ -28,9 +28,9 @@ enum Kind {
     StraightSingle,
 }
 
-/// Every quoted span of `text`, in order. Nested quotes are part of the outer span.
+/// Every quoted span of `text`, in order. Nested quotes are part of the outer span. One pass
+/// over the characters, nothing kept but the spans.
 pub(super) fn quoted(text: &str) -> Vec<Span> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     let mut open: Option<(Kind, usize)> = None;
     let close = |out: &mut Vec<Span>, start: usize, end: usize, after: usize| {
@@ -38,12 +38,14 @@ pub(super) fn quoted(text: &str) -> Vec<Span> {
             out.push(span);
         }
     };
-    for (i, &(at, c)) in chars.iter().enumerate() {
-        let next_at = chars.get(i + 1).map_or(text.len(), |(n, _)| *n);
-        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).map(|(_, c)| *c);
-        let next = chars.get(i + 1).map(|(_, c)| *c);
+    let mut chars = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((at, c)) = chars.next() {
+        let next_at = chars.peek().map_or(text.len(), |(n, _)| *n);
+        let next = chars.peek().map(|(_, c)| *c);
         let word_after = next.is_some_and(|n| n.is_alphanumeric());
         let space_before = prev.is_none_or(|p| p.is_whitespace() || "([{—–-".contains(p));
+        prev = Some(c);
         match (c, open) {
             ('\n', Some((_, start))) => {
                 close(&mut out, start, at, at);

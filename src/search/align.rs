@@ -4,7 +4,9 @@
 //! A semi-global edit distance: the passage must be used whole, the story's words before and
 //! after it are free. A one-letter typo (one letter added, dropped, replaced, or two neighbours
 //! swapped: "likley") costs half a changed word, so the aligner prefers to read it as the same
-//! word. The work is passage length × story length; `verify` keeps both small.
+//! word. The work is passage length × the story window's length, one byte of memory per
+//! cell; `align` refuses tables of more than `MAX_CELLS` cells, whoever calls it, and
+//! `verify::find` keeps the windows small (a long passage is aligned piece by piece).
 
 use super::words::Word;
 
@@ -54,6 +56,12 @@ pub fn one_letter_apart(a: &str, b: &str) -> bool {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > 4 || la < 3 || lb < 3 {
         return false; // (byte lengths: one letter is at most four bytes)
+    }
+    // One edit of a word of three letters or more leaves its first or its last letter alone,
+    // so one of their bytes agrees: most pairs of words stop here.
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    if ab[0] != bb[0] && ab[la - 1] != bb[lb - 1] {
+        return false;
     }
     if a.bytes().chain(b.bytes()).any(|c| c.is_ascii_digit()) {
         return false;
@@ -106,14 +114,18 @@ fn one_inserted(short: &str, long: &str) -> bool {
     s.peek().is_none()
 }
 
+/// The largest table `align` builds (passage words × window words; one byte a cell, plus two
+/// rows of costs): 8 MB.
+pub const MAX_CELLS: usize = 8_000_000;
+
 const SAME: u32 = 0;
 const TYPO: u32 = 1;
 const CHANGE: u32 = 2;
 const GAP: u32 = 2;
 
-/// Aligns `passage` with `story[from..to]`; `None` when either is empty. `gaps` are the passage
-/// word indexes before which the passage marks an omission: story words may be left out there
-/// at no cost.
+/// Aligns `passage` with `story[from..to]`; `None` when either is empty or the table would
+/// have more than `MAX_CELLS` cells. `gaps` are the passage word indexes before which the
+/// passage marks an omission (ascending): story words may be left out there at no cost.
 pub fn align(
     passage: &[Word],
     gaps: &[usize],
@@ -128,16 +140,22 @@ pub fn align(
     let s = &story[from..to];
     let (n, m) = (passage.len(), s.len());
     let w = m + 1;
+    if (n + 1).saturating_mul(w) > MAX_CELLS {
+        return None;
+    }
     // cost[i][j]: passage[..i] aligned, ending at story word j; row 0 is free (any start).
-    let mut cost = vec![0u32; (n + 1) * w];
+    // Only two rows of costs are kept; the moves are kept for every cell.
+    let mut prev = vec![0u32; w];
+    let mut cost = vec![0u32; w];
     let mut back = vec![0u8; (n + 1) * w];
-    let free = |i: usize| i > 0 && i < n && gaps.contains(&i);
+    let free = |i: usize| i > 0 && i < n && gaps.binary_search(&i).is_ok();
     for i in 1..=n {
         let skip = if free(i) { 0 } else { GAP };
-        cost[i * w] = i as u32 * GAP;
+        cost[0] = i as u32 * GAP;
         back[i * w] = 2;
+        let pw = &passage[i - 1];
         for j in 1..=m {
-            let (pw, sw) = (&passage[i - 1], &s[j - 1]);
+            let sw = &s[j - 1];
             let sub = if pw.hash == sw.hash && pw.norm == sw.norm {
                 SAME
             } else if one_letter_apart(&pw.norm, &sw.norm) {
@@ -145,9 +163,9 @@ pub fn align(
             } else {
                 CHANGE
             };
-            let diag = cost[(i - 1) * w + j - 1] + sub;
-            let up = cost[(i - 1) * w + j] + GAP; // passage word added
-            let left = cost[i * w + j - 1] + skip; // story word dropped
+            let diag = prev[j - 1] + sub;
+            let up = prev[j] + GAP; // passage word added
+            let left = cost[j - 1] + skip; // story word dropped
             let (c, b) = if diag <= up && diag <= left {
                 (diag, 1)
             } else if up <= left {
@@ -155,13 +173,14 @@ pub fn align(
             } else {
                 (left, 3)
             };
-            cost[i * w + j] = c;
+            cost[j] = c;
             back[i * w + j] = b;
         }
+        std::mem::swap(&mut prev, &mut cost);
     }
     // The best end: the least cost; on a tie the latest, so that a passage's last word is read
-    // as changed ("3" for "30") rather than added.
-    let end = (0..=m).min_by_key(|&j| (cost[n * w + j], std::cmp::Reverse(j)))?;
+    // as changed ("3" for "30") rather than added. (`prev` is the last row now.)
+    let end = (0..=m).min_by_key(|&j| (prev[j], std::cmp::Reverse(j)))?;
     let (mut i, mut j) = (n, end);
     let mut ops = Vec::new();
     while i > 0 {
@@ -249,6 +268,31 @@ mod tests {
         let a = align(&dropped, &[], &story, 0, story.len()).unwrap();
         assert!(a.ops.iter().any(|o| matches!(o, Op::Dropped { .. })));
         assert_eq!(a.matched, 5);
+    }
+
+    #[test]
+    fn typo_prefilter_keeps_edits_at_either_end() {
+        for (a, b) in [
+            ("xcat", "cat"),
+            ("cats", "cat"),
+            ("bat", "cat"),
+            ("cab", "cat"),
+            ("act", "cat"),
+            ("élan", "elan"),
+            ("naïf", "naif"),
+        ] {
+            assert!(one_letter_apart(a, b), "{a} {b}");
+            assert!(one_letter_apart(b, a), "{b} {a}");
+        }
+        assert!(!one_letter_apart("bad", "cat"));
+    }
+
+    #[test]
+    fn a_table_too_large_is_refused() {
+        let passage = words(&"word ".repeat(3000));
+        let story = words(&"word ".repeat(3000));
+        assert!(align(&passage, &[], &story, 0, story.len()).is_none());
+        assert!(align(&passage[..100], &[], &story, 0, 1000).is_some());
     }
 
     #[test]

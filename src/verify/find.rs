@@ -43,10 +43,14 @@ pub struct Difference {
 pub struct Prepared {
     pub text: String,
     pub words: Vec<Word>,
-    /// Word indexes before which the passage marks an omission.
+    /// Word indexes before which the passage marks an omission (ascending, distinct).
     pub gaps: Vec<usize>,
     /// The passage's pieces between omission marks, as written.
     pub pieces: Vec<String>,
+    /// The words of each of `pieces`: `start..end` word indexes.
+    pub piece_words: Vec<(usize, usize)>,
+    /// Each word's byte range in `text`.
+    pub bytes: Vec<(usize, usize)>,
 }
 
 fn omission() -> &'static Regex {
@@ -58,37 +62,89 @@ fn omission() -> &'static Regex {
     })
 }
 
-/// Cuts a passage at its omission marks and into words (offsets into `text`).
+/// Cuts a passage at its omission marks and into words (offsets into `text`). Linear in the
+/// passage, however many marks it has.
 pub fn prepare(text: &str) -> Prepared {
     let mut blanked = String::with_capacity(text.len());
-    let mut pieces = Vec::new();
-    let mut marks = Vec::new(); // char offsets of the omission marks
+    // Each piece as written, and its chars in the text: start..end.
+    let mut raw: Vec<(&str, usize, usize)> = Vec::new();
+    let mut chars = 0; // chars of `blanked` so far
     let mut at = 0;
     for m in omission().find_iter(text) {
-        pieces.push(&text[at..m.start()]);
-        blanked.push_str(&text[at..m.start()]);
-        marks.push(blanked.chars().count());
-        blanked.extend(std::iter::repeat_n(' ', m.as_str().chars().count()));
+        let piece = &text[at..m.start()];
+        let piece_chars = piece.chars().count();
+        raw.push((piece, chars, chars + piece_chars));
+        blanked.push_str(piece);
+        let mark_chars = m.as_str().chars().count();
+        blanked.extend(std::iter::repeat_n(' ', mark_chars));
+        chars += piece_chars + mark_chars;
         at = m.end();
     }
-    pieces.push(&text[at..]);
-    blanked.push_str(&text[at..]);
+    let last = &text[at..];
+    raw.push((last, chars, chars + last.chars().count()));
+    blanked.push_str(last);
     let all = words(&blanked);
-    let mut gaps: Vec<usize> = marks
-        .iter()
-        .map(|&c| all.iter().take_while(|w| w.start < c).count())
-        .collect();
+    // A gap before the first word that starts at or after each mark (the marks' starts are
+    // the pieces' ends, ascending).
+    let mut gaps = Vec::with_capacity(raw.len());
+    let mut w = 0;
+    for &(_, _, mark) in &raw[..raw.len() - 1] {
+        while all.get(w).is_some_and(|word| word.start < mark) {
+            w += 1;
+        }
+        gaps.push(w);
+    }
     gaps.dedup();
+    let mut pieces = Vec::new();
+    let mut piece_words = Vec::new();
+    let mut w = 0;
+    for (piece, from, to) in raw {
+        while all.get(w).is_some_and(|word| word.start < from) {
+            w += 1;
+        }
+        let first = w;
+        while all.get(w).is_some_and(|word| word.start < to) {
+            w += 1;
+        }
+        if piece.chars().any(char::is_alphanumeric) {
+            pieces.push(piece.to_string());
+            piece_words.push((first, w));
+        }
+    }
+    let bytes = byte_ranges(text, &all);
     Prepared {
         text: text.to_string(),
         words: all,
         gaps,
-        pieces: pieces
-            .into_iter()
-            .filter(|p| p.chars().any(char::is_alphanumeric))
-            .map(str::to_string)
-            .collect(),
+        pieces,
+        piece_words,
+        bytes,
     }
+}
+
+/// The byte range in `text` of each word (whose offsets are in chars, ascending).
+fn byte_ranges(text: &str, words: &[Word]) -> Vec<(usize, usize)> {
+    // Byte offset of char `c`, for ascending `c`: one pass over the text for all words.
+    let mut it = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
+    let mut char_at = 0;
+    let mut byte_at = it.next().unwrap_or(text.len());
+    let mut byte_of = |c: usize| {
+        while char_at < c {
+            byte_at = it.next().unwrap_or(text.len());
+            char_at += 1;
+        }
+        byte_at
+    };
+    words
+        .iter()
+        .map(|w| {
+            let start = byte_of(w.start);
+            (start, byte_of(w.end))
+        })
+        .collect()
 }
 
 /// A story's text and words, loaded once per verify run.
@@ -96,12 +152,84 @@ pub struct Loaded {
     pub story: Story,
     pub text: String,
     pub words: Vec<Word>,
+    /// Each word's byte range in `text`.
+    bytes: Vec<(usize, usize)>,
+    /// Where the text's trigrams start (word indexes), by hash; common-word trigrams are not
+    /// kept (as in the index).
+    grams: HashMap<u64, Vec<u32>>,
+    /// The hashes of its words of `CONTENT_CHARS` letters or more.
+    vocabulary: std::collections::HashSet<u64>,
 }
+
+impl Loaded {
+    fn new(story: Story, text: String) -> Loaded {
+        let words = words(&text);
+        let bytes = byte_ranges(&text, &words);
+        let mut grams: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (i, h) in index::trigrams(&words).into_iter().enumerate() {
+            if let (Some(h), Ok(i)) = (h, u32::try_from(i)) {
+                grams.entry(h).or_default().push(i);
+            }
+        }
+        let vocabulary = words
+            .iter()
+            .filter(|w| is_content(w))
+            .map(|w| w.hash)
+            .collect();
+        Loaded {
+            story,
+            text,
+            words,
+            bytes,
+            grams,
+            vocabulary,
+        }
+    }
+
+    /// Where trigram `h` starts in the text, if it is there at most `MAX_HITS` times (a
+    /// trigram repeated all over a story says nothing about where a passage sits).
+    fn hits(&self, h: u64) -> &[u32] {
+        match self.grams.get(&h) {
+            Some(v) if v.len() <= MAX_HITS => v,
+            _ => &[],
+        }
+    }
+
+    /// Story word `i` as written.
+    fn surface(&self, i: usize) -> String {
+        self.bytes
+            .get(i)
+            .and_then(|&(a, b)| self.text.get(a..b))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The text from story word `first` to story word `last` (inclusive, both cut to the
+    /// story's last word) as written.
+    fn span(&self, first: usize, last: usize) -> &str {
+        let end = self.bytes.len().saturating_sub(1);
+        let a = self.bytes.get(first.min(end)).map_or(0, |r| r.0);
+        let b = self.bytes.get(last.min(end)).map_or(a, |r| r.1);
+        self.text.get(a..b.max(a)).unwrap_or("")
+    }
+}
+
+/// A word this long or longer is a content word ("Iraq", "said"), not "of" or "the".
+const CONTENT_CHARS: usize = 4;
+
+fn is_content(w: &Word) -> bool {
+    w.norm.chars().nth(CONTENT_CHARS - 1).is_some()
+}
+
+/// What `find` gave for one passage, kept for the rest of the run: a post that repeats a
+/// passage costs one search.
+type FindKey = (String, Vec<String>, Option<String>);
 
 /// The passage index and the stories loaded for one run.
 pub struct Cache {
     segments: Segments,
     stories: HashMap<String, Option<Loaded>>,
+    found: HashMap<FindKey, Option<Placed>>,
 }
 
 impl Cache {
@@ -109,6 +237,7 @@ impl Cache {
         Cache {
             segments,
             stories: HashMap::new(),
+            found: HashMap::new(),
         }
     }
 
@@ -117,8 +246,7 @@ impl Cache {
             let loaded = match store.story(id)? {
                 Some(story) => {
                     let text = store.text(&story)?.unwrap_or_default();
-                    let words = words(&text);
-                    Some(Loaded { story, text, words })
+                    Some(Loaded::new(story, text))
                 }
                 None => None,
             };
@@ -146,11 +274,22 @@ const CANDIDATES: usize = 6;
 /// Passages longer than this are not aligned (a post's paragraph of 2,000 words is not a
 /// quotation); `verify` tries its sentences when it is an unmarked paragraph.
 const MAX_PASSAGE_WORDS: usize = 2000;
-/// The most cells of an alignment table (5 bytes each).
-const MAX_CELLS: usize = 8_000_000;
+/// A trigram found more often than this in one story is no anchor: it says nothing about
+/// where a passage sits.
+const MAX_HITS: usize = 64;
+/// An alignment of at most this many cells is made whole (every real quotation: 100 words in
+/// a window of 2,500); a larger one, piece by piece, so that the work stays linear in the
+/// passage's length whatever the story and the passage repeat.
+const EXACT_CELLS: usize = 250_000;
+/// Words of one piece of a passage aligned piece by piece.
+const PIECE_WORDS: usize = 64;
+/// The verbatim test compares each piece with the whole matched span while that costs at most
+/// this many bytes, and each piece with its own span beyond.
+const VERBATIM_WORK: usize = 4_000_000;
 
 /// Finds where `p` comes from among the index's candidates and `extra` story ids; between
-/// equal matches, a story of outlet `prefer`.
+/// equal matches, a story of outlet `prefer`. The same question asked again in a run is
+/// answered from the cache.
 pub fn find(
     store: &Store,
     cache: &mut Cache,
@@ -161,6 +300,22 @@ pub fn find(
     if p.words.is_empty() {
         return Ok(None);
     }
+    let key = (p.text.clone(), extra.to_vec(), prefer.map(str::to_string));
+    if let Some(found) = cache.found.get(&key) {
+        return Ok(found.clone());
+    }
+    let found = search(store, cache, p, extra, prefer)?;
+    cache.found.insert(key, found.clone());
+    Ok(found)
+}
+
+fn search(
+    store: &Store,
+    cache: &mut Cache,
+    p: &Prepared,
+    extra: &[String],
+    prefer: Option<&str>,
+) -> Result<Option<Placed>, StoreError> {
     let query = index::query(&p.words);
     let mut ids: Vec<String> = index::candidates(&cache.segments, None, &query, None)
         .into_iter()
@@ -172,7 +327,6 @@ pub fn find(
             ids.push(id.clone());
         }
     }
-    let query_set: std::collections::HashSet<u64> = query.iter().copied().collect();
     type Rank = (
         usize,
         std::cmp::Reverse<usize>,
@@ -184,7 +338,7 @@ pub fn find(
         let Some(loaded) = cache.get(store, &id)? else {
             continue;
         };
-        let Some(placed) = place(p, loaded, &query_set) else {
+        let Some(placed) = place(p, loaded, &query) else {
             continue;
         };
         // Equal matches (a syndicated copy): the outlet the post names, else the earliest.
@@ -204,54 +358,71 @@ pub fn find(
     Ok(best.map(|b| b.0).filter(|b| b.status != Status::NotFound))
 }
 
-fn cost(a: &Alignment) -> usize {
-    a.ops
+/// An alignment, and where a passage aligned piece by piece does not run on in the source:
+/// the first word of each piece that starts before the piece ahead of it ends, or far after
+/// it with no omission mark between them.
+struct Fitted {
+    alignment: Alignment,
+    seams: Vec<(usize, usize)>,
+}
+
+fn cost(f: &Fitted) -> usize {
+    f.alignment
+        .ops
         .iter()
         .map(|o| match o {
             Op::Same { .. } | Op::Elided { .. } => 0,
             Op::Typo { .. } => 1,
             _ => 2,
         })
-        .sum()
+        .sum::<usize>()
+        + 2 * f.seams.len()
 }
 
 /// Aligns a passage with one story, near where their trigrams meet; with the alignment's cost.
-fn place(
-    p: &Prepared,
-    loaded: &Loaded,
-    query: &std::collections::HashSet<u64>,
-) -> Option<(Placed, usize)> {
+fn place(p: &Prepared, loaded: &Loaded, query: &[u64]) -> Option<(Placed, usize)> {
     let sw = &loaded.words;
     let n = p.words.len();
+    if n > MAX_PASSAGE_WORDS || sw.is_empty() {
+        return None;
+    }
     // Where the story shares trigrams with the passage; align around them.
-    let anchors: Vec<usize> = index::trigrams(sw)
+    let mut anchors: Vec<usize> = query
         .iter()
-        .enumerate()
-        .filter(|(_, h)| h.is_some_and(|h| query.contains(&h)))
-        .map(|(i, _)| i)
+        .flat_map(|&h| loaded.hits(h))
+        .map(|&i| i as usize)
         .collect();
-    let (mut from, mut to) = match (anchors.first(), anchors.last()) {
+    anchors.sort_unstable();
+    let (from, to) = match (anchors.first(), anchors.last()) {
         (Some(&a), Some(&b)) => (a.saturating_sub(n + 8), (b + n + 8).min(sw.len())),
         _ => (0, sw.len()),
     };
-    // Untrusted sizes: keep the alignment's table bounded, around the middle anchor.
-    if n > MAX_PASSAGE_WORDS {
-        return None;
-    }
-    if (to - from) * n > MAX_CELLS {
-        let mid = anchors.get(anchors.len() / 2).copied().unwrap_or(0);
-        from = mid.saturating_sub(n + 8);
-        to = (mid + n + 8).min(sw.len());
-        if (to - from) * n > MAX_CELLS {
+    // No trigram in common (a short passage tried against a story the caller suggests): the
+    // story must at least have one of its content words.
+    if anchors.is_empty() {
+        let content = p.words.iter().filter(|w| is_content(w));
+        let mut content = content.peekable();
+        if content.peek().is_some() && !content.any(|w| loaded.vocabulary.contains(&w.hash)) {
             return None;
         }
     }
-    let alignment = align(&p.words, &p.gaps, sw, from, to)?;
+    let fitted = if n.saturating_mul(to - from) <= EXACT_CELLS {
+        Fitted {
+            alignment: align(&p.words, &p.gaps, sw, from, to)?,
+            seams: Vec::new(),
+        }
+    } else if anchors.is_empty() {
+        // A long story the passage shares no trigram with: not its source.
+        return None;
+    } else {
+        piecewise(p, loaded)?
+    };
+    let alignment = &fitted.alignment;
     let start = sw.get(alignment.first).map_or(0, |w| w.start);
     let end = sw
         .get(alignment.last.saturating_sub(1))
         .map_or(start, |w| w.end);
-    let (status, differences) = judge(p, &alignment, loaded);
+    let (status, differences) = judge(p, &fitted, loaded);
     Some((
         Placed {
             story_id: loaded.story.id.clone(),
@@ -261,8 +432,111 @@ fn place(
             status,
             differences,
         },
-        cost(&alignment),
+        cost(&fitted),
     ))
+}
+
+/// Aligns a long passage (or one whose trigrams are spread over a long stretch of the story)
+/// piece by piece: cut at its omission marks and every `PIECE_WORDS` words, each piece aligned
+/// in a window of about twice its length where most of its trigrams say it starts (a piece
+/// with none goes on from the piece before). The work is linear in the passage.
+fn piecewise(p: &Prepared, loaded: &Loaded) -> Option<Fitted> {
+    let n = p.words.len();
+    let sw = &loaded.words;
+    let grams = index::trigrams(&p.words);
+    let mut pieces = Vec::new();
+    let mut gaps = p.gaps.iter().copied().peekable();
+    let mut a = 0;
+    while a < n {
+        while gaps.next_if(|&g| g <= a).is_some() {}
+        let b = gaps
+            .peek()
+            .copied()
+            .map_or(n, |g| g.min(n))
+            .min(a + PIECE_WORDS);
+        pieces.push((a, b));
+        a = b;
+    }
+    let mut ops = Vec::new();
+    let mut seams = Vec::new();
+    let (mut first, mut last, mut matched) = (usize::MAX, 0, 0);
+    // The story words the piece before covered: first..last.
+    let mut before: Option<(usize, usize)> = None;
+    for (a, b) in pieces {
+        let len = b - a;
+        let mut votes: Vec<usize> = Vec::new();
+        for k in a..b.saturating_sub(2) {
+            if let Some(Some(h)) = grams.get(k) {
+                votes.extend(
+                    loaded
+                        .hits(*h)
+                        .iter()
+                        .filter_map(|&at| (at as usize).checked_sub(k - a)),
+                );
+            }
+        }
+        let marked = p.gaps.binary_search(&a).is_ok();
+        let start = if votes.is_empty() {
+            before.map(|(_, end)| end)
+        } else {
+            Some(densest(&mut votes, len))
+        };
+        let slack = len / 4 + 8;
+        let piece = start.and_then(|start| {
+            let from = start.saturating_sub(slack);
+            let to = (start + len + slack).min(sw.len());
+            align(&p.words[a..b], &[], sw, from, to)
+        });
+        let Some(piece) = piece.filter(|al| al.matched > 0) else {
+            ops.extend((a..b).map(|p| Op::Added { p }));
+            continue;
+        };
+        if let Some((_, end)) = before {
+            if piece.first < end || (!marked && piece.first > end + PIECE_WORDS) {
+                seams.push((a, b));
+            } else if !marked {
+                ops.extend((end..piece.first).map(|s| Op::Dropped { s }));
+            }
+        }
+        ops.extend(piece.ops.iter().map(|op| match *op {
+            Op::Same { p, s } => Op::Same { p: p + a, s },
+            Op::Typo { p, s } => Op::Typo { p: p + a, s },
+            Op::Changed { p, s } => Op::Changed { p: p + a, s },
+            Op::Added { p } => Op::Added { p: p + a },
+            other => other,
+        }));
+        first = first.min(piece.first);
+        last = last.max(piece.last);
+        matched += piece.matched;
+        before = Some((piece.first, piece.last));
+    }
+    (matched > 0).then_some(Fitted {
+        alignment: Alignment {
+            ops,
+            first,
+            last,
+            matched,
+        },
+        seams,
+    })
+}
+
+/// The start most votes agree on (within a quarter of the piece's length): the median of the
+/// densest cluster.
+fn densest(votes: &mut [usize], len: usize) -> usize {
+    votes.sort_unstable();
+    let width = len / 4 + 1;
+    let (mut best, mut best_count, mut lo) = (0, 0, 0);
+    for hi in 0..votes.len() {
+        while votes[hi] - votes[lo] > width {
+            lo += 1;
+        }
+        if hi + 1 - lo > best_count {
+            best_count = hi + 1 - lo;
+            best = lo;
+        }
+    }
+    votes[best + best_count / 2]
 }
 
 /// A passage of several paragraphs: placed whole, and if that does not hold, paragraph by
@@ -363,14 +637,15 @@ fn worse(a: Status, b: Status) -> Status {
 }
 
 /// The status of an alignment and its differences.
-fn judge(p: &Prepared, a: &Alignment, loaded: &Loaded) -> (Status, Vec<Difference>) {
+fn judge(p: &Prepared, fitted: &Fitted, loaded: &Loaded) -> (Status, Vec<Difference>) {
+    let a = &fitted.alignment;
     let n = p.words.len();
     let coverage = a.coverage(n);
     if coverage < 0.5 || a.matched < n.min(4) {
         return (Status::NotFound, Vec::new());
     }
-    let post_word = |i: usize| surface(&p.text, &p.words[i]);
-    let source_word = |i: usize| surface(&loaded.text, &loaded.words[i]);
+    let post_word = |i: usize| p.surface(i, i).to_string();
+    let source_word = |i: usize| loaded.surface(i);
     let mut diffs: Vec<Difference> = Vec::new();
     let (mut typos, mut edits) = (0, 0);
     for op in &a.ops {
@@ -407,6 +682,14 @@ fn judge(p: &Prepared, a: &Alignment, loaded: &Loaded) -> (Status, Vec<Differenc
             source: d.2,
         });
     }
+    for &(from, to) in &fitted.seams {
+        edits += 1;
+        diffs.push(Difference {
+            kind: "reordered",
+            post: Some(p.surface(from, to - 1).to_string()),
+            source: None,
+        });
+    }
     if edits > 0 || typos > (n / 20).max(1) {
         return (Status::Altered, diffs);
     }
@@ -414,33 +697,59 @@ fn judge(p: &Prepared, a: &Alignment, loaded: &Loaded) -> (Status, Vec<Differenc
         return (Status::Minor, diffs);
     }
     // The same words: are the marks the same too?
-    let source_span: String = {
-        let chars: Vec<char> = loaded.text.chars().collect();
-        let (s, e) = (
-            loaded.words[a.first].start,
-            loaded.words[a.last.saturating_sub(1).max(a.first)].end,
-        );
-        chars[s.min(chars.len())..e.min(chars.len())]
-            .iter()
-            .collect()
-    };
-    let source_norm = marks_normalised(&source_span);
-    let differing: Vec<&String> = p
-        .pieces
-        .iter()
-        .filter(|piece| !source_norm.contains(&marks_normalised(piece)))
-        .collect();
+    let source_span = loaded.span(a.first, a.last.saturating_sub(1).max(a.first));
+    let differing: Vec<(&String, &str)> =
+        if p.pieces.len().saturating_mul(source_span.len()) <= VERBATIM_WORK {
+            let source_norm = marks_normalised(source_span);
+            p.pieces
+                .iter()
+                .filter(|piece| !source_norm.contains(&marks_normalised(piece)))
+                .map(|piece| (piece, source_span))
+                .collect()
+        } else {
+            // Many pieces in a long span: each piece against its own words' span (and two
+            // words either side), so that the test stays linear.
+            let mut at = vec![None; n];
+            for op in &a.ops {
+                if let Op::Same { p, s } = *op {
+                    if let Some(slot) = at.get_mut(p) {
+                        *slot = Some(s);
+                    }
+                }
+            }
+            p.pieces
+                .iter()
+                .zip(&p.piece_words)
+                .filter_map(|(piece, &(from, to))| {
+                    let placed = at.get(from..to).unwrap_or(&[]).iter().flatten();
+                    let first = placed.clone().min()?;
+                    let last = placed.max()?;
+                    let span = loaded.span(first.saturating_sub(2), last + 2);
+                    (!marks_normalised(span).contains(&marks_normalised(piece)))
+                        .then_some((piece, span))
+                })
+                .collect()
+        };
     if differing.is_empty() {
         (Status::Verbatim, diffs)
     } else {
-        for piece in differing {
+        for (piece, span) in differing {
             diffs.push(Difference {
                 kind: "punctuation",
                 post: Some(piece.trim().to_string()),
-                source: Some(source_span.trim().to_string()),
+                source: Some(span.trim().to_string()),
             });
         }
         (Status::Minor, diffs)
+    }
+}
+
+impl Prepared {
+    /// The passage from word `first` to word `last` (inclusive) as written.
+    fn surface(&self, first: usize, last: usize) -> &str {
+        let a = self.bytes.get(first).map_or(0, |r| r.0);
+        let b = self.bytes.get(last).map_or(a, |r| r.1);
+        self.text.get(a..b.max(a)).unwrap_or("")
     }
 }
 
@@ -454,11 +763,6 @@ fn join(into: &mut Option<String>, more: Option<String>) {
             None => *into = Some(m),
         }
     }
-}
-
-/// A word as written in `text`.
-fn surface(text: &str, w: &Word) -> String {
-    text.chars().skip(w.start).take(w.end - w.start).collect()
 }
 
 /// Text for the verbatim test: quote marks dropped, dashes one kind, white space single, and
@@ -492,6 +796,133 @@ mod tests {
         assert_eq!(p.words[0].norm, "was");
         assert_eq!(p.gaps, [0, 2, 5]);
         assert_eq!(p.pieces.len(), 3, "{:?}", p.pieces);
+    }
+
+    #[test]
+    fn many_omission_marks_cut_in_one_pass() {
+        let text = "alpha … ".repeat(20_000);
+        let p = prepare(&text);
+        assert_eq!(p.words.len(), 20_000);
+        assert_eq!(p.gaps.len(), 20_000, "a gap after every word");
+        assert_eq!(p.pieces.len(), 20_000);
+        assert_eq!(p.piece_words[7], (7, 8));
+        assert_eq!(p.surface(3, 3), "alpha");
+    }
+
+    /// A story whose words are all different ("w0 w1 ..., w1, w2."), so that every trigram
+    /// names one place.
+    fn story(words: usize) -> Loaded {
+        let text: String = (0..words)
+            .map(|i| format!("w{i}{}", if i % 10 == 9 { ". " } else { " " }))
+            .collect();
+        let story: Story = serde_json::from_value(serde_json::json!({
+            "id": "0000000000000001", "key": "k", "url": null, "outlet": "o", "outlets": ["o"],
+            "title": null, "published": "2020-01-01T00:00:00Z", "published_from": "entry",
+            "updated": null, "summary": null, "content": null,
+            "first_seen": "2020-01-01T00:00:00Z", "last_seen": "2020-01-01T00:00:00Z",
+            "sources": []
+        }))
+        .expect("a story");
+        Loaded::new(story, text.trim_end().to_string())
+    }
+
+    fn passage(loaded: &Loaded, from: usize, to: usize) -> String {
+        loaded.span(from, to - 1).to_string()
+    }
+
+    fn placed(p: &str, loaded: &Loaded) -> Placed {
+        let p = prepare(p);
+        let query = index::query(&p.words);
+        place(&p, loaded, &query).expect("placed").0
+    }
+
+    #[test]
+    fn a_long_passage_is_aligned_piece_by_piece_and_verbatim_stays_verbatim() {
+        let s = story(3000);
+        let text = passage(&s, 1000, 2500);
+        let p = prepare(&text);
+        assert!(
+            p.words.len() * p.words.len() > EXACT_CELLS,
+            "too long to align whole"
+        );
+        let got = placed(&text, &s);
+        assert_eq!(got.status, Status::Verbatim, "{:?}", got.differences);
+        assert_eq!(got.matched, 1500);
+        assert_eq!(
+            (got.start, got.end),
+            (s.words[1000].start, s.words[2499].end)
+        );
+    }
+
+    #[test]
+    fn piece_by_piece_a_change_and_a_word_dropped_at_a_seam_are_seen() {
+        let s = story(3000);
+        // w1100 changed; w1064 (where the second piece starts) left out.
+        let text = passage(&s, 1000, 2000)
+            .replace("w1100 ", "changed ")
+            .replace(" w1064 ", " ");
+        let got = placed(&text, &s);
+        assert_eq!(got.status, Status::Altered);
+        let kinds: Vec<(&str, Option<&str>, Option<&str>)> = got
+            .differences
+            .iter()
+            .map(|d| (d.kind, d.post.as_deref(), d.source.as_deref()))
+            .collect();
+        assert!(
+            kinds.contains(&("changed", Some("changed"), Some("w1100"))),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("dropped", None, Some("w1064"))),
+            "{kinds:?}"
+        );
+        assert_eq!(got.matched, 998);
+    }
+
+    #[test]
+    fn piece_by_piece_a_silent_jump_is_reordered_and_an_omission_is_not() {
+        let s = story(5000);
+        let spliced = format!("{} {}", passage(&s, 1000, 1300), passage(&s, 3000, 3300));
+        let got = placed(&spliced, &s);
+        assert_eq!(got.status, Status::Altered);
+        assert!(got.differences.iter().any(|d| d.kind == "reordered"));
+        let marked = format!("{} … {}", passage(&s, 1000, 1300), passage(&s, 3000, 3300));
+        let got = placed(&marked, &s);
+        assert_eq!(got.status, Status::Verbatim, "{:?}", got.differences);
+        assert_eq!(got.matched, 600);
+    }
+
+    #[test]
+    fn piece_by_piece_agrees_with_the_whole_alignment() {
+        let s = story(800);
+        let text = passage(&s, 100, 700).replace(" w400 ", " w401 w400 ");
+        let p = prepare(&text);
+        let whole = align(&p.words, &p.gaps, &s.words, 0, s.words.len()).expect("whole");
+        let pieces = piecewise(&p, &s).expect("pieces");
+        assert_eq!(pieces.alignment.matched, whole.matched);
+        assert_eq!(
+            (pieces.alignment.first, pieces.alignment.last),
+            (whole.first, whole.last)
+        );
+        assert_eq!(cost(&pieces), 2, "one word added");
+    }
+
+    #[test]
+    fn a_story_that_repeats_itself_gives_no_anchor_to_the_repeats() {
+        let once: String = (0..50).map(|i| format!("r{i} ")).collect();
+        let mut s = story(10);
+        s = Loaded::new(s.story, once.repeat(100));
+        let p = prepare(&once.repeat(3));
+        let query = index::query(&p.words);
+        // Every trigram is in the story 100 times: none is an anchor, and the story is too
+        // long to align whole.
+        assert!(query.iter().all(|h| s.hits(*h).is_empty()));
+        assert!(place(&p, &s, &query).is_none());
+        // One copy's worth is short enough to align with the whole story.
+        let short = prepare(&once);
+        let q = index::query(&short.words);
+        let (pl, _) = place(&short, &s, &q).expect("aligned whole");
+        assert_eq!((pl.matched, pl.status), (50, Status::Verbatim));
     }
 
     #[test]

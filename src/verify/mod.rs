@@ -4,15 +4,23 @@
 //!
 //! Reading the post is `post`'s; finding text in the store is `search`'s. This module joins
 //! them and says what holds. It reads the store and writes nothing.
+//!
+//! A post is untrusted, so the work is bounded by its size: at most
+//! `limits::MAX_POST_PASSAGES` passages are checked (the report's `limits` says so, with the
+//! words limit the post reader applied), a passage asked again is answered from the run's
+//! cache, the stories short passages are also tried against are a bounded few, and every
+//! alignment is linear in its passage (`find`).
 
 pub mod checks;
 pub mod find;
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::post::{Marked, Passage, Post};
+use crate::post::{Limit, Marked, Passage, Post};
 use crate::store::{Store, StoreError};
 use crate::story::Story;
 use checks::{Attribution, DateFinding};
@@ -95,30 +103,62 @@ pub struct Report {
     /// range not after today). `--date` or front matter fixes it.
     pub year_guessed: bool,
     pub passages: Vec<PassageReport>,
+    /// The limits that applied: `words` (the post reader read only the first
+    /// `limits::MAX_POST_WORDS` words) and `passages` (only the first
+    /// `limits::MAX_POST_PASSAGES` passages were checked). The post was then not fully
+    /// checked, which counts as a problem.
+    pub limits: Vec<Limit>,
 }
 
 impl Report {
+    /// Problems found, each limit that applied counted as one (the post was not fully checked).
     pub fn problems(&self) -> usize {
-        self.passages.iter().map(|p| p.problems.len()).sum()
+        self.passages
+            .iter()
+            .map(|p| p.problems.len())
+            .sum::<usize>()
+            + self.limits.len()
     }
 }
 
 /// Unmarked paragraphs need more evidence than quotations before they count as copied.
 const UNMARKED_MIN_WORDS: usize = 8;
+/// How many of the stories found so far a short passage is also tried against (the latest
+/// found).
+const FOUND_HINTS: usize = 32;
 
-/// Verifies every passage of `post` against the store.
+/// Verifies the passages of `post` against the store: the first `limits::MAX_POST_PASSAGES`.
 pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, StoreError> {
     crate::search::index::catch_up(store)?;
     let mut cache = Cache::new(crate::search::segments::Segments::open(store.dir())?);
-    // Stories found so far: short passages, which the index may miss, are tried against them.
+    let mut limits = post.limits.clone();
+    let max = crate::limits::MAX_POST_PASSAGES;
+    if post.passages.len() > max {
+        limits.push(Limit {
+            limit: "passages",
+            max,
+            found: post.passages.len(),
+        });
+    }
+    // Stories found so far (the latest `FOUND_HINTS`): short passages, which the index may
+    // miss, are tried against them.
     let mut found_ids: Vec<String> = Vec::new();
-    let mut passages = Vec::with_capacity(post.passages.len());
-    for p in &post.passages {
-        let short = crate::search::words::words(&p.text).len() < crate::search::index::WINDOW + 2;
+    let mut near: HashMap<(String, NaiveDate), Vec<String>> = HashMap::new();
+    let mut shown = Shown::default();
+    let checked = &post.passages[..post.passages.len().min(max)];
+    let mut passages = Vec::with_capacity(checked.len());
+    for p in checked {
+        let short = crate::search::words::count(&p.text) < crate::search::index::WINDOW + 2;
         let named = p.claimed.resolve(config).map(|o| o.id.as_str());
         let extra = if short {
             let mut ids = found_ids.clone();
-            ids.extend(nearby(store, named, p.day)?);
+            if let (Some(outlet), Some(day)) = (named, p.day) {
+                let key = (outlet.to_string(), day);
+                if !near.contains_key(&key) {
+                    near.insert(key.clone(), nearby(store, Some(outlet), Some(day))?);
+                }
+                ids.extend(near.get(&key).into_iter().flatten().cloned());
+            }
             ids
         } else {
             Vec::new()
@@ -145,16 +185,28 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
         if let Some(pl) = &placed {
             if !found_ids.contains(&pl.story_id) {
                 found_ids.push(pl.story_id.clone());
+                if found_ids.len() > FOUND_HINTS {
+                    found_ids.remove(0);
+                }
             }
         }
-        passages.push(report(store, config, &mut cache, p, placed)?);
+        passages.push(report(store, config, &mut cache, &mut shown, p, placed)?);
     }
     Ok(Report {
         title: post.title.clone(),
         date: post.date,
         year_guessed: post.date_from == Some(crate::post::DateFrom::Title),
         passages,
+        limits,
     })
+}
+
+/// What the report shows of a source story, looked up once per run: its syndication group
+/// (original first) with the outlets that published it, and its stored quotations.
+#[derive(Default)]
+struct Shown {
+    groups: HashMap<String, (Vec<Story>, Vec<String>)>,
+    quotes: HashMap<String, crate::review::StoryQuotes>,
 }
 
 /// Stories of the outlet a passage names, published within two days of its day: where a
@@ -188,19 +240,19 @@ fn nearby(
 fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
-    let bytes: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(i, c)) in bytes.iter().enumerate() {
-        let next_upper = bytes
-            .get(k + 2)
-            .is_some_and(|&(_, n)| n.is_uppercase() || n == '"' || n == '“');
-        let ends = matches!(c, '.' | '!' | '?')
-            && bytes.get(k + 1).is_some_and(|&(_, n)| n == ' ')
-            && next_upper;
-        if ends || k + 1 == bytes.len() {
+    let mut chars = text.char_indices().peekable();
+    // The two chars after the current one.
+    let mut ahead = text.chars().skip(1);
+    let (mut next, mut after) = (ahead.next(), ahead.next());
+    while let Some((i, c)) = chars.next() {
+        let next_upper = after.is_some_and(|n| n.is_uppercase() || n == '"' || n == '“');
+        let ends = matches!(c, '.' | '!' | '?') && next == Some(' ') && next_upper;
+        if ends || chars.peek().is_none() {
             let end = i + c.len_utf8();
             out.push(&text[start..end]);
             start = end;
         }
+        (next, after) = (after, ahead.next());
     }
     out.into_iter()
         .map(str::trim)
@@ -220,6 +272,7 @@ fn report(
     store: &Store,
     config: &Config,
     cache: &mut Cache,
+    shown: &mut Shown,
     p: &Passage,
     placed: Option<find::Placed>,
 ) -> Result<PassageReport, StoreError> {
@@ -258,22 +311,28 @@ fn report(
     let Some(story) = cache.get(store, &placed.story_id)?.map(|l| l.story.clone()) else {
         return Ok(r);
     };
-    // The syndication group, original first.
-    let root = match &story.copy_of {
-        Some(id) => store.story(id)?.unwrap_or_else(|| story.clone()),
-        None => story.clone(),
-    };
-    let mut group = vec![root.clone()];
-    for id in &root.copies {
-        if let Some(s) = store.story(id)? {
-            group.push(s);
+    if !shown.groups.contains_key(&story.id) {
+        // The syndication group, original first.
+        let root = match &story.copy_of {
+            Some(id) => store.story(id)?.unwrap_or_else(|| story.clone()),
+            None => story.clone(),
+        };
+        let mut group = vec![root.clone()];
+        for id in &root.copies {
+            if let Some(s) = store.story(id)? {
+                group.push(s);
+            }
         }
+        let outlets = checks::group_outlets(&group, config);
+        shown.groups.insert(story.id.clone(), (group, outlets));
     }
+    let Some((group, outlets)) = shown.groups.get(&story.id) else {
+        return Ok(r);
+    };
     if group.len() > 1 {
         r.copies = group.iter().map(Source::from).collect();
     }
-    let outlets = checks::group_outlets(&group, config);
-    let (attribution, named) = checks::attribution(&p.claimed, config, Some(&outlets));
+    let (attribution, named) = checks::attribution(&p.claimed, config, Some(outlets));
     r.status = placed.status;
     r.source = Some(Source::from(&story));
     r.span = Some((placed.start, placed.end));
@@ -325,8 +384,15 @@ fn report(
         }
     }
     // The stored quotations the passage covers, and the speaker the post names.
-    let quotes = crate::review::of_story(store, &story)?;
-    for q in &quotes.quotes {
+    if !shown.quotes.contains_key(&story.id) {
+        let quotes = crate::review::of_story(store, &story)?;
+        shown.quotes.insert(story.id.clone(), quotes);
+    }
+    let quotes = shown
+        .quotes
+        .get(&story.id)
+        .map_or(&[][..], |q| &q.quotes[..]);
+    for q in quotes {
         if q.quote.start < placed.end && q.quote.end > placed.start {
             r.quotes.push(q.id.clone());
             if let (Some(claimed), Some(stored)) = (&p.claimed.speaker, &q.quote.speaker) {
