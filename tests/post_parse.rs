@@ -609,3 +609,22 @@ fn markup_without_words_is_read_up_to_the_markup_limit() {
     assert_eq!(plain.limits[0].limit, "markup");
     assert_eq!(plain.limits[0].found, max + 10);
 }
+
+#[test]
+fn html_nested_past_the_limit_is_flattened_with_its_lines_and_said() {
+    let n = 100_000;
+    let html = format!(
+        "<html><body>\n<h2>January 2nd</h2>\n<p>According to Reuters:</p>\n{}<blockquote>The innermost words of a very deep quotation.</blockquote>{}\n<p>After it, on the last line.</p>\n</body></html>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let post = quotewire::post::parse(&html, quotewire::post::Format::Html, None).unwrap();
+    let limit = post.limits.iter().find(|l| l.limit == "nesting");
+    assert!(limit.is_some_and(|l| l.found > 0), "{:?}", post.limits);
+    let passage = post
+        .passages
+        .iter()
+        .find(|p| p.text.contains("innermost words"))
+        .unwrap_or_else(|| panic!("{:#?}", post.passages));
+    assert_eq!(passage.line, 4, "the quotation's line in the source");
+}

@@ -7,7 +7,7 @@
 //! models the parser's stack of open elements closely enough, and rewrites the source so that
 //!
 //! - no element nests deeper than `limits::MAX_DEPTH`: deeper tags are dropped and their text
-//!   kept in the enclosing element (a block's tag becomes a line break, so words stay apart);
+//!   kept in the enclosing element (a block's tag becomes a space, so words stay apart);
 //! - at most `limits::MAX_ELEMENTS` elements are kept; later tags are dropped, text kept;
 //! - an element keeps at most `limits::MAX_ATTRIBUTES` attributes of at most
 //!   `limits::MAX_ATTRIBUTE_BYTES` each, and a document `limits::MAX_PAGE_ATTRIBUTES` bytes of
@@ -15,7 +15,9 @@
 //!   decode, about a microsecond each, so a page of nothing but entities must stay short);
 //!   scripts and styles, which are not decoded, do not count;
 //! - comments, processing instructions and bogus markup, which no stage reads, are dropped;
-//!   NUL bytes are dropped; a `<` that opens no tag is written `&lt;`; stray end tags go.
+//!   NUL bytes are dropped; a `<` that opens no tag is written `&lt;`; stray end tags go;
+//! - the output has the input's line breaks, on the same lines (what is dropped leaves its
+//!   line breaks behind), so a reader of the output can give the input's line numbers.
 //!
 //! The model is conservative: every implied close it applies (a `<p>` closing an open `p`, an
 //! `</x>` closing what the parser would close) is one the HTML standard's tree builder also
@@ -434,7 +436,32 @@ impl Bounder<'_> {
                 i = lt + 1;
                 continue;
             }
+            let written = self.out.len();
             i = self.markup(lt);
+            self.keep_lines(&src[lt..i.min(src.len())], written);
+        }
+    }
+
+    /// Writes the line breaks of `source` (just read) that what was written for it since
+    /// `written` lacks, so that the output has the input's lines (the post reader gives line
+    /// numbers): inside the last tag written if there is one, else as white space.
+    fn keep_lines(&mut self, source: &[u8], written: usize) {
+        let had = source.iter().filter(|&&b| b == b'\n').count();
+        let wrote = self.out.as_bytes()[written..]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        if had <= wrote {
+            return;
+        }
+        let breaks = "\n".repeat(had - wrote);
+        let out = &self.out[written..];
+        if out.ends_with('>') {
+            // Before `>`, or before `/>` (a `/` must touch its `>` to close the element).
+            let at = self.out.len() - if out.ends_with("/>") { 2 } else { 1 };
+            self.out.insert_str(at, &breaks);
+        } else {
+            self.out.push_str(&breaks);
         }
     }
 
@@ -449,6 +476,8 @@ impl Bounder<'_> {
         self.cuts.text += to - end;
         self.text_bytes += end - from;
         self.raw(from, end);
+        let lines = self.src[end..to].iter().filter(|&&b| b == b'\n').count();
+        self.out.push_str(&"\n".repeat(lines));
     }
 
     /// Copies source text as it is, NUL bytes dropped (raw text: scripts, styles).
@@ -576,7 +605,7 @@ impl Bounder<'_> {
         };
         if !keep {
             if !is_phrasing(name) {
-                self.out.push('\n');
+                self.out.push(' ');
             }
             // A dropped script or style takes its content with it; no text is lost that was
             // text (a title's or textarea's is, which no stage needs).
@@ -1183,7 +1212,21 @@ mod tests {
     fn a_dropped_block_keeps_words_apart() {
         let html = format!("<body>{}end.<p>Next</p>", "<div>".repeat(MAX_DEPTH + 10));
         let out = b(&html);
-        assert!(out.contains("end.\nNext"), "{}", &out[out.len() - 40..]);
+        assert!(out.contains("end. Next"), "{}", &out[out.len() - 40..]);
+    }
+
+    #[test]
+    fn lines_are_kept() {
+        let html = "<p>one</p>\n<!-- a\ncomment -->\n<p\n class=x\n>two</p>\n</div\n>\n<br\n/>\n<span>three";
+        let out = b(html);
+        let lines = |s: &str| s.lines().position(|l| l.contains("three"));
+        assert_eq!(lines(&out), lines(html), "{out}");
+        assert_eq!(out.matches('\n').count(), html.matches('\n').count());
+        let deep = format!("{}\nend", "<div\n>".repeat(MAX_DEPTH + 10));
+        assert_eq!(
+            lines(&b(&deep).replace("end", "three")),
+            Some(MAX_DEPTH + 11)
+        );
     }
 
     #[test]

@@ -14,8 +14,9 @@
 //!
 //! The walk over the tree is iterative (an explicit stack) and elements nested deeper than
 //! `limits::MAX_DEPTH` are flattened: they neither open nor close a block, so their text joins
-//! the enclosing one. Keeping html5ever itself fast on deep nesting is not this file's job:
-//! `parser::html_bounds` flattens such input before any HTML parser sees it.
+//! the enclosing one. The source is bounded before html5ever sees it (`parser::html_bounds`:
+//! nesting, elements, attributes, text), which keeps the source's line breaks where they were,
+//! so the lines counted in the bounded source are the post's.
 
 use std::collections::HashMap;
 
@@ -23,6 +24,7 @@ use scraper::{Html, Node};
 use url::Url;
 
 use super::{dates, Block, Doc, LineIndex, Para};
+use crate::parser::html_bounds;
 
 const BLOCKS: &[&str] = &[
     "p",
@@ -64,7 +66,11 @@ const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 /// Elements whose content the tag counter must not look into.
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp"];
 
-pub(super) fn read(text: &str) -> Doc {
+/// Reads an HTML post, bounded first (`parser::html_bounds`, which keeps the source's lines):
+/// the blocks, and what the bounds cut.
+pub(super) fn read(text: &str) -> (Doc, html_bounds::Cuts) {
+    let bounded = html_bounds::bound(text);
+    let text = bounded.html.as_str();
     let html = Html::parse_document(text);
     let lines = LineIndex::new(text);
     let tags = tag_offsets(text);
@@ -116,12 +122,13 @@ pub(super) fn read(text: &str) -> Doc {
     }
     r.flush();
     let title_tag = r.title_tag.as_deref().map(tidy);
-    Doc {
+    let doc = Doc {
         title: r.h1.filter(|t| !t.is_empty()).or(title_tag),
         date: r.meta_date.or(r.time_date),
         blocks: r.blocks,
         lead_marks_quote: false,
-    }
+    };
+    (doc, bounded.cuts)
 }
 
 #[derive(Default)]
@@ -380,7 +387,7 @@ mod tests {
     #[test]
     fn blocks_title_date_and_lines() {
         let html = "<!doctype html>\n<html><head><title>Site | Post</title>\n<meta property=\"article:published_time\" content=\"2020-01-03T09:00:00Z\">\n<script>var s = '<p>';</script></head>\n<body>\n<!-- <p> not this -->\n<h1>Iraq Weekly Update: December 27th to January 2nd</h1>\n<h2>January 27th</h2>\n<p>According to <a href=\"https://www.reuters.com/x\">Reuters</a></p>\n<blockquote>\n  <p>One official   said the\n  United States was looking.</p>\n  <p>Second paragraph here.</p>\n</blockquote>\n<div>Loose text in a div<br>second line</div>\n</body></html>";
-        let doc = read(html);
+        let (doc, _) = read(html);
         assert_eq!(
             doc.title.as_deref(),
             Some("Iraq Weekly Update: December 27th to January 2nd")
@@ -418,7 +425,7 @@ mod tests {
             "<blockquote>".repeat(depth),
             "</blockquote>".repeat(depth)
         );
-        let doc = read(&html);
+        let (doc, _) = read(&html);
         let texts: Vec<(&str, bool)> = doc
             .blocks
             .iter()
@@ -441,7 +448,7 @@ mod tests {
     #[test]
     fn a_title_of_many_text_nodes() {
         let html = format!("<svg><title>{}</title></svg>", "<b> x </b>".repeat(3));
-        assert_eq!(read(&html).title.as_deref(), Some("x x x"));
+        assert_eq!(read(&html).0.title.as_deref(), Some("x x x"));
     }
 
     #[test]

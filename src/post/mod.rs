@@ -100,12 +100,14 @@ pub struct Post {
     pub passages: Vec<Passage>,
     /// The limits that applied while reading: `words` when the post has more than
     /// `limits::MAX_POST_WORDS` words, `markup` when it has more than `MAX_MARKUP` line breaks
-    /// and marks (the text after them is not read). Empty for real posts.
+    /// and marks (the text after them is not read); for HTML, `nesting`, `elements` and `text`
+    /// when `parser::html_bounds` cut the page. Empty for real posts.
     pub limits: Vec<Limit>,
 }
 
-/// A limit that applied to one post: which (`words`, `markup`, `passages`), the most allowed,
-/// and how many the post has.
+/// A limit that applied to one post: which (`words`, `markup`, `passages`; for HTML `nesting`,
+/// `elements`, `text`), the most allowed, and how many the post has (for `nesting`: how many
+/// tags stood deeper than the most allowed levels and were flattened; for `text`: bytes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Limit {
     pub limit: &'static str,
@@ -254,7 +256,11 @@ pub fn parse_as_of(
     };
     let mut doc = match format {
         Format::Markdown => markdown::read(text),
-        Format::Html => html::read(text),
+        Format::Html => {
+            let (doc, cuts) = html::read(text);
+            limits.extend(html_limits(&cuts));
+            doc
+        }
         Format::Plain => plain::read(text),
     };
     let limit = cap_words(&mut doc.blocks, crate::limits::MAX_POST_WORDS);
@@ -264,6 +270,28 @@ pub fn parse_as_of(
     let mut post = assemble(doc, date, today);
     post.limits = limits;
     Ok(post)
+}
+
+/// What `parser::html_bounds` cut of an HTML post, as limits.
+fn html_limits(cuts: &crate::parser::html_bounds::Cuts) -> Vec<Limit> {
+    use crate::limits::{MAX_DEPTH, MAX_ELEMENTS, MAX_PAGE_TEXT};
+    [
+        ("nesting", MAX_DEPTH, cuts.too_deep),
+        ("elements", MAX_ELEMENTS, cuts.too_many),
+        ("text", MAX_PAGE_TEXT, cuts.text),
+    ]
+    .into_iter()
+    .filter(|(_, _, n)| *n > 0)
+    .map(|(limit, max, n)| Limit {
+        limit,
+        max,
+        found: match limit {
+            "elements" => max + n,
+            "text" => max + n,
+            _ => n,
+        },
+    })
+    .collect()
 }
 
 /// The part of a Markdown or plain-text post its reader is given: the front matter whole, then
