@@ -45,7 +45,7 @@ pub const WORKER_STACK: usize = 64 * 1024 * 1024;
 /// Why a contained parse gave no result.
 #[derive(Debug, thiserror::Error)]
 pub enum Contained {
-    #[error("quotewire's {what} failed on this input ({message}); the input was skipped, please report it")]
+    #[error("quotewire's {what} failed on this input ({message}); please report it")]
     Panicked { what: &'static str, message: String },
     #[error("the {what} took longer than {} s on this input; it was given up", .after.as_secs())]
     TimedOut { what: &'static str, after: Duration },
