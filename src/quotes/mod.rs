@@ -246,7 +246,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
         // A title after a preposition: on “Fox and Friends”, in “The Atlantic”.
         let after_preposition = PREPOSITIONS
             .iter()
-            .any(|p| lead_lower.ends_with(&format!(" {p}")));
+            .any(|p| lead_lower.strip_suffix(p).is_some_and(|r| r.ends_with(' ')));
         let title_case = inner
             .split_whitespace()
             .filter(|w| w.chars().count() > 3)
@@ -285,12 +285,22 @@ pub fn extract(text: &str) -> Vec<Quote> {
                 .trim_start()
                 .starts_with([',', '.', '?', '!', '—', '–']);
         let sentence = doc.sentence(lead_from, open_b);
+        // The sentence lead is blank when nothing but whitespace follows its start; then it
+        // names no speaker either.
+        let sentence_blank =
+            doc.sentence_start(lead_from, open_b) >= lead_from + lead_trimmed.len();
         let found = punctuated
             .then(|| speaker::after(tail))
             .flatten()
-            .or_else(|| speaker::before(sentence))
-            .or_else(|| speaker::colon_lead(sentence))
-            .or_else(|| speaker::partial(sentence))
+            .or_else(|| {
+                (!sentence_blank)
+                    .then(|| {
+                        speaker::before(sentence)
+                            .or_else(|| speaker::colon_lead(sentence))
+                            .or_else(|| speaker::partial(sentence))
+                    })
+                    .flatten()
+            })
             .or_else(|| {
                 // A quote opening a paragraph after a lead-in: "... Merkel told reporters:"
                 if !lead_blank || para_start < 2 {
@@ -318,9 +328,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
                     .then(|| lead_in_person(text, open_b - sentence.len(), sentence, &people))
                     .flatten()
             });
-        // The sentence lead is blank when nothing but whitespace follows its start.
-        let starts_sentence = doc.sentence_start(lead_from, open_b)
-            >= lead_from + lead_trimmed.len()
+        let starts_sentence = sentence_blank
             || lead_trimmed.ends_with(':')
             || found.as_ref().is_some_and(|_| lead_trimmed.ends_with(','));
         if found.is_none() && words <= 2 {

@@ -270,24 +270,28 @@ pub fn earlier_role(as_written: &str, mentions: &[(usize, String)], at: usize) -
 /// matter" → "people").
 pub fn head_noun(phrase: &str) -> String {
     let lower = phrase.to_lowercase();
-    let cut = [
-        " of ",
-        " with ",
-        " in ",
-        " at ",
-        " from ",
-        " for ",
-        " familiar ",
-        " close ",
-        " who ",
-        " on ",
-        " near ",
-        " based ",
-    ]
-    .iter()
-    .filter_map(|w| lower.find(w))
-    .min()
-    .unwrap_or(lower.len());
+    // Where the first of the cut words starts: each opens with a space.
+    let cut = lower
+        .match_indices(' ')
+        .find(|(i, _)| {
+            [
+                " of ",
+                " with ",
+                " in ",
+                " at ",
+                " from ",
+                " for ",
+                " familiar ",
+                " close ",
+                " who ",
+                " on ",
+                " near ",
+                " based ",
+            ]
+            .iter()
+            .any(|w| lower[*i..].starts_with(w))
+        })
+        .map_or(lower.len(), |(i, _)| i);
     lower[..cut]
         .split_whitespace()
         .next_back()
@@ -413,12 +417,11 @@ fn cut_at_verb(seg: &str) -> &str {
         .collect();
     for w in tokens.windows(2).skip(1) {
         let (at, word) = w[0];
-        let next = w[1].1.to_lowercase();
         if word.len() > 3
             && word.ends_with("ed")
             && word.starts_with(char::is_lowercase)
             && !word.contains('-')
-            && DETERMINERS.contains(&next.as_str())
+            && DETERMINERS.contains(&w[1].1.to_lowercase().as_str())
         {
             return seg[..at].trim_end();
         }
@@ -443,10 +446,10 @@ pub fn subject(prefix: &str) -> Option<String> {
         p = p[i..].trim_start_matches(['“', '”', '"', '«', '»', '„', ',', ' ']);
     }
     for dash in [") - ", ") — ", ") – ", ") -- "] {
-        if let Some(i) = p.find(dash) {
-            if i < 40 {
-                p = &p[i + dash.len()..];
-            }
+        // Only a dash in the first 40 bytes counts, so only they are searched.
+        let head = &p[..p.floor_char_boundary(39 + dash.len())];
+        if let Some(i) = head.find(dash) {
+            p = &p[i + dash.len()..];
         }
     }
     for lead in ["But ", "And ", "Yet ", "So "] {
@@ -520,11 +523,13 @@ pub fn subject(prefix: &str) -> Option<String> {
 /// A role phrase without its relative clause: "a Kurdish lawmaker who boycotted the session"
 /// → "a Kurdish lawmaker".
 fn cut_relative(seg: &str) -> &str {
-    [" who ", " which ", " whose ", " that "]
-        .iter()
-        .filter_map(|w| seg.find(w))
-        .min()
-        .map_or(seg, |i| seg[..i].trim_end())
+    seg.match_indices(' ')
+        .find(|(i, _)| {
+            [" who ", " which ", " whose ", " that "]
+                .iter()
+                .any(|w| seg[*i..].starts_with(w))
+        })
+        .map_or(seg, |(i, _)| seg[..i].trim_end())
 }
 
 /// A name given in an aside: "One student, who gave her name only as Maryam," → "Maryam".
@@ -552,7 +557,7 @@ fn strip_place(seg: &str) -> &str {
         && name
             .iter()
             .all(|t| t.starts_with(char::is_uppercase) || t.starts_with("al-"))
-        && !name.iter().any(|t| ORG_WORDS.contains(t))
+        && !name.iter().any(|t| is_org_word(t))
         && !tokens[0].eq_ignore_ascii_case("the")
     {
         head
@@ -616,7 +621,7 @@ fn sentence_end_within(s: &str, titles: usize) -> usize {
                 let abbrev = prev.is_some_and(char::is_uppercase)
                     && prev2.is_none_or(|p| !p.is_alphabetic() || p == '.');
                 if !abbrev {
-                    if !LEADING.contains(&&s[word_start..i]) || titles_passed == titles {
+                    if !is_leading(&s[word_start..i]) || titles_passed == titles {
                         return i;
                     }
                     titles_passed += 1;
@@ -705,7 +710,20 @@ fn sentence_subject(text: &str, at: usize, people: &People) -> Option<(usize, St
         .split_whitespace()
         .take_while(|t| t.starts_with(char::is_uppercase) || t.starts_with("al-") || *t == "bin")
         .collect();
-    if !run.is_empty() {
+    // Words that `canonical` cannot make a person's name (so it is not asked): more words
+    // after the titles than the longest name has, unless a particle ("al-") opens them or the
+    // run (`canonical` reads those from the end); or titles only, at least as many as the
+    // longest name has words (no name opens with a title, or ends with that many).
+    let titles = run.iter().take_while(|t| is_title(t)).count();
+    let too_long = run.len() > titles + people.longest
+        && run
+            .first()
+            .is_some_and(|t| t.starts_with(char::is_uppercase))
+        && run
+            .get(titles)
+            .is_none_or(|t| t.starts_with(char::is_uppercase));
+    let only_titles = titles == run.len() && run.len() > 1 && run.len() >= people.longest;
+    if !run.is_empty() && !too_long && !only_titles {
         if let Some(c) = canonical(&run.join(" "), s0_at + s0.len(), people) {
             if is_person(&c) {
                 return Some((s0_at, c));
@@ -776,10 +794,10 @@ fn mentions_of_people(text: &str) -> Vec<(usize, String)> {
         let tokens: Vec<&str> = m.as_str().split_whitespace().collect();
         let skip = tokens
             .iter()
-            .take_while(|t| is_title(t) || ORG_WORDS.contains(t))
+            .take_while(|t| is_title(t) || is_org_word(t))
             .count();
         let rest = &tokens[skip..];
-        if rest.len() < 2 || rest.iter().any(|t| ORG_WORDS.contains(t)) {
+        if rest.len() < 2 || rest.iter().any(|t| is_org_word(t)) {
             continue;
         }
         let offset = m.start() + m.as_str().find(rest[0]).unwrap_or(0);
@@ -809,6 +827,8 @@ pub struct People {
     /// A word of a name, or what follows a hyphen in one ("Sadr" of "al-Sadr") → the index of
     /// the first mention with it.
     by_word: HashMap<String, usize>,
+    /// The most words a name has.
+    longest: usize,
 }
 
 impl People {
@@ -816,9 +836,11 @@ impl People {
     pub fn new(mentions: Vec<(usize, String)>) -> People {
         let mut people = People::default();
         for (i, (_, name)) in mentions.iter().enumerate() {
-            if !people.names.insert(name.clone()) {
+            if people.names.contains(name) {
                 continue; // an earlier mention of the name is indexed already
             }
+            people.names.insert(name.clone());
+            people.longest = people.longest.max(name.split_whitespace().count());
             for (at, _) in name.match_indices(' ') {
                 people
                     .by_ending
@@ -879,11 +901,26 @@ impl People {
 /// end of the sentence before ("Twitter.").
 fn is_title(t: &str) -> bool {
     let bare = t.trim_end_matches('.');
-    LEADING.contains(&t)
-        || LEADING.contains(&bare)
+    is_leading(t)
+        || (bare.len() < t.len() && is_leading(bare))
         || t.ends_with("’s")
         || t.ends_with("'s")
         || (t.ends_with('.') && bare.chars().count() > 3)
+}
+
+/// Whether `w` is one of `LEADING` (a hash set: the list is long, and read for every word of
+/// every name).
+fn is_leading(w: &str) -> bool {
+    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    S.get_or_init(|| LEADING.iter().copied().collect())
+        .contains(w)
+}
+
+/// Whether `w` is one of `ORG_WORDS`.
+fn is_org_word(w: &str) -> bool {
+    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    S.get_or_init(|| ORG_WORDS.iter().copied().collect())
+        .contains(w)
 }
 
 /// Titles and sentence openers that come before a name.
@@ -1206,7 +1243,7 @@ pub fn canonical(as_written: &str, at: usize, people: &People) -> Option<String>
             .take_while(|t| {
                 (t.starts_with(char::is_uppercase) || t.starts_with("al-") || **t == "bin")
                     && !is_title(t)
-                    && !ORG_WORDS.contains(t)
+                    && !is_org_word(t)
             })
             .count();
         let before_tail = tokens
@@ -1236,14 +1273,12 @@ pub fn canonical(as_written: &str, at: usize, people: &People) -> Option<String>
             && !works_for
             && (before_tail.starts_with(char::is_lowercase)
                 || is_title(before_tail)
-                || ORG_WORDS.contains(&before_tail))
+                || is_org_word(before_tail))
             && !matches!(
                 before_tail,
                 "of" | "for" | "the" | "in" | "at" | "on" | "and" | "to" | "from"
             )
-            && !tokens[tokens.len() - tail..]
-                .iter()
-                .any(|t| ORG_WORDS.contains(t))
+            && !tokens[tokens.len() - tail..].iter().any(|t| is_org_word(t))
         {
             return canonical(&tokens[tokens.len() - tail..].join(" "), at, people);
         }
