@@ -9,8 +9,9 @@
 //! Reuters" makes X the speaker, never Reuters. `canonical` turns a surname or a titled name
 //! into the full name it was first written with ("Mr Gantz" → "Benny Gantz", "caretaker Prime
 //! Minister Adel Abdul Mahdi" → "Adel Abdul Mahdi"); `sentence_subjects` lists the people who
-//! open sentences, for pronouns to resolve to; `role_mentions` and `earlier_role` take "the
-//! official" back to the role phrase that introduced it.
+//! open sentences, for pronouns to resolve to; `Roles::earlier` takes "the official" back to
+//! the role phrase that introduced it. `People` and `Roles` index a text's names and role
+//! phrases once, so that a look-up never reads every mention before it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
@@ -653,6 +654,9 @@ pub fn sentence_subjects(
     quoted: &[(usize, usize)],
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    if people.mentions.is_empty() {
+        return out; // a subject is always someone the text names
+    }
     let mut at_start = true;
     let mut prev = ' ';
     let mut prev2 = ' ';
@@ -908,17 +912,41 @@ fn is_title(t: &str) -> bool {
         || (t.ends_with('.') && bare.chars().count() > 3)
 }
 
-/// Whether `w` is one of `LEADING` (a hash set: the list is long, and read for every word of
-/// every name).
+/// A set of short words, hashed with FNV-1a: the sets below are read for every word of every
+/// name, where SipHash would cost more than the look-up (and no one chooses these keys).
+type WordSet = HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The FNV-1a hash, 64 bits.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Whether `w` is one of `LEADING` (the list is long, and read for every word of every name).
 fn is_leading(w: &str) -> bool {
-    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static S: OnceLock<WordSet> = OnceLock::new();
     S.get_or_init(|| LEADING.iter().copied().collect())
         .contains(w)
 }
 
 /// Whether `w` is one of `ORG_WORDS`.
 fn is_org_word(w: &str) -> bool {
-    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static S: OnceLock<WordSet> = OnceLock::new();
     S.get_or_init(|| ORG_WORDS.iter().copied().collect())
         .contains(w)
 }
@@ -1451,6 +1479,55 @@ mod tests {
             canonical("A spokeswoman for President Helena Kask", 40, &people).as_deref(),
             Some("A spokeswoman for President Helena Kask")
         );
+    }
+
+    #[test]
+    fn indexed_look_ups_keep_their_order() {
+        // The first full name written with a surname or an ending wins; a pronoun goes to the
+        // last mention before it.
+        let text = "Mike Pompeo met Sarah Pompeo and Adel Abdul Mahdi. Later Ali al-Sistani spoke.";
+        let people = people(text);
+        assert_eq!(
+            canonical("Pompeo", text.len(), &people).as_deref(),
+            Some("Mike Pompeo")
+        );
+        assert_eq!(
+            canonical("Abdul Mahdi", text.len(), &people).as_deref(),
+            Some("Adel Abdul Mahdi")
+        );
+        assert_eq!(
+            canonical("Sistani", text.len(), &people).as_deref(),
+            Some("Ali al-Sistani")
+        );
+        let at = text.find("and").unwrap_or(0);
+        assert_eq!(
+            canonical("he", at, &people).as_deref(),
+            Some("Sarah Pompeo")
+        );
+        assert_eq!(
+            people.first_within(at, text.len()).map(|(_, n)| n),
+            Some("Adel Abdul Mahdi")
+        );
+        // The last role phrase with the noun before the place; one with "the" only when it
+        // says more than the phrase looked up.
+        let text = "A senior official spoke. The U.S.-led coalition paused. An army officer left. \
+                    Later a junior official said the official was wrong.";
+        let roles = Roles::new(text);
+        let officer = text.find("An army").unwrap_or(0);
+        assert_eq!(
+            roles.earlier("the official", officer).as_deref(),
+            Some("A senior official")
+        );
+        assert_eq!(
+            roles.earlier("the official", text.len()).as_deref(),
+            Some("a junior official")
+        );
+        assert_eq!(
+            roles.earlier("The coalition", text.len()).as_deref(),
+            Some("The U.S.-led coalition")
+        );
+        assert_eq!(roles.earlier("The U.S.-led coalition", text.len()), None);
+        assert_eq!(roles.earlier("the officer", 0), None);
     }
 
     #[test]
