@@ -87,6 +87,10 @@ const TITLE_WORDS: &[&str] = &[
 /// otherwise make every quote in it read the whole paragraph.
 const SENTENCE_WINDOW: usize = 1000;
 
+/// The longest speaker, as written or canonical, in bytes: no name or role phrase is longer
+/// (the annotated texts' longest is 74).
+const MAX_SPEAKER: usize = 300;
+
 /// The text with what the per-quote look-ups need, found once: chars and their byte offsets,
 /// paragraph breaks, sentence ends and line starts, so that a quote's paragraph or sentence is a
 /// binary search away instead of a scan back over the text.
@@ -296,14 +300,14 @@ pub fn extract(text: &str) -> Vec<Quote> {
         let sentence_blank =
             doc.sentence_start(lead_from, open_b) >= lead_from + lead_trimmed.len();
         let found = punctuated
-            .then(|| speaker::after(tail))
+            .then(|| fits(speaker::after(tail)))
             .flatten()
             .or_else(|| {
                 (!sentence_blank)
                     .then(|| {
-                        speaker::before(sentence)
-                            .or_else(|| speaker::colon_lead(sentence))
-                            .or_else(|| speaker::partial(sentence))
+                        fits(speaker::before(sentence))
+                            .or_else(|| fits(speaker::colon_lead(sentence)))
+                            .or_else(|| fits(speaker::partial(sentence)))
                     })
                     .flatten()
             })
@@ -318,10 +322,15 @@ pub fn extract(text: &str) -> Vec<Quote> {
                     .then(|| {
                         let from = byte_at[prev_start];
                         let s = doc.sentence(from, from + prev.len());
-                        speaker::before(s)
-                            .or_else(|| speaker::colon_lead(s))
+                        fits(speaker::before(s))
+                            .or_else(|| fits(speaker::colon_lead(s)))
                             .or_else(|| {
-                                lead_in_person(text, from + prev.len() - s.len(), s, &people)
+                                fits(lead_in_person(
+                                    text,
+                                    from + prev.len() - s.len(),
+                                    s,
+                                    &people,
+                                ))
                             })
                     })
                     .flatten()
@@ -331,7 +340,14 @@ pub fn extract(text: &str) -> Vec<Quote> {
                 sentence
                     .trim_end()
                     .ends_with(':')
-                    .then(|| lead_in_person(text, open_b - sentence.len(), sentence, &people))
+                    .then(|| {
+                        fits(lead_in_person(
+                            text,
+                            open_b - sentence.len(),
+                            sentence,
+                            &people,
+                        ))
+                    })
                     .flatten()
             });
         let starts_sentence = sentence_blank
@@ -381,6 +397,11 @@ pub fn extract(text: &str) -> Vec<Quote> {
         .collect();
     let subjects = speaker::sentence_subjects(text, &people, &quoted);
     resolve(text, pending, &people, &subjects)
+}
+
+/// An attribution whose speaker is no longer than `MAX_SPEAKER`: a longer one is none.
+fn fits(a: Option<speaker::Attribution>) -> Option<speaker::Attribution> {
+    a.filter(|a| a.as_written.len() <= MAX_SPEAKER)
 }
 
 /// A quote waiting for its speaker: the words at its cue, if any, and where it is.
@@ -491,6 +512,9 @@ fn resolve(
                         })
                         .or_else(|| speaker::canonical(&as_written, p.at, people)),
                 };
+                // Quotes without a cue inherit the speaker: a "name" of a long run of letters
+                // would be copied into each of them.
+                let canon = canon.filter(|c| c.len() <= MAX_SPEAKER);
                 if let Some(c) = &canon {
                     if is_plural(c) {
                         last_plural = Some(c.clone());
@@ -678,6 +702,9 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
                     start_b: usize,
                     end_b: usize,
                     out: &mut Vec<(Quote, (String, String), usize)>| {
+        if who.len() > MAX_SPEAKER {
+            return;
+        }
         let (start, end) = (char_of(start_b), char_of(end_b));
         if taken
             .range(..end)
@@ -1075,6 +1102,21 @@ mod tests {
             .chunks(2)
             .all(|x| x[0].speaker.as_deref() == Some("One official")
                 && x[1].speaker.as_deref() == Some("the ministry")));
+    }
+
+    #[test]
+    fn a_giant_name_is_not_copied_into_every_quote() {
+        // Quotes without a cue inherit the last speaker: a 100 KB "name" is none.
+        let name = format!("X{}", "x".repeat(100_000));
+        let text = format!(
+            "{name} Smith spoke.\n\n“Yes, we will,” he said.\n\n{}",
+            "“And again we will respond.”\n\n".repeat(2_000)
+        );
+        let q = extract(&text);
+        assert_eq!(q.len(), 2_001);
+        well_formed(&text, &q, true);
+        assert!(q.iter().all(|x| x.speaker.is_none()));
+        assert_eq!(q[0].speaker_as_written.as_deref(), Some("he"));
     }
 
     #[test]
