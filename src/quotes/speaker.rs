@@ -185,7 +185,7 @@ pub fn colon_lead(lead: &str) -> Option<Attribution> {
 }
 
 /// The role phrases a text uses ("a senior U.S. defense official", "the U.S.-led coalition"),
-/// with their byte offsets, in text order (`Roles` indexes them for `earlier_role`).
+/// with their byte offsets, in text order (`Roles` indexes them).
 pub fn role_mentions(text: &str) -> Vec<(usize, String)> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(r) = re(&R, || ROLE.to_string()) else {
@@ -199,7 +199,7 @@ pub fn role_mentions(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// A text's role phrases (`role_mentions`) by head noun, so that `earlier_role` finds the one
+/// A text's role phrases (`role_mentions`) by head noun, so that `Roles::earlier` finds the one
 /// before a place by binary search instead of reading every mention before it.
 #[derive(Debug, Default)]
 pub struct Roles {
