@@ -6,6 +6,10 @@
 //! repeated for at least two seconds). MB = 10^6 bytes. Targets (issue 4): strict F1 ≥ 0.90,
 //! speaker accuracy ≥ 0.90, ≥ 5 MB/s. `QW_QUOTES_DIR=fixtures/quotes-heldout` scores the
 //! held-out set instead (texts written after the rules, to estimate unseen text).
+//!
+//! `QW_QUOTES_HOSTILE=MB` then times extraction on hostile shapes of text (issue 9: random
+//! words and marks without a line break, thousands of paragraphs, runs of titles, glued quotes
+//! ...) at MB and at a tenth of it: linear time shows as a ratio near 10.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -103,4 +107,104 @@ fn main() {
         bytes as f64 * rounds as f64 / 1e6 / secs,
         bytes
     );
+    if let Some(mb) = std::env::var("QW_QUOTES_HOSTILE")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+    {
+        hostile((mb * 1e6) as usize);
+    }
+}
+
+/// Seconds to extract each hostile shape at `size` bytes and at a tenth of it.
+fn hostile(size: usize) {
+    println!();
+    println!(
+        "| shape | {:.1} MB: s | quotes | {:.1} MB: s | ratio |",
+        size as f64 / 1e6,
+        size as f64 / 1e7
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for (name, unit) in SHAPES {
+        let time = |n: usize| {
+            let text = shape(name, unit, n);
+            let start = Instant::now();
+            let found = quotes::extract(std::hint::black_box(&text));
+            (start.elapsed().as_secs_f64(), found.len())
+        };
+        let (small, _) = time(size / 10);
+        let (big, found) = time(size);
+        println!(
+            "| {name} | {big:.3} | {found} | {small:.3} | {:.1} |",
+            big / small.max(1e-9)
+        );
+    }
+}
+
+/// Hostile shapes: a unit repeated, or (`random`) words and marks drawn at random.
+const SHAPES: &[(&str, &str)] = &[
+    ("random words and marks, no line break", "random"),
+    (
+        "attributed paragraphs",
+        "“We will not allow this to happen again,” the spokesman said.\n\n",
+    ),
+    (
+        "paragraphs without a speaker",
+        "“We will not allow this to happen again and again.”\n\n",
+    ),
+    ("unbalanced opening marks", "word “ more words here "),
+    ("unbalanced straight marks", "he said \"yes and no "),
+    ("only quote marks", "“”\"«»„‘’"),
+    ("short paragraphs", "Yes.\n\n"),
+    ("one word", "the "),
+    ("apostrophes", "don’t it's Iraq’s ’90s ' ‘ ’ rock ’n’ roll "),
+    ("nested marks", "“ ‘ "),
+    ("a name repeated", "Benny Gantz "),
+    (
+        "names and pronouns",
+        "“Yes,” she said. “No,” he said. Helima Croft spoke. Ahmed Karim spoke. ",
+    ),
+    (
+        "capitalised words",
+        "The Big Red House Of Cards Stands Tall ",
+    ),
+    ("a run of titles", "Mr. "),
+    ("titles and names", "Gen. Smith "),
+    ("glued quotes", "“a b c”X"),
+    ("colon lead-ins", "Smith said:\n\n“Yes.”\n\n"),
+    (
+        "reported speech, no sentence end",
+        "The official said the thing was in the US. ",
+    ),
+    (
+        "group openers",
+        "Kataib Hezbollah Xyz, went. “Yes,” the group said. ",
+    ),
+    (
+        "roles",
+        "“Yes,” a senior U.S. official said.\n\n“No,” the official said.\n\n",
+    ),
+];
+
+/// `size` bytes (about) of the shape.
+fn shape(name: &str, unit: &str, size: usize) -> String {
+    let mut out = String::with_capacity(size + 64);
+    if unit == "random" {
+        let words = [
+            "the", "said", "\"quote", "now\"", "he", "told", "Reuters", "“Yes", "no”", ",", "and",
+        ];
+        // A linear congruential generator: the same text every run.
+        let mut x: u64 = name.len() as u64;
+        while out.len() < size {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            out.push_str(words[(x >> 33) as usize % words.len()]);
+            out.push(' ');
+        }
+    } else {
+        while out.len() < size {
+            out.push_str(unit);
+        }
+    }
+    out
 }

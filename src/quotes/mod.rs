@@ -12,6 +12,12 @@
 //! own or follows that speaker in its paragraph. Offsets are in Unicode scalar values into
 //! the text given. This module does no I/O; storing quotes and the review commands build on
 //! it.
+//!
+//! Time is linear in the text (n log n at worst), whatever its shape (issue 9): paragraph
+//! breaks, sentence ends, people and role phrases are found once and looked up by binary
+//! search or hash; what earlier quotes said is kept as running state, never re-read; and a
+//! sentence is read for its speaker at most `SENTENCE_WINDOW` bytes back, as a reader would
+//! (no news sentence is longer; a paragraph of words without a full stop is no sentence).
 
 pub mod eval;
 pub mod marks;
@@ -75,38 +81,182 @@ const TITLE_WORDS: &[&str] = &[
     "slogan",
 ];
 
+/// How much of a sentence before a quote or a cue is read for its speaker, in bytes: news
+/// sentences run to a few hundred characters (the annotated texts to 312), so this cuts only
+/// text that is no sentence at all (a paragraph of words without a full stop), which would
+/// otherwise make every quote in it read the whole paragraph.
+const SENTENCE_WINDOW: usize = 1000;
+
+/// The longest speaker, as written or canonical, in bytes: no name or role phrase is longer
+/// (the annotated texts' longest is 74).
+const MAX_SPEAKER: usize = 300;
+
+/// The text with what the per-quote look-ups need, found once: chars and their byte offsets,
+/// paragraph breaks, sentence ends and line starts, so that a quote's paragraph or sentence is a
+/// binary search away instead of a scan back over the text.
+struct Doc<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+    /// The byte offset of every char, and the text's length at the end.
+    byte_at: Vec<usize>,
+    /// Char offsets `i` with `chars[i - 1] == chars[i] == '\n'`: a paragraph starts after each.
+    breaks: Vec<usize>,
+    /// Byte offsets just after a '.', '?' or '!' that is followed by a space and not preceded by
+    /// a capital: where `sentence_lead` cuts.
+    cuts: Vec<usize>,
+    /// Byte offsets of every '\n'.
+    newlines: Vec<usize>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(text: &'a str) -> Doc<'a> {
+        let chars: Vec<char> = text.chars().collect();
+        let byte_at: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let breaks = (1..chars.len())
+            .filter(|&i| chars[i] == '\n' && chars[i - 1] == '\n')
+            .collect();
+        let bytes = text.as_bytes();
+        let mut cuts = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, c) in text.char_indices() {
+            if matches!(c, '.' | '?' | '!')
+                && bytes.get(i + 1) == Some(&b' ')
+                && !prev.is_some_and(char::is_uppercase)
+            {
+                cuts.push(i + 1);
+            }
+            prev = Some(c);
+        }
+        let newlines = text.match_indices('\n').map(|(i, _)| i).collect();
+        Doc {
+            text,
+            chars,
+            byte_at,
+            breaks,
+            cuts,
+            newlines,
+        }
+    }
+
+    /// `text` between two char offsets.
+    fn slice(&self, a: usize, b: usize) -> &'a str {
+        &self.text[self.byte_at[a]..self.byte_at[b]]
+    }
+
+    /// The char offset where the paragraph holding char `at` starts (after a blank line).
+    fn paragraph_start(&self, at: usize) -> usize {
+        let k = self.breaks.partition_point(|&i| i < at);
+        k.checked_sub(1).map_or(0, |j| self.breaks[j] + 1)
+    }
+
+    /// The char offset where the paragraph holding char `from` ends (its blank line, or the end).
+    fn paragraph_end(&self, from: usize) -> usize {
+        let k = self.breaks.partition_point(|&i| i < from + 1);
+        self.breaks.get(k).map_or(self.chars.len(), |&i| i - 1)
+    }
+
+    /// The byte offset where `sentence_lead(&text[from..to])` starts: after the last sentence
+    /// end in it.
+    fn sentence_start(&self, from: usize, to: usize) -> usize {
+        let k = self.cuts.partition_point(|&c| c < to);
+        if let Some(&c) = k.checked_sub(1).map(|j| &self.cuts[j]) {
+            if c >= from + 2 {
+                return c;
+            }
+        }
+        // A sentence end first in the lead has nothing before it to be a capital.
+        let bytes = self.text.as_bytes();
+        if from + 1 < to && matches!(bytes[from], b'.' | b'?' | b'!') && bytes[from + 1] == b' ' {
+            return from + 1;
+        }
+        from
+    }
+
+    /// `sentence_lead(&text[from..to])`, at most its last `SENTENCE_WINDOW` bytes: a longer
+    /// one is cut at the start of a word.
+    fn sentence(&self, from: usize, to: usize) -> &'a str {
+        let start = self.sentence_start(from, to);
+        if to - start <= SENTENCE_WINDOW {
+            return &self.text[start..to];
+        }
+        let mut w = to - SENTENCE_WINDOW;
+        while !self.text.is_char_boundary(w) {
+            w += 1;
+        }
+        let rest = &self.text[w..to];
+        let cut = rest
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        &rest[cut..]
+    }
+
+    /// The byte offset where the line holding byte `at` starts.
+    fn line_start(&self, at: usize) -> usize {
+        let k = self.newlines.partition_point(|&i| i < at);
+        k.checked_sub(1).map_or(0, |j| self.newlines[j] + 1)
+    }
+}
+
+/// `s` without whitespace at its end, lower-cased, at most its last `n` chars of it: what
+/// `s.to_lowercase().trim_end()` ends with, for any ASCII ending of up to `n` chars.
+fn lower_end(s: &str, n: usize) -> String {
+    let t = s.trim_end();
+    let from = t
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    t[from..].to_lowercase()
+}
+
+/// Prepositions before a title in quote marks: on “Fox and Friends”, in “The Atlantic”.
+const PREPOSITIONS: &[&str] = &["on", "in", "at", "from", "of", "by", "to"];
+
 /// Every quotation in `text`, in order.
 pub fn extract(text: &str) -> Vec<Quote> {
-    let chars: Vec<char> = text.chars().collect();
+    let doc = Doc::new(text);
+    let chars = &doc.chars;
+    let byte_at = &doc.byte_at;
     let people = speaker::people(text);
-    // Byte offsets of char indices, for slicing `text`.
-    let byte_at: Vec<usize> = text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let slice = |a: usize, b: usize| &text[byte_at[a]..byte_at[b]];
+    let slice = |a: usize, b: usize| doc.slice(a, b);
+    // The longest ending tested: one of TITLE_WORDS, or a space and a preposition (chars).
+    let ending_chars = TITLE_WORDS
+        .iter()
+        .chain(PREPOSITIONS)
+        .map(|w| w.chars().count() + 1)
+        .max()
+        .unwrap_or(0);
+    // Where the last whitespace char before `ws_upto` is (byte offsets), advanced as the
+    // quotes go: the leads' ends only move forward.
+    let mut ws_upto = 0;
+    let mut last_ws: Option<(usize, usize)> = None;
 
     let mut pending: Vec<Pending> = Vec::new();
-    for span in marks::spans(&chars) {
+    for span in marks::spans(chars) {
         let inner = slice(span.start, span.end);
         let words = inner.split_whitespace().count();
-        let para_start = paragraph_start(&chars, span.open);
+        let para_start = doc.paragraph_start(span.open);
         let lead = slice(para_start, span.open);
+        let (lead_from, open_b) = (byte_at[para_start], byte_at[span.open]);
         let after_end = span.close.map_or(span.end, |c| c + 1);
-        let para_end = paragraph_end(&chars, after_end);
+        let para_end = doc.paragraph_end(after_end);
         let tail = slice(after_end, para_end);
-        let lead_lower = lead.to_lowercase();
-        if TITLE_WORDS
-            .iter()
-            .any(|w| lead_lower.trim_end().ends_with(w))
-        {
+        // Only the lead's end is read here: its last words, lower-cased.
+        let lead_trimmed = lead.trim_end();
+        let lead_blank = lead_trimmed.is_empty();
+        let lead_lower = lower_end(lead, ending_chars);
+        if TITLE_WORDS.iter().any(|w| lead_lower.ends_with(w)) {
             continue;
         }
         // A title after a preposition: on “Fox and Friends”, in “The Atlantic”.
-        let after_preposition = ["on", "in", "at", "from", "of", "by", "to"]
+        let after_preposition = PREPOSITIONS
             .iter()
-            .any(|p| lead_lower.trim_end().ends_with(&format!(" {p}")));
+            .any(|p| lead_lower.strip_suffix(p).is_some_and(|r| r.ends_with(' ')));
         let title_case = inner
             .split_whitespace()
             .filter(|w| w.chars().count() > 3)
@@ -115,16 +265,28 @@ pub fn extract(text: &str) -> Vec<Quote> {
             continue;
         }
         // A nickname between two parts of a name: Qassem "the Shadow Commander" Soleimani.
-        if lead.trim_end().ends_with(|c: char| c.is_alphabetic())
-            && lead
-                .split_whitespace()
-                .last()
-                .is_some_and(|w| w.starts_with(char::is_uppercase))
+        if lead_trimmed.ends_with(|c: char| c.is_alphabetic())
             && tail.trim_start().starts_with(char::is_uppercase)
             && !inner.trim_end().ends_with([',', '.', '?', '!'])
             && words <= 4
         {
-            continue;
+            // The lead's last word starts after the last whitespace before its end.
+            let word_end = lead_from + lead_trimmed.len();
+            if word_end < ws_upto {
+                (ws_upto, last_ws) = (lead_from, None);
+            }
+            for (i, c) in text[ws_upto..word_end].char_indices() {
+                if c.is_whitespace() {
+                    last_ws = Some((ws_upto + i, c.len_utf8()));
+                }
+            }
+            ws_upto = word_end;
+            let word_start = last_ws
+                .filter(|&(i, _)| i >= lead_from)
+                .map_or(lead_from, |(i, len)| i + len);
+            if text[word_start..].starts_with(char::is_uppercase) {
+                continue;
+            }
         }
         // A cue after the quote follows its punctuation: `“...,” he said`, `“...”, he said`;
         // a quote that runs on into the sentence (`an “imminent” threat, ...`) has none there.
@@ -132,43 +294,65 @@ pub fn extract(text: &str) -> Vec<Quote> {
             || tail
                 .trim_start()
                 .starts_with([',', '.', '?', '!', '—', '–']);
+        let sentence = doc.sentence(lead_from, open_b);
+        // The sentence lead is blank when nothing but whitespace follows its start; then it
+        // names no speaker either.
+        let sentence_blank =
+            doc.sentence_start(lead_from, open_b) >= lead_from + lead_trimmed.len();
         let found = punctuated
-            .then(|| speaker::after(tail))
+            .then(|| fits(speaker::after(tail)))
             .flatten()
-            .or_else(|| speaker::before(sentence_lead(lead)))
-            .or_else(|| speaker::colon_lead(sentence_lead(lead)))
-            .or_else(|| speaker::partial(sentence_lead(lead)))
+            .or_else(|| {
+                (!sentence_blank)
+                    .then(|| {
+                        fits(speaker::before(sentence))
+                            .or_else(|| fits(speaker::colon_lead(sentence)))
+                            .or_else(|| fits(speaker::partial(sentence)))
+                    })
+                    .flatten()
+            })
             .or_else(|| {
                 // A quote opening a paragraph after a lead-in: "... Merkel told reporters:"
-                if !lead.trim().is_empty() || para_start < 2 {
+                if !lead_blank || para_start < 2 {
                     return None;
                 }
-                let prev = slice(paragraph_start(&chars, para_start - 2), para_start).trim_end();
+                let prev_start = doc.paragraph_start(para_start - 2);
+                let prev = slice(prev_start, para_start).trim_end();
                 prev.ends_with(':')
                     .then(|| {
-                        speaker::before(sentence_lead(prev))
-                            .or_else(|| speaker::colon_lead(sentence_lead(prev)))
+                        let from = byte_at[prev_start];
+                        let s = doc.sentence(from, from + prev.len());
+                        fits(speaker::before(s))
+                            .or_else(|| fits(speaker::colon_lead(s)))
                             .or_else(|| {
-                                let at = byte_at[paragraph_start(&chars, para_start - 2)];
-                                lead_in_person(text, at, prev, &people)
+                                fits(lead_in_person(
+                                    text,
+                                    from + prev.len() - s.len(),
+                                    s,
+                                    &people,
+                                ))
                             })
                     })
                     .flatten()
             })
             .or_else(|| {
                 // "... Pompeo named two militia leaders in a tweet, writing: “"
-                let s = sentence_lead(lead);
-                let at = byte_at[span.open] - s.len();
-                s.trim_end()
+                sentence
+                    .trim_end()
                     .ends_with(':')
-                    .then(|| lead_in_person(text, at, s, &people))
+                    .then(|| {
+                        fits(lead_in_person(
+                            text,
+                            open_b - sentence.len(),
+                            sentence,
+                            &people,
+                        ))
+                    })
                     .flatten()
             });
-        let starts_sentence = sentence_lead(lead).trim().is_empty()
-            || lead.trim_end().ends_with(':')
-            || found
-                .as_ref()
-                .is_some_and(|_| lead.trim_end().ends_with(','));
+        let starts_sentence = sentence_blank
+            || lead_trimmed.ends_with(':')
+            || found.as_ref().is_some_and(|_| lead_trimmed.ends_with(','));
         if found.is_none() && words <= 2 {
             continue; // a scare quote
         }
@@ -190,14 +374,14 @@ pub fn extract(text: &str) -> Vec<Quote> {
                 cue: None,
             },
             who: found.map(|a| (a.as_written, a.cue)),
-            at: byte_at[span.open],
+            at: open_b,
             para: para_start,
-            whole_paragraph: lead.trim().is_empty() && tail.trim().is_empty(),
+            whole_paragraph: lead_blank && tail.trim_start().is_empty(),
         });
     }
     let marked: Vec<Quote> = pending.iter().map(|p| p.quote.clone()).collect();
-    for (q, who, at) in indirect(text, &byte_at, &marked) {
-        let para = paragraph_start(&chars, q.start);
+    for (q, who, at) in indirect(&doc, &marked) {
+        let para = doc.paragraph_start(q.start);
         pending.push(Pending {
             quote: q,
             who: Some(who),
@@ -215,6 +399,11 @@ pub fn extract(text: &str) -> Vec<Quote> {
     resolve(text, pending, &people, &subjects)
 }
 
+/// An attribution whose speaker is no longer than `MAX_SPEAKER`: a longer one is none.
+fn fits(a: Option<speaker::Attribution>) -> Option<speaker::Attribution> {
+    a.filter(|a| a.as_written.len() <= MAX_SPEAKER)
+}
+
 /// A quote waiting for its speaker: the words at its cue, if any, and where it is.
 struct Pending {
     quote: Quote,
@@ -229,17 +418,18 @@ struct Pending {
 }
 
 /// The first person a colon lead-in names: "Helima Croft, head of commodity strategy at RBC
-/// Capital Markets, put it bluntly in a note to clients:". `at` is the byte offset of `lead`.
+/// Capital Markets, put it bluntly in a note to clients:". `at` is the byte offset of `lead`,
+/// a sentence lead (`sentence_lead`).
 fn lead_in_person(
     text: &str,
     at: usize,
     lead: &str,
-    people: &[(usize, String)],
+    people: &speaker::People,
 ) -> Option<speaker::Attribution> {
     let s = sentence_lead(lead);
     let from = at + (lead.len() - s.len());
     let to = at + lead.len();
-    let (p, name) = people.iter().find(|(p, _)| from <= *p && *p < to)?;
+    let (p, name) = people.first_within(from, to)?;
     let after = text.get(p + name.len()..to).unwrap_or("");
     let cue = after
         .split_whitespace()
@@ -248,7 +438,7 @@ fn lead_in_person(
         .trim_end_matches([':', ','])
         .to_string();
     Some(speaker::Attribution {
-        as_written: name.clone(),
+        as_written: name.to_string(),
         cue,
     })
 }
@@ -257,20 +447,26 @@ fn lead_in_person(
 /// pronoun to the person last speaking or last opening a sentence, "the official" to the
 /// role introduced, "one of them" to the group last speaking, a surname to the full name);
 /// a quote with no cue inherits the last speaker when it is a paragraph of its own or
-/// follows that speaker in the same paragraph.
+/// follows that speaker in the same paragraph. What came before is kept as running state
+/// (the last speakers, by kind and by noun), never re-read.
 fn resolve(
     text: &str,
     pending: Vec<Pending>,
-    people: &[(usize, String)],
+    people: &speaker::People,
     subjects: &[(usize, String)],
 ) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::with_capacity(pending.len());
     // The role phrases, found the first time a speaker needs them.
-    let roles: std::cell::OnceCell<Vec<(usize, String)>> = std::cell::OnceCell::new();
+    let roles: std::cell::OnceCell<speaker::Roles> = std::cell::OnceCell::new();
     let mut last: Option<String> = None;
     let mut last_para: Option<usize> = None;
-    // Speakers so far: (byte offset, canonical, plural).
-    let mut spoke: Vec<(usize, String, bool)> = Vec::new();
+    // Speakers so far: the singular ones (byte offset, canonical), the last plural one, the
+    // last organisation (a capitalised speaker who is not a person), and by head noun the last
+    // speaker not written with "the" (for "the official" after "one military official").
+    let mut singular: Vec<(usize, String)> = Vec::new();
+    let mut last_plural: Option<String> = None;
+    let mut last_org: Option<(usize, String)> = None;
+    let mut by_noun: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     // Who is known to be a woman (true) or a man (false), from pronouns and titles.
     let mut gender: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
     for p in pending {
@@ -283,17 +479,16 @@ fn resolve(
                         // The nearest person who opened a sentence or spoke, skipping anyone
                         // a pronoun or title of the other gender went to.
                         let female = lower == "she";
-                        let mut near: Vec<(usize, &String)> = spoke
+                        let before = subjects.partition_point(|(s, _)| *s < p.at);
+                        let mut near: Vec<(usize, &String)> = singular
                             .iter()
                             .rev()
-                            .filter(|(_, _, plural)| !plural)
                             .take(8)
-                            .map(|(s, n, _)| (*s, n))
+                            .map(|(s, n)| (*s, n))
                             .chain(
-                                subjects
+                                subjects[..before]
                                     .iter()
                                     .rev()
-                                    .filter(|(s, _)| *s < p.at)
                                     .take(8)
                                     .map(|(s, n)| (*s, n)),
                             )
@@ -306,23 +501,29 @@ fn resolve(
                             .or_else(|| speaker::canonical(&as_written, p.at, people))
                     }
                     "they" | "one of them" | "some of them" | "many of them" | "both of them" => {
-                        spoke
-                            .iter()
-                            .rev()
-                            .find(|(_, _, plural)| *plural)
-                            .map(|(_, n, _)| n.clone())
-                            .or_else(|| Some(as_written.clone()))
+                        last_plural.clone().or_else(|| Some(as_written.clone()))
                     }
-                    _ => earlier_group(text, &as_written, p.at, &spoke, people)
-                        .or_else(|| earlier_role(&as_written, &out))
+                    _ => earlier_group(text, &as_written, p.at, last_org.as_ref(), people)
+                        .or_else(|| earlier_role(&as_written, &by_noun))
                         .or_else(|| {
-                            let roles = roles.get_or_init(|| speaker::role_mentions(text));
-                            speaker::earlier_role(&as_written, roles, p.at)
+                            roles
+                                .get_or_init(|| speaker::Roles::new(text))
+                                .earlier(&as_written, p.at)
                         })
                         .or_else(|| speaker::canonical(&as_written, p.at, people)),
                 };
+                // Quotes without a cue inherit the speaker: a "name" of a long run of letters
+                // would be copied into each of them.
+                let canon = canon.filter(|c| c.len() <= MAX_SPEAKER);
                 if let Some(c) = &canon {
-                    spoke.push((p.at, c.clone(), is_plural(c)));
+                    if is_plural(c) {
+                        last_plural = Some(c.clone());
+                    } else {
+                        singular.push((p.at, c.clone()));
+                    }
+                    if c.starts_with(char::is_uppercase) && !people.is_person(c) {
+                        last_org = Some((p.at, c.clone()));
+                    }
                     let title = as_written.split_whitespace().next().unwrap_or("");
                     let title = title.trim_end_matches('.');
                     if matches!(lower.as_str(), "he" | "she") {
@@ -346,6 +547,12 @@ fn resolve(
         if q.speaker.is_some() {
             last = q.speaker.clone();
             last_para = Some(p.para);
+        }
+        if let Some(s) = &q.speaker {
+            let l = s.to_lowercase();
+            if !l.starts_with("the ") {
+                by_noun.insert(speaker::head_noun(&l), s.clone());
+            }
         }
         out.push(q);
     }
@@ -376,13 +583,14 @@ fn is_possessive_word(w: &str) -> bool {
 }
 
 /// "the group" after an organisation opened a sentence ("Kataib Hezbollah, one of the most
-/// hardline factions, went further.") or spoke: that organisation.
+/// hardline factions, went further.") or spoke (`spoken`, the last organisation to speak):
+/// that organisation. Only the 600 bytes before `at` are read for an opener.
 fn earlier_group(
     text: &str,
     as_written: &str,
     at: usize,
-    spoke: &[(usize, String, bool)],
-    people: &[(usize, String)],
+    spoken: Option<&(usize, String)>,
+    people: &speaker::People,
 ) -> Option<String> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     let lower = as_written.to_lowercase();
@@ -403,7 +611,6 @@ fn earlier_group(
     ) {
         return None;
     }
-    let is_person = |n: &str| people.iter().any(|(_, p)| p == n);
     let from = text.floor_char_boundary(at.saturating_sub(600));
     let opener = R
         .get_or_init(|| {
@@ -412,49 +619,43 @@ fn earlier_group(
         })
         .as_ref()
         .and_then(|r| {
-            r.captures_iter(&text[from..at])
-                .filter_map(|c| c.name("org"))
-                .map(|m| (from + m.start(), m.as_str().to_string()))
-                .filter(|(_, n)| n.contains(' ') && !is_person(n) && !n.starts_with("The "))
+            // The organisation is the match less what may come before it (a line or sentence
+            // end: no letters) and after it (a comma, or a space and a lower-case letter), so
+            // no capture groups need resolving.
+            r.find_iter(&text[from..at])
+                .map(|m| {
+                    let t = m.as_str();
+                    let org = t.trim_start_matches(|c: char| {
+                        matches!(c, '.' | '!' | '?') || c.is_whitespace()
+                    });
+                    let start = from + m.start() + (t.len() - org.len());
+                    let org = match org.strip_suffix(',') {
+                        Some(o) => o,
+                        None => {
+                            let last = org.chars().next_back().map_or(0, char::len_utf8);
+                            org[..org.len() - last].trim_end()
+                        }
+                    };
+                    (start, org.to_string())
+                })
+                .filter(|(_, n)| n.contains(' ') && !people.is_person(n) && !n.starts_with("The "))
                 .last()
         });
-    let spoken = spoke
-        .iter()
-        .rev()
-        .find(|(_, n, _)| n.starts_with(char::is_uppercase) && !is_person(n))
-        .map(|(p, n, _)| (*p, n.clone()));
     match (opener, spoken) {
-        (Some(a), Some(b)) => Some(if a.0 > b.0 { a.1 } else { b.1 }),
-        (a, b) => a.or(b).map(|x| x.1),
+        (Some(a), Some(b)) => Some(if a.0 > b.0 { a.1 } else { b.1.clone() }),
+        (a, b) => a.or(b.cloned()).map(|x| x.1),
     }
 }
 
-/// "the official" after "one military official" spoke: the earlier speaker with that noun.
-fn earlier_role(as_written: &str, before: &[Quote]) -> Option<String> {
+/// "the official" after "one military official" spoke: the last speaker with that head noun
+/// not written with "the" (`by_noun`).
+fn earlier_role(
+    as_written: &str,
+    by_noun: &std::collections::HashMap<String, String>,
+) -> Option<String> {
     let lower = as_written.to_lowercase();
     let noun = speaker::head_noun(lower.strip_prefix("the ")?);
-    before
-        .iter()
-        .rev()
-        .filter_map(|q| q.speaker.as_deref())
-        .find(|s| {
-            let s = s.to_lowercase();
-            !s.starts_with("the ") && speaker::head_noun(&s) == noun
-        })
-        .map(str::to_string)
-}
-
-fn paragraph_start(chars: &[char], at: usize) -> usize {
-    (1..at)
-        .rev()
-        .find(|&i| chars[i] == '\n' && chars[i - 1] == '\n')
-        .map_or(0, |i| i + 1)
-}
-
-fn paragraph_end(chars: &[char], from: usize) -> usize {
-    (from..chars.len().saturating_sub(1))
-        .find(|&i| chars[i] == '\n' && chars[i + 1] == '\n')
-        .unwrap_or(chars.len())
+    by_noun.get(&noun).cloned()
 }
 
 /// The part of `lead` after the last sentence end.
@@ -474,11 +675,8 @@ fn sentence_lead(lead: &str) -> &str {
 /// Reported speech without marks: "<speaker>[, aside,] said [on Monday] [that] <clause>.",
 /// "... told Reuters that <clause>.", "... was quoted as saying <clause>.", "According to
 /// <speaker>, <clause>."
-fn indirect(
-    text: &str,
-    byte_at: &[usize],
-    quoted: &[Quote],
-) -> Vec<(Quote, (String, String), usize)> {
+fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)> {
+    let (text, byte_at) = (doc.text, &doc.byte_at);
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     static A: OnceLock<Option<Regex>> = OnceLock::new();
     let cue = R.get_or_init(|| {
@@ -494,20 +692,28 @@ fn indirect(
     });
     let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
     let mut out: Vec<(Quote, (String, String), usize)> = Vec::new();
-    let push = |who: &str,
-                who_at: usize,
-                cue: &str,
-                start_b: usize,
-                end_b: usize,
-                out: &mut Vec<(Quote, (String, String), usize)>| {
+    // Every span taken so far, marked or not, by start: they never overlap and none is empty,
+    // so a new one overlaps one iff the last to start before its end ends after its start.
+    let mut taken: std::collections::BTreeMap<usize, usize> =
+        quoted.iter().map(|q| (q.start, q.end)).collect();
+    let mut push = |who: &str,
+                    who_at: usize,
+                    cue: &str,
+                    start_b: usize,
+                    end_b: usize,
+                    out: &mut Vec<(Quote, (String, String), usize)>| {
+        if who.len() > MAX_SPEAKER {
+            return;
+        }
         let (start, end) = (char_of(start_b), char_of(end_b));
-        if quoted
-            .iter()
-            .chain(out.iter().map(|(q, _, _)| q))
-            .any(|q| q.start < end && start < q.end)
+        if taken
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, &e)| start < e)
         {
             return;
         }
+        taken.insert(start, end);
         out.push((
             Quote {
                 text: text[start_b..end_b].to_string(),
@@ -575,9 +781,13 @@ fn indirect(
             let (Some(k), Some(cl)) = (c.name("cue"), c.name("clause")) else {
                 continue;
             };
-            // The subject: the sentence up to the cue (`speaker::subject`).
-            let para_from = text[..k.start()].rfind('\n').map_or(0, |i| i + 1);
-            let lead = sentence_lead(&text[para_from..k.start()]);
+            // The subject: the sentence up to the cue (`speaker::subject`); a sentence lead
+            // longer than SENTENCE_WINDOW is no sentence, and has none.
+            let line = doc.line_start(k.start());
+            if k.start() - doc.sentence_start(line, k.start()) > SENTENCE_WINDOW {
+                continue;
+            }
+            let lead = doc.sentence(line, k.start());
             if lead.contains(['“', '”', '"', '«', '»', '„']) {
                 continue;
             }
@@ -734,6 +944,228 @@ mod tests {
         ] {
             let _ = extract(t);
         }
+    }
+
+    /// `unit` repeated to at least `size` bytes.
+    fn repeated(unit: &str, size: usize) -> String {
+        unit.repeat(size.div_ceil(unit.len()))
+    }
+
+    /// Words and quote marks drawn at random (a fixed linear congruential sequence), joined by
+    /// spaces, with no line break: one paragraph of `size` bytes or a little more.
+    fn random_words(size: usize) -> String {
+        let words = [
+            "the", "said", "\"quote", "now\"", "he", "told", "Reuters", "“Yes", "no”", ",", "and",
+        ];
+        let mut x: u64 = 1;
+        let mut out = String::with_capacity(size + 16);
+        while out.len() < size {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            out.push_str(words[(x >> 33) as usize % words.len()]);
+            out.push(' ');
+        }
+        out
+    }
+
+    /// What must hold of any extraction: quotes in text order, not overlapping, each its
+    /// offsets' text; with `in_paragraph`, none runs over a blank line.
+    fn well_formed(text: &str, quotes: &[Quote], in_paragraph: bool) {
+        let chars: Vec<char> = text.chars().collect();
+        for (i, q) in quotes.iter().enumerate() {
+            assert!(q.start < q.end && q.end <= chars.len(), "{q:?}");
+            assert_eq!(chars[q.start..q.end].iter().collect::<String>(), q.text);
+            if in_paragraph {
+                assert!(!q.text.contains("\n\n"), "over a paragraph: {q:?}");
+            }
+            if i > 0 {
+                assert!(quotes[i - 1].end <= q.start, "overlap: {q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn forty_thousand_attributed_paragraphs() {
+        // Every speaker look-up used to read all the text before it.
+        let text =
+            "“We will not allow this to happen again,” the spokesman said.\n\n".repeat(40_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 40_000);
+        well_formed(&text, &q, true);
+        assert!(q
+            .iter()
+            .all(|x| x.speaker.as_deref() == Some("the spokesman")
+                && x.kind == Kind::Direct
+                && x.cue.as_deref() == Some("said")
+                && x.text == "We will not allow this to happen again,"));
+    }
+
+    #[test]
+    fn a_long_paragraph_of_random_words_and_marks() {
+        // No sentence end and no line break: every quote's sentence used to be the whole text
+        // before it.
+        let text = random_words(300_000);
+        let q = extract(&text);
+        assert!(q.len() > 3_000, "{}", q.len());
+        well_formed(&text, &q, true);
+        assert!(q.iter().filter(|x| x.speaker.is_some()).count() > 1_000);
+        // A cue is read from the words next to the quote, never from far back.
+        for x in q.iter().filter(|x| x.cue.is_some()) {
+            let who = x.speaker_as_written.as_deref().unwrap_or("");
+            assert!(
+                matches!(who, "he" | "Reuters" | "Yes") || who.len() < 120,
+                "{x:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unbalanced_and_bare_quote_marks() {
+        // An opening mark that never closes runs to its paragraph's end, once.
+        let text = repeated("word “ more words here ", 200_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 1, "{:?}", q.first());
+        well_formed(&text, &q, true);
+        let text = "“This one is never closed.\n\nNext para is plain.\n\n".repeat(5_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 5_000);
+        well_formed(&text, &q, true);
+        assert!(q.iter().all(|x| x.text == "This one is never closed."));
+        // Marks and nothing between them: nothing to quote.
+        for unit in ["“”\"«»„‘’", "“", "\"", "\"a\" "] {
+            let text = repeated(unit, 100_000);
+            assert!(extract(&text).is_empty(), "{unit}");
+        }
+    }
+
+    #[test]
+    fn many_short_paragraphs_and_repeated_words() {
+        for unit in [
+            "Yes.\n\n",
+            "He said.\n\n",
+            "the ",
+            "said ",
+            "don’t it's Iraq’s ’90s ' ‘ ’ rock ’n’ roll ",
+            "The Big Red House Of Cards Stands Tall ",
+            "Mr. ",
+            "Gen. Smith ",
+            "\n",
+            " ",
+            "a, ",
+        ] {
+            let text = repeated(unit, 200_000);
+            assert!(extract(&text).is_empty(), "{unit:?}");
+        }
+    }
+
+    #[test]
+    fn names_and_pronouns_repeated() {
+        // 30,000 paragraphs: a pronoun goes to the one speaker, however many came before.
+        let text = "“We will respond,” said Mike Pompeo.\n\n“Yes,” he said.\n\n".repeat(30_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 60_000);
+        well_formed(&text, &q, true);
+        assert!(q
+            .iter()
+            .all(|x| x.speaker.as_deref() == Some("Mike Pompeo")));
+        // A surname goes to the full name, with the name written 20,000 times.
+        let text = "“Yes,” Pompeo said. Mike Pompeo met Wang Yi. ".repeat(20_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 20_000);
+        assert!(q.iter().all(|x| x.speaker.as_deref() == Some("Mike Pompeo")
+            && x.speaker_as_written.as_deref() == Some("Pompeo")));
+    }
+
+    #[test]
+    fn roles_and_groups_repeated() {
+        // "the official" goes back to the role that spoke, "the group" to the organisation.
+        let text = "Kataib Hezbollah, one of the factions, went further.\n\n“Yes,” a senior U.S. official said.\n\n“No,” the official said.\n\n“Maybe,” the group said.\n\n".repeat(10_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 30_000);
+        well_formed(&text, &q, true);
+        for x in q.chunks(3) {
+            assert_eq!(x[0].speaker.as_deref(), Some("a senior U.S. official"));
+            assert_eq!(x[1].speaker.as_deref(), Some("a senior U.S. official"));
+            assert_eq!(x[2].speaker.as_deref(), Some("Kataib Hezbollah"));
+        }
+    }
+
+    #[test]
+    fn reported_speech_repeated() {
+        let text = "One official said the United States was looking into it.\n\nAccording to the ministry, the field was producing around 82,000 barrels per day.\n\n".repeat(10_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 20_000);
+        well_formed(&text, &q, true);
+        assert!(q.iter().all(|x| x.kind == Kind::Indirect));
+        assert!(q
+            .chunks(2)
+            .all(|x| x[0].speaker.as_deref() == Some("One official")
+                && x[1].speaker.as_deref() == Some("the ministry")));
+    }
+
+    #[test]
+    fn a_giant_name_is_not_copied_into_every_quote() {
+        // Quotes without a cue inherit the last speaker: a 100 KB "name" is none.
+        let name = format!("X{}", "x".repeat(100_000));
+        let text = format!(
+            "{name} Smith spoke.\n\n“Yes, we will,” he said.\n\n{}",
+            "“And again we will respond.”\n\n".repeat(2_000)
+        );
+        let q = extract(&text);
+        assert_eq!(q.len(), 2_001);
+        well_formed(&text, &q, true);
+        assert!(q.iter().all(|x| x.speaker.is_none()));
+        assert_eq!(q[0].speaker_as_written.as_deref(), Some("he"));
+    }
+
+    #[test]
+    fn deep_nesting_needs_no_deep_stack() {
+        // 10,000 marks deep, then 10,000 closing: nothing recurses on the text's structure,
+        // so a thread with a small stack (half a MiB) reads it.
+        let depth = 10_000;
+        let text = format!(
+            "He said: {}{}",
+            "“a ‘b ".repeat(depth),
+            "c’ d” ".repeat(depth)
+        );
+        let q = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || {
+                let q = extract(&text);
+                (text, q)
+            })
+            .expect("a thread")
+            .join()
+            .expect("no overflow");
+        let (text, q) = q;
+        well_formed(&text, &q, true);
+        let first = q.first().expect("the outer quote");
+        assert_eq!(first.start, "He said: “".chars().count());
+        assert_eq!(first.speaker_as_written.as_deref(), Some("He"));
+        assert_eq!(first.cue.as_deref(), Some("said"));
+    }
+
+    #[test]
+    fn a_long_sentence_keeps_its_speaker() {
+        // Below the window a sentence is read whole: its subject, 600 bytes before the quote,
+        // is the speaker of the partial quote at its end.
+        let sentence = |n: usize| {
+            let middle = "and then the talks went on for many more hours ".repeat(n);
+            format!("Smith said the {middle}which was “a very long day indeed”.")
+        };
+        let text = sentence(13);
+        let q = extract(&text);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].text, "a very long day indeed");
+        assert_eq!(q[0].speaker.as_deref(), Some("Smith"));
+        // Past it, a “sentence” of 2,000 bytes without a full stop is not read back to its
+        // first words: the quote at its end has no cue.
+        let text = sentence(42);
+        let q = extract(&text);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].text, "a very long day indeed");
+        assert_eq!((q[0].speaker.as_deref(), q[0].cue.as_deref()), (None, None));
     }
 
     #[test]

@@ -9,9 +9,11 @@
 //! Reuters" makes X the speaker, never Reuters. `canonical` turns a surname or a titled name
 //! into the full name it was first written with ("Mr Gantz" → "Benny Gantz", "caretaker Prime
 //! Minister Adel Abdul Mahdi" → "Adel Abdul Mahdi"); `sentence_subjects` lists the people who
-//! open sentences, for pronouns to resolve to; `role_mentions` and `earlier_role` take "the
-//! official" back to the role phrase that introduced it.
+//! open sentences, for pronouns to resolve to; `Roles::earlier` takes "the official" back to
+//! the role phrase that introduced it. `People` and `Roles` index a text's names and role
+//! phrases once, so that a look-up never reads every mention before it.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -145,7 +147,7 @@ pub fn partial(lead: &str) -> Option<Attribution> {
             r"(?-u:\b)(?:called|calling|described|denounced|dismissed|condemned|threatened|accused|branded|termed|{CUES})(?-u:\b)"
         )
     })?;
-    g.find_iter(lead).find_map(|k| {
+    g.find_iter(lead).take(PARTIAL_CUES).find_map(|k| {
         let who = resolve_subject(None, &lead[..k.start()])?;
         (who.split_whitespace().count() <= 8).then(|| Attribution {
             as_written: trim_name(&who),
@@ -153,6 +155,10 @@ pub fn partial(lead: &str) -> Option<Attribution> {
         })
     })
 }
+
+/// How many cue verbs of a sentence `partial` tries for a subject (a sentence of news copy has
+/// one or two before a quote; a bound keeps a run of cue words from costing a subject each).
+const PARTIAL_CUES: usize = 8;
 
 /// A lead-in ending in a colon, whatever the listener: "X told lawmakers:", "X was quoted by
 /// the Global Times as saying:", "She told colleagues:".
@@ -179,7 +185,7 @@ pub fn colon_lead(lead: &str) -> Option<Attribution> {
 }
 
 /// The role phrases a text uses ("a senior U.S. defense official", "the U.S.-led coalition"),
-/// with their byte offsets, for `earlier_role` to look up.
+/// with their byte offsets, in text order (`Roles` indexes them).
 pub fn role_mentions(text: &str) -> Vec<(usize, String)> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(r) = re(&R, || ROLE.to_string()) else {
@@ -193,22 +199,71 @@ pub fn role_mentions(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// "the official" whose role a text introduced before `at`: the last role phrase among
-/// `mentions` ("a senior U.S. defense official") with the same noun; "the coalition" is "the
-/// U.S.-led coalition" written before.
-pub fn earlier_role(as_written: &str, mentions: &[(usize, String)], at: usize) -> Option<String> {
-    let words = as_written.split_whitespace().count();
-    let noun = head_noun(as_written.to_lowercase().strip_prefix("the ")?);
-    mentions
-        .iter()
-        .rev()
-        .find(|(p, m)| {
+/// A text's role phrases (`role_mentions`) by head noun, so that `Roles::earlier` finds the one
+/// before a place by binary search instead of reading every mention before it.
+#[derive(Debug, Default)]
+pub struct Roles {
+    /// Head noun → the phrases not opening with "the" (offset, phrase), in text order.
+    plain: HashMap<String, Vec<(usize, String)>>,
+    /// Head noun → word count → the phrases opening with "the", in text order.
+    definite: HashMap<String, BTreeMap<usize, Vec<(usize, String)>>>,
+}
+
+impl Roles {
+    /// The role phrases of `text`.
+    pub fn new(text: &str) -> Roles {
+        Roles::from_mentions(role_mentions(text))
+    }
+
+    /// `mentions` in text order, as `role_mentions` gives them.
+    pub fn from_mentions(mentions: Vec<(usize, String)>) -> Roles {
+        let mut roles = Roles::default();
+        for (p, m) in mentions {
             let l = m.to_lowercase();
-            *p < at
-                && (!l.starts_with("the ") || l.split_whitespace().count() > words)
-                && head_noun(&l) == noun
-        })
-        .map(|(_, m)| m.clone())
+            let noun = head_noun(&l);
+            if l.starts_with("the ") {
+                roles
+                    .definite
+                    .entry(noun)
+                    .or_default()
+                    .entry(l.split_whitespace().count())
+                    .or_default()
+                    .push((p, m));
+            } else {
+                roles.plain.entry(noun).or_default().push((p, m));
+            }
+        }
+        roles
+    }
+
+    /// "the official" whose role the text introduced before `at`: the last role phrase
+    /// ("a senior U.S. defense official") with the same noun; "the coalition" is "the
+    /// U.S.-led coalition" written before (a phrase with "the" counts only when it is longer).
+    pub fn earlier(&self, as_written: &str, at: usize) -> Option<String> {
+        let words = as_written.split_whitespace().count();
+        let noun = head_noun(as_written.to_lowercase().strip_prefix("the ")?);
+        fn last_before(list: &[(usize, String)], at: usize) -> Option<&(usize, String)> {
+            let k = list.partition_point(|(p, _)| *p < at);
+            k.checked_sub(1).map(|i| &list[i])
+        }
+        let plain = self.plain.get(&noun).and_then(|l| last_before(l, at));
+        let definite = self.definite.get(&noun).and_then(|by_words| {
+            by_words
+                .range(words + 1..)
+                .filter_map(|(_, l)| last_before(l, at))
+                .max_by_key(|(p, _)| *p)
+        });
+        [plain, definite]
+            .into_iter()
+            .flatten()
+            .max_by_key(|(p, _)| *p)
+            .map(|(_, m)| m.clone())
+    }
+}
+
+/// "the official" whose role the text introduced before `at` (`Roles::earlier`).
+pub fn earlier_role(as_written: &str, mentions: &[(usize, String)], at: usize) -> Option<String> {
+    Roles::from_mentions(mentions.to_vec()).earlier(as_written, at)
 }
 
 /// The head noun of a role phrase, lower-cased: the last word before a preposition or a
@@ -216,24 +271,28 @@ pub fn earlier_role(as_written: &str, mentions: &[(usize, String)], at: usize) -
 /// matter" → "people").
 pub fn head_noun(phrase: &str) -> String {
     let lower = phrase.to_lowercase();
-    let cut = [
-        " of ",
-        " with ",
-        " in ",
-        " at ",
-        " from ",
-        " for ",
-        " familiar ",
-        " close ",
-        " who ",
-        " on ",
-        " near ",
-        " based ",
-    ]
-    .iter()
-    .filter_map(|w| lower.find(w))
-    .min()
-    .unwrap_or(lower.len());
+    // Where the first of the cut words starts: each opens with a space.
+    let cut = lower
+        .match_indices(' ')
+        .find(|(i, _)| {
+            [
+                " of ",
+                " with ",
+                " in ",
+                " at ",
+                " from ",
+                " for ",
+                " familiar ",
+                " close ",
+                " who ",
+                " on ",
+                " near ",
+                " based ",
+            ]
+            .iter()
+            .any(|w| lower[*i..].starts_with(w))
+        })
+        .map_or(lower.len(), |(i, _)| i);
     lower[..cut]
         .split_whitespace()
         .next_back()
@@ -359,12 +418,11 @@ fn cut_at_verb(seg: &str) -> &str {
         .collect();
     for w in tokens.windows(2).skip(1) {
         let (at, word) = w[0];
-        let next = w[1].1.to_lowercase();
         if word.len() > 3
             && word.ends_with("ed")
             && word.starts_with(char::is_lowercase)
             && !word.contains('-')
-            && DETERMINERS.contains(&next.as_str())
+            && DETERMINERS.contains(&w[1].1.to_lowercase().as_str())
         {
             return seg[..at].trim_end();
         }
@@ -389,10 +447,10 @@ pub fn subject(prefix: &str) -> Option<String> {
         p = p[i..].trim_start_matches(['“', '”', '"', '«', '»', '„', ',', ' ']);
     }
     for dash in [") - ", ") — ", ") – ", ") -- "] {
-        if let Some(i) = p.find(dash) {
-            if i < 40 {
-                p = &p[i + dash.len()..];
-            }
+        // Only a dash in the first 40 bytes counts, so only they are searched.
+        let head = &p[..p.floor_char_boundary(39 + dash.len())];
+        if let Some(i) = head.find(dash) {
+            p = &p[i + dash.len()..];
         }
     }
     for lead in ["But ", "And ", "Yet ", "So "] {
@@ -466,11 +524,13 @@ pub fn subject(prefix: &str) -> Option<String> {
 /// A role phrase without its relative clause: "a Kurdish lawmaker who boycotted the session"
 /// → "a Kurdish lawmaker".
 fn cut_relative(seg: &str) -> &str {
-    [" who ", " which ", " whose ", " that "]
-        .iter()
-        .filter_map(|w| seg.find(w))
-        .min()
-        .map_or(seg, |i| seg[..i].trim_end())
+    seg.match_indices(' ')
+        .find(|(i, _)| {
+            [" who ", " which ", " whose ", " that "]
+                .iter()
+                .any(|w| seg[*i..].starts_with(w))
+        })
+        .map_or(seg, |(i, _)| seg[..i].trim_end())
 }
 
 /// A name given in an aside: "One student, who gave her name only as Maryam," → "Maryam".
@@ -498,7 +558,7 @@ fn strip_place(seg: &str) -> &str {
         && name
             .iter()
             .all(|t| t.starts_with(char::is_uppercase) || t.starts_with("al-"))
-        && !name.iter().any(|t| ORG_WORDS.contains(t))
+        && !name.iter().any(|t| is_org_word(t))
         && !tokens[0].eq_ignore_ascii_case("the")
     {
         head
@@ -544,22 +604,31 @@ pub fn subject_after(rest: &str) -> Option<String> {
 /// Where the sentence that `s` starts in ends: a full stop that is not an abbreviation's
 /// ("U.S."), or a quote mark.
 fn sentence_end(s: &str) -> usize {
+    sentence_end_within(s, usize::MAX)
+}
+
+/// `sentence_end`, with the sentence cut at the full stop after the `titles + 1`-th title
+/// ("Mr.", "Gen.") it runs over, so that a run of titles is not one endless sentence.
+fn sentence_end_within(s: &str, titles: usize) -> usize {
     let mut prev: Option<char> = None;
     let mut prev2: Option<char> = None;
+    // Where the word before the current char starts: after the last space.
+    let mut word_start = 0;
+    let mut titles_passed = 0;
     for (i, c) in s.char_indices() {
         match c {
             '“' | '”' | '"' | '«' | '»' | '„' | '\n' | '!' | '?' | ';' | ':' => return i,
             '.' => {
                 let abbrev = prev.is_some_and(char::is_uppercase)
                     && prev2.is_none_or(|p| !p.is_alphabetic() || p == '.');
-                let title = s[..i]
-                    .rsplit(' ')
-                    .next()
-                    .is_some_and(|w| LEADING.contains(&w));
-                if !abbrev && !title {
-                    return i;
+                if !abbrev {
+                    if !is_leading(&s[word_start..i]) || titles_passed == titles {
+                        return i;
+                    }
+                    titles_passed += 1;
                 }
             }
+            ' ' => word_start = i + 1,
             _ => {}
         }
         prev2 = prev;
@@ -568,25 +637,41 @@ fn sentence_end(s: &str) -> usize {
     s.len()
 }
 
+/// How many titles with a full stop ("Mr.", "Gen.") a sentence read for its subject may run
+/// over ("Maj. Gen. Qassem Soleimani ..."): real sentences have a few.
+const SUBJECT_TITLES: usize = 8;
+
 /// The people who open sentences (their subjects), as canonical names with byte offsets, for
 /// pronouns to resolve to: "Zarif briefed Wang ... He said" makes "he" Zarif, not Wang.
 /// Sentences inside a quote (`quoted`, byte ranges) are skipped, and so are sentences whose
 /// subject is a pronoun (the person they refer to stays the subject).
+///
+/// `quoted` is in text order and its ranges do not overlap (as `marks::spans` gives them). The
+/// subjects come in text order of where they are named.
 pub fn sentence_subjects(
     text: &str,
-    people: &[(usize, String)],
+    people: &People,
     quoted: &[(usize, usize)],
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    if people.mentions.is_empty() {
+        return out; // a subject is always someone the text names
+    }
     let mut at_start = true;
     let mut prev = ' ';
     let mut prev2 = ' ';
+    // The first quoted range that does not end before the current char.
+    let mut q = 0;
     for (i, c) in text.char_indices() {
         if c == '\n' {
             at_start = true;
         } else if at_start && !c.is_whitespace() {
             at_start = false;
-            if c.is_uppercase() && !quoted.iter().any(|&(a, b)| a <= i && i < b) {
+            while q < quoted.len() && quoted[q].1 <= i {
+                q += 1;
+            }
+            let inside = quoted.get(q).is_some_and(|&(a, _)| a <= i);
+            if c.is_uppercase() && !inside {
                 if let Some(s) = sentence_subject(text, i, people) {
                     out.push(s);
                 }
@@ -600,12 +685,15 @@ pub fn sentence_subjects(
         prev2 = prev;
         prev = c;
     }
+    // A subject named in apposition can lie past the next sentence opening ("Gen. ..."); a
+    // stable sort keeps the order otherwise.
+    out.sort_by_key(|s| s.0);
     out
 }
 
-fn sentence_subject(text: &str, at: usize, people: &[(usize, String)]) -> Option<(usize, String)> {
+fn sentence_subject(text: &str, at: usize, people: &People) -> Option<(usize, String)> {
     let rest = &text[at..];
-    let end = sentence_end(rest).min(rest.len());
+    let end = sentence_end_within(rest, SUBJECT_TITLES).min(rest.len());
     let sentence = &rest[..end];
     let mut offset = 0;
     let mut segs = Vec::new();
@@ -619,14 +707,27 @@ fn sentence_subject(text: &str, at: usize, people: &[(usize, String)]) -> Option
     if matches!(first, "He" | "She" | "They" | "It") {
         return None;
     }
-    let is_person = |n: &str| people.iter().any(|(_, p)| p == n);
+    let is_person = |n: &str| people.is_person(n);
     // The capitalised words the sentence opens with, less titles: "Salih", "President Barham
     // Salih", "Khazali".
     let run: Vec<&str> = s0
         .split_whitespace()
         .take_while(|t| t.starts_with(char::is_uppercase) || t.starts_with("al-") || *t == "bin")
         .collect();
-    if !run.is_empty() {
+    // Words that `canonical` cannot make a person's name (so it is not asked): more words
+    // after the titles than the longest name has, unless a particle ("al-") opens them or the
+    // run (`canonical` reads those from the end); or titles only, at least as many as the
+    // longest name has words (no name opens with a title, or ends with that many).
+    let titles = run.iter().take_while(|t| is_title(t)).count();
+    let too_long = run.len() > titles + people.longest
+        && run
+            .first()
+            .is_some_and(|t| t.starts_with(char::is_uppercase))
+        && run
+            .get(titles)
+            .is_none_or(|t| t.starts_with(char::is_uppercase));
+    let only_titles = titles == run.len() && run.len() > 1 && run.len() >= people.longest;
+    if !run.is_empty() && !too_long && !only_titles {
         if let Some(c) = canonical(&run.join(" "), s0_at + s0.len(), people) {
             if is_person(&c) {
                 return Some((s0_at, c));
@@ -635,12 +736,7 @@ fn sentence_subject(text: &str, at: usize, people: &[(usize, String)]) -> Option
     }
     // A name after a short role: "Pentagon spokesman Jonathan Hoffman"; or in apposition to
     // it: "Iraq’s caretaker prime minister, Adel Abdul Mahdi,".
-    let within = |a: usize, b: usize| {
-        people
-            .iter()
-            .find(|(p, _)| a <= *p && *p < b)
-            .map(|(p, n)| (*p, n.clone()))
-    };
+    let within = |a: usize, b: usize| people.first_within(a, b).map(|(p, n)| (p, n.to_string()));
     if let Some((p, n)) = within(s0_at, s0_at + s0.len()) {
         let before = &text[s0_at..p];
         if before.split_whitespace().count() <= 5
@@ -684,7 +780,12 @@ fn trim_name(s: &str) -> String {
 /// The people a text names, as full names, in order of first mention: runs of two to four
 /// capitalised words, with leading titles and sentence openers dropped ("Secretary of State
 /// Mike Pompeo" gives "Mike Pompeo"), and runs naming places or organisations left out.
-pub fn people(text: &str) -> Vec<(usize, String)> {
+pub fn people(text: &str) -> People {
+    People::new(mentions_of_people(text))
+}
+
+/// The people mentions `people` indexes: byte offset and full name, in text order.
+fn mentions_of_people(text: &str) -> Vec<(usize, String)> {
     static P: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(r) = re(&P, || {
         r"(?-u:\b)[A-Z][\p{L}’'.-]+(?:[^\S\n]+(?:al-|bin[^\S\n]+|el-)?[A-Z][\p{L}’'-]+){1,7}"
@@ -697,10 +798,10 @@ pub fn people(text: &str) -> Vec<(usize, String)> {
         let tokens: Vec<&str> = m.as_str().split_whitespace().collect();
         let skip = tokens
             .iter()
-            .take_while(|t| is_title(t) || ORG_WORDS.contains(t))
+            .take_while(|t| is_title(t) || is_org_word(t))
             .count();
         let rest = &tokens[skip..];
-        if rest.len() < 2 || rest.iter().any(|t| ORG_WORDS.contains(t)) {
+        if rest.len() < 2 || rest.iter().any(|t| is_org_word(t)) {
             continue;
         }
         let offset = m.start() + m.as_str().find(rest[0]).unwrap_or(0);
@@ -715,15 +816,139 @@ pub fn people(text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// The people a text names (`people`), indexed for the look-ups speakers need: who is a
+/// person, the mention before a place or within a range (binary search over offsets), and the
+/// first full name with a given surname or ending (hash maps), so that no look-up reads every
+/// mention.
+#[derive(Debug, Default)]
+pub struct People {
+    /// Byte offset and full name, in text order (offsets increase).
+    mentions: Vec<(usize, String)>,
+    names: HashSet<String>,
+    /// The words after a space in a name ("Abdul Mahdi" of "Adel Abdul Mahdi") → the index of
+    /// the first mention whose name ends so.
+    by_ending: HashMap<String, usize>,
+    /// A word of a name, or what follows a hyphen in one ("Sadr" of "al-Sadr") → the index of
+    /// the first mention with it.
+    by_word: HashMap<String, usize>,
+    /// The most words a name has.
+    longest: usize,
+}
+
+impl People {
+    /// `mentions` in text order: byte offsets and full names.
+    pub fn new(mentions: Vec<(usize, String)>) -> People {
+        let mut people = People::default();
+        for (i, (_, name)) in mentions.iter().enumerate() {
+            if people.names.contains(name) {
+                continue; // an earlier mention of the name is indexed already
+            }
+            people.names.insert(name.clone());
+            people.longest = people.longest.max(name.split_whitespace().count());
+            for (at, _) in name.match_indices(' ') {
+                people
+                    .by_ending
+                    .entry(name[at + 1..].to_string())
+                    .or_insert(i);
+            }
+            for part in name.split_whitespace() {
+                people.by_word.entry(part.to_string()).or_insert(i);
+                for (at, _) in part.match_indices('-') {
+                    people
+                        .by_word
+                        .entry(part[at + 1..].to_string())
+                        .or_insert(i);
+                }
+            }
+        }
+        people.mentions = mentions;
+        people
+    }
+
+    /// The mentions, in text order.
+    pub fn mentions(&self) -> &[(usize, String)] {
+        &self.mentions
+    }
+
+    /// Whether `name` is the full name of someone the text mentions.
+    pub fn is_person(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+
+    /// The last mention before byte offset `at`.
+    fn last_before(&self, at: usize) -> Option<&(usize, String)> {
+        let k = self.mentions.partition_point(|(p, _)| *p < at);
+        k.checked_sub(1).map(|i| &self.mentions[i])
+    }
+
+    /// The first mention at a byte offset in `from..to`.
+    pub fn first_within(&self, from: usize, to: usize) -> Option<(usize, &str)> {
+        let k = self.mentions.partition_point(|(p, _)| *p < from);
+        self.mentions
+            .get(k)
+            .filter(|(p, _)| *p < to)
+            .map(|(p, n)| (*p, n.as_str()))
+    }
+
+    /// The first name mentioned that is longer than `w` and ends with a space and `w`.
+    fn ending_with(&self, w: &str) -> Option<&String> {
+        self.by_ending.get(w).map(|&i| &self.mentions[i].1)
+    }
+
+    /// The first name mentioned with `w` as a word or after a hyphen in a word.
+    fn with_word(&self, w: &str) -> Option<&String> {
+        self.by_word.get(w).map(|&i| &self.mentions[i].1)
+    }
+}
+
 /// Whether a token before a name is a title, a nationality, a possessive ("Iran’s") or the
 /// end of the sentence before ("Twitter.").
 fn is_title(t: &str) -> bool {
     let bare = t.trim_end_matches('.');
-    LEADING.contains(&t)
-        || LEADING.contains(&bare)
+    is_leading(t)
+        || (bare.len() < t.len() && is_leading(bare))
         || t.ends_with("’s")
         || t.ends_with("'s")
         || (t.ends_with('.') && bare.chars().count() > 3)
+}
+
+/// A set of short words, hashed with FNV-1a: the sets below are read for every word of every
+/// name, where SipHash would cost more than the look-up (and no one chooses these keys).
+type WordSet = HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The FNV-1a hash, 64 bits.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Whether `w` is one of `LEADING` (the list is long, and read for every word of every name).
+fn is_leading(w: &str) -> bool {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| LEADING.iter().copied().collect())
+        .contains(w)
+}
+
+/// Whether `w` is one of `ORG_WORDS`.
+fn is_org_word(w: &str) -> bool {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| ORG_WORDS.iter().copied().collect())
+        .contains(w)
 }
 
 /// Titles and sentence openers that come before a name.
@@ -1027,17 +1252,13 @@ const ORG_WORDS: &[&str] = &[
 
 /// The canonical form of a speaker as written: a pronoun or surname becomes the full name of
 /// the nearest fitting person mentioned before `at`; a role phrase stays as written.
-pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Option<String> {
+pub fn canonical(as_written: &str, at: usize, people: &People) -> Option<String> {
     let w = as_written.trim();
     if w.is_empty() {
         return None;
     }
     if matches!(w, "he" | "she" | "they" | "He" | "She" | "They") {
-        return people
-            .iter()
-            .rev()
-            .find(|(p, _)| *p < at)
-            .map(|(_, n)| n.clone());
+        return people.last_before(at).map(|(_, n)| n.clone());
     }
     if !w.starts_with(|c: char| c.is_uppercase())
         || w.split_whitespace().count() > 1 && !is_name_like(w)
@@ -1050,7 +1271,7 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
             .take_while(|t| {
                 (t.starts_with(char::is_uppercase) || t.starts_with("al-") || **t == "bin")
                     && !is_title(t)
-                    && !ORG_WORDS.contains(t)
+                    && !is_org_word(t)
             })
             .count();
         let before_tail = tokens
@@ -1080,14 +1301,12 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
             && !works_for
             && (before_tail.starts_with(char::is_lowercase)
                 || is_title(before_tail)
-                || ORG_WORDS.contains(&before_tail))
+                || is_org_word(before_tail))
             && !matches!(
                 before_tail,
                 "of" | "for" | "the" | "in" | "at" | "on" | "and" | "to" | "from"
             )
-            && !tokens[tokens.len() - tail..]
-                .iter()
-                .any(|t| ORG_WORDS.contains(t))
+            && !tokens[tokens.len() - tail..].iter().any(|t| is_org_word(t))
         {
             return canonical(&tokens[tokens.len() - tail..].join(" "), at, people);
         }
@@ -1095,22 +1314,13 @@ pub fn canonical(as_written: &str, at: usize, people: &[(usize, String)]) -> Opt
     }
     if w.split_whitespace().count() > 1 {
         // Part of a name written in full before: "Abdul Mahdi" → "Adel Abdul Mahdi".
-        let suffix = format!(" {w}");
-        if let Some(full) = people
-            .iter()
-            .map(|(_, n)| n)
-            .find(|n| n.len() > w.len() && n.ends_with(&suffix))
-        {
+        if let Some(full) = people.ending_with(w) {
             return Some(full.clone());
         }
     }
     if w.split_whitespace().count() == 1 {
         // A surname (or given name): the full name first written with it.
-        let hyphened = format!("-{w}");
-        if let Some(full) = people.iter().map(|(_, n)| n).find(|n| {
-            n.split_whitespace()
-                .any(|part| part == w || part.ends_with(&hyphened))
-        }) {
+        if let Some(full) = people.with_word(w) {
             return Some(full.clone());
         }
     }
@@ -1220,7 +1430,7 @@ mod tests {
                     was limited. Zarif met Wang Yi. Mohammad Javad Zarif briefed Wang on the talks.";
         let people = people(text);
         assert!(
-            people.iter().any(|(_, n)| n == "Donald Trump"),
+            people.mentions().iter().any(|(_, n)| n == "Donald Trump"),
             "{people:?}"
         );
         let end = text.len();
@@ -1272,6 +1482,55 @@ mod tests {
     }
 
     #[test]
+    fn indexed_look_ups_keep_their_order() {
+        // The first full name written with a surname or an ending wins; a pronoun goes to the
+        // last mention before it.
+        let text = "Mike Pompeo met Sarah Pompeo and Adel Abdul Mahdi. Later Ali al-Sistani spoke.";
+        let people = people(text);
+        assert_eq!(
+            canonical("Pompeo", text.len(), &people).as_deref(),
+            Some("Mike Pompeo")
+        );
+        assert_eq!(
+            canonical("Abdul Mahdi", text.len(), &people).as_deref(),
+            Some("Adel Abdul Mahdi")
+        );
+        assert_eq!(
+            canonical("Sistani", text.len(), &people).as_deref(),
+            Some("Ali al-Sistani")
+        );
+        let at = text.find("and").unwrap_or(0);
+        assert_eq!(
+            canonical("he", at, &people).as_deref(),
+            Some("Sarah Pompeo")
+        );
+        assert_eq!(
+            people.first_within(at, text.len()).map(|(_, n)| n),
+            Some("Adel Abdul Mahdi")
+        );
+        // The last role phrase with the noun before the place; one with "the" only when it
+        // says more than the phrase looked up.
+        let text = "A senior official spoke. The U.S.-led coalition paused. An army officer left. \
+                    Later a junior official said the official was wrong.";
+        let roles = Roles::new(text);
+        let officer = text.find("An army").unwrap_or(0);
+        assert_eq!(
+            roles.earlier("the official", officer).as_deref(),
+            Some("A senior official")
+        );
+        assert_eq!(
+            roles.earlier("the official", text.len()).as_deref(),
+            Some("a junior official")
+        );
+        assert_eq!(
+            roles.earlier("The coalition", text.len()).as_deref(),
+            Some("The U.S.-led coalition")
+        );
+        assert_eq!(roles.earlier("The U.S.-led coalition", text.len()), None);
+        assert_eq!(roles.earlier("the officer", 0), None);
+    }
+
+    #[test]
     fn canonical_names() {
         let text = "Secretary of State Mike Pompeo spoke. Later Pompeo said it.";
         let people = people(text);
@@ -1290,7 +1549,12 @@ mod tests {
             Some("Ali al-Sistani")
         );
         assert_eq!(
-            canonical("Caretaker Prime Minister Adel Abdul Mahdi", 0, &[]).as_deref(),
+            canonical(
+                "Caretaker Prime Minister Adel Abdul Mahdi",
+                0,
+                &People::default()
+            )
+            .as_deref(),
             Some("Adel Abdul Mahdi")
         );
     }
