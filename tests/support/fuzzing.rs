@@ -512,11 +512,18 @@ pub fn write_failure(target: Target, input: &Input, why: &str) -> PathBuf {
                 "reproduce: cargo bench --bench fuzz -- --file {} {}{}",
                 target.name(),
                 path.display(),
-                input
-                    .content_type
-                    .as_deref()
-                    .map(|c| format!(" --content-type '{c}'"))
-                    .unwrap_or_default()
+                match (target, input.content_type.as_deref()) {
+                    (Target::Post, _) => format!(
+                        " --format {}",
+                        match input.format {
+                            Format::Markdown => "markdown",
+                            Format::Html => "html",
+                            Format::Plain => "plain",
+                        }
+                    ),
+                    (_, Some(c)) => format!(" --content-type '{c}'"),
+                    (_, None) => String::new(),
+                }
             )
         });
     if let Err(e) = written {
