@@ -7,7 +7,7 @@
 //!
 //! The cases of one parser run in a child process of this test binary, so a stack overflow
 //! fails that parser's test and names the case. A failing case's input is written to
-//! `target/fuzz-failures/hostile-NAME` with a `.why` file. Nothing here is timed.
+//! `target/fuzz-failures/hostile-NAME.EXT` with a `.why` file. Nothing here is timed.
 
 #[path = "support/fuzzing.rs"]
 mod fuzzing;

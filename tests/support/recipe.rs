@@ -123,8 +123,15 @@ pub fn parse(name: &str, text: &str) -> Result<Case, String> {
         None => bytes,
         Some(e) => encoded(&bytes, e)?,
     };
+    let ext = match (target, format) {
+        (Target::Feed, _) if bytes.trim_ascii_start().starts_with(b"{") => "json",
+        (Target::Feed, _) => "xml",
+        (Target::Page, _) | (Target::Post, Some(Format::Html)) => "html",
+        (Target::Post, Some(Format::Markdown)) => "md",
+        _ => "txt",
+    };
     let input = Input {
-        name: format!("hostile-{name}"),
+        name: format!("hostile-{name}.{ext}"),
         class: "hostile".to_string(),
         bytes,
         content_type,
@@ -287,7 +294,12 @@ pub fn unmet(case: &Case, out: &Outcome) -> Vec<String> {
                 .any(|(f, v)| *f == "encoding" && v.eq_ignore_ascii_case(s)),
         };
         if !met {
-            missed.push(format!("expected {e:?}, got {}", out.summary));
+            let got = if out.summary.is_empty() {
+                "no result"
+            } else {
+                &out.summary
+            };
+            missed.push(format!("expected {e:?}, got {got}"));
         }
     }
     missed
