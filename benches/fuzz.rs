@@ -255,12 +255,18 @@ fn file(args: &[String]) -> ExitCode {
         memory_bound(input.bytes.len()) as f64 / MB,
         out.summary
     );
-    match out.failure {
-        Some(f) => {
-            println!("FAILED: {f}");
-            ExitCode::FAILURE
-        }
-        None => ExitCode::SUCCESS,
+    let mut failures: Vec<String> = out.failure.into_iter().collect();
+    if secs > SLOW {
+        failures.push(format!("over {SLOW} s"));
+    }
+    if peak > memory_bound(input.bytes.len()) {
+        failures.push("peak heap over the bound".to_string());
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        println!("FAILED: {}", failures.join("; "));
+        ExitCode::FAILURE
     }
 }
 

@@ -282,7 +282,8 @@ impl Class {
 /// One mutated input.
 #[derive(Debug, Clone)]
 pub struct Mutant {
-    /// `TARGET-INDEX-CLASS[-big]-SEED.EXT`: unique in a run, and a file name.
+    /// `TARGET-INDEX-CLASS[-big]-SEED.EXT` (the index after a `t` at test scale): unique in a
+    /// run, and a file name.
     pub name: String,
     pub class: Class,
     pub big: bool,
@@ -330,7 +331,8 @@ pub fn mutant(seeds: &[Seed], target: &str, seed: u64, index: usize, scale: Scal
     } = m;
     Mutant {
         name: format!(
-            "{target}-{index:05}-{}{}-{}.{}",
+            "{target}-{}{index:05}-{}{}-{}.{}",
+            if scale == Scale::Test { "t" } else { "" },
             class.name(),
             if big { "-big" } else { "" },
             from.name,
