@@ -8,6 +8,8 @@
 //!
 //! - no element nests deeper than `limits::MAX_DEPTH`: deeper tags are dropped and their text
 //!   kept in the enclosing element (a block's tag becomes a space, so words stay apart);
+//!   mere wrappers (`div`, `span`, unknown elements...) are flattened 64 levels earlier, so
+//!   what a deep chain of them wraps keeps its own structure;
 //! - at most `limits::MAX_ELEMENTS` elements are kept; later tags are dropped, text kept;
 //! - an element keeps at most `limits::MAX_ATTRIBUTES` attributes of at most
 //!   `limits::MAX_ATTRIBUTE_BYTES` each, and a document `limits::MAX_PAGE_ATTRIBUTES` bytes of
@@ -312,6 +314,28 @@ fn is_heading(n: Name) -> bool {
     is(n, &["h1", "h2", "h3", "h4", "h5", "h6"])
 }
 
+/// Levels kept free for elements that mean something (a quotation, a paragraph, a heading, a
+/// list) below a deep chain of mere wrappers: wrappers are flattened this much earlier, so a
+/// block quote inside 100,000 nested `<div>` is still a block quote.
+const HEADROOM: usize = 64;
+
+/// The depth past which a start tag of `name` is flattened.
+fn depth_limit(name: Name) -> usize {
+    let wrapper = matches!(name, Name::Other(_))
+        || is(
+            name,
+            &[
+                "div", "span", "section", "article", "main", "aside", "header", "footer", "nav",
+                "font", "center", "figure", "details", "hgroup", "search", "dialog", "label",
+            ],
+        );
+    if wrapper {
+        MAX_DEPTH - HEADROOM
+    } else {
+        MAX_DEPTH
+    }
+}
+
 /// Elements whose dropped tag needs no line break to keep words apart.
 fn is_phrasing(n: Name) -> bool {
     matches!(n, Name::Known(i) if (84..111).contains(&i))
@@ -597,7 +621,7 @@ impl Bounder<'_> {
         let keep = if self.elements >= MAX_ELEMENTS {
             self.cuts.too_many += 1;
             false
-        } else if pushes && self.stack.len() + implied.len() >= MAX_DEPTH {
+        } else if pushes && self.stack.len() + implied.len() >= depth_limit(name) {
             self.cuts.too_deep += 1;
             false
         } else {
@@ -1210,9 +1234,30 @@ mod tests {
 
     #[test]
     fn a_dropped_block_keeps_words_apart() {
-        let html = format!("<body>{}end.<p>Next</p>", "<div>".repeat(MAX_DEPTH + 10));
+        let html = format!(
+            "<body>{}end.<p>Next</p>",
+            "<blockquote>".repeat(MAX_DEPTH + 10)
+        );
         let out = b(&html);
         assert!(out.contains("end. Next"), "{}", &out[out.len() - 40..]);
+    }
+
+    #[test]
+    fn what_deep_wrappers_wrap_keeps_its_structure() {
+        let n = 100_000;
+        let html = format!(
+            "<body>{}<blockquote><p>quoted</p></blockquote>{}",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let out = b(&html);
+        assert!(
+            out.contains("<blockquote><p>quoted</p></blockquote>"),
+            "{}",
+            &out[..200]
+        );
+        let doc = dom_query::Document::from(out.as_str());
+        assert_eq!(doc.select("blockquote p").text().to_string(), "quoted");
     }
 
     #[test]

@@ -37,9 +37,10 @@ pub const CHILD_ENV: &str = "QW_FUZZ_CHILD";
 pub enum Target {
     /// `parser::parse`, then `story::identity` and `story::url::story_id` for every entry.
     Feed,
-    /// `article::extract`, then `quotes::extract` on the page's text (as ingest does).
+    /// `article::extract`, then `review::extract_bounded` on the page's text (as ingest does).
     Page,
-    /// `quotes::extract` on a text.
+    /// `review::extract_bounded` on a text (quotations within the limits, as ingest and
+    /// `quotes extract` find them).
     Quotes,
     /// `post::parse` (Markdown, HTML, plain text).
     Post,
@@ -229,7 +230,8 @@ pub fn run(target: Target, input: &Input) -> Outcome {
             let text = input.text();
             match contained("quote extractor", {
                 let text = text.clone();
-                move || quotewire::quotes::extract(&text)
+                // As the program does: the text within MAX_QUOTE_TEXT, MAX_QUOTES kept.
+                move || quotewire::review::extract_bounded(&text).0
             }) {
                 Ok(quotes) => {
                     check_quotes(&text, &quotes, "", &mut problems);
@@ -370,7 +372,7 @@ fn page(input: &Input, out: &mut Outcome, problems: &mut Vec<String>) {
     }
     let quotes = contained("quote extractor", {
         let text = text.clone();
-        move || quotewire::quotes::extract(&text)
+        move || quotewire::review::extract_bounded(&text).0
     });
     match quotes {
         Ok(q) => {
