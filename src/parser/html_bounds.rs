@@ -724,35 +724,29 @@ impl Bounder<'_> {
     /// Closes the nearest open `name` if it is in scope (no boundary of `SCOPE` or `extra`
     /// above it).
     fn close_in_scope(&mut self, name: Name, extra: &[&str]) -> bool {
-        if self.open.get(&name).copied().unwrap_or(0) == 0 {
-            return false;
-        }
-        for k in (0..self.stack.len()).rev().take(LOOK) {
-            let n = self.stack[k].name;
-            if n == name {
-                self.pop_to(k);
-                return true;
-            }
-            if is(n, SCOPE) || is(n, extra) || self.stack[k].foreign {
-                return false;
-            }
-        }
-        false
+        self.close_nearest(name, |o| {
+            is(o.name, SCOPE) || is(o.name, extra) || o.foreign
+        })
     }
 
     /// Closes the nearest open `name` if no special element stands above it (the standard's
     /// "any other end tag").
     fn close_ordinary(&mut self, name: Name) -> bool {
+        self.close_nearest(name, |o| is_special(o.name))
+    }
+
+    /// Closes the nearest open `name` unless an element for which `stops` holds stands above
+    /// it (or it is more than `LOOK` down). Returns whether it closed.
+    fn close_nearest(&mut self, name: Name, stops: impl Fn(&Open) -> bool) -> bool {
         if self.open.get(&name).copied().unwrap_or(0) == 0 {
             return false;
         }
         for k in (0..self.stack.len()).rev().take(LOOK) {
-            let n = self.stack[k].name;
-            if n == name {
+            if self.stack[k].name == name {
                 self.pop_to(k);
                 return true;
             }
-            if is_special(n) {
+            if stops(&self.stack[k]) {
                 return false;
             }
         }

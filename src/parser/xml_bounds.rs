@@ -79,7 +79,6 @@ fn scan(text: &str) -> Option<BoundedXml<'_>> {
     let mut too_deep = 0;
     // Where the entries beyond the limit start, and the elements open there.
     let mut stop: Option<(usize, Vec<String>)> = None;
-    let mut entries_cut = 0;
     loop {
         let start = usize::try_from(reader.buffer_position()).ok()?;
         let event = reader.read_event().ok()?;
@@ -92,15 +91,7 @@ fn scan(text: &str) -> Option<BoundedXml<'_>> {
                     continue;
                 }
                 let name = e.name().0.to_string();
-                if is_entry(&name) && open.len() < ENTRY_DEPTH {
-                    entries += 1;
-                    if entries > MAX_ENTRIES {
-                        if stop.is_none() {
-                            stop = Some((start, open.clone()));
-                        }
-                        entries_cut += 1;
-                    }
-                }
+                count_entry(&name, start, &open, &mut entries, &mut stop);
                 if open.len() >= MAX_DEPTH {
                     deep = Some((start, 0));
                 } else {
@@ -112,15 +103,7 @@ fn scan(text: &str) -> Option<BoundedXml<'_>> {
                     continue;
                 }
                 let name = e.name().0.to_string();
-                if is_entry(&name) && open.len() < ENTRY_DEPTH {
-                    entries += 1;
-                    if entries > MAX_ENTRIES {
-                        if stop.is_none() {
-                            stop = Some((start, open.clone()));
-                        }
-                        entries_cut += 1;
-                    }
-                }
+                count_entry(&name, start, &open, &mut entries, &mut stop);
                 if open.len() >= MAX_DEPTH {
                     too_deep += 1;
                     if stop.is_none() {
@@ -168,9 +151,26 @@ fn scan(text: &str) -> Option<BoundedXml<'_>> {
     }
     Some(BoundedXml {
         xml: Cow::Owned(out),
-        entries_cut,
+        entries_cut: entries.saturating_sub(MAX_ENTRIES),
         too_deep,
     })
+}
+
+/// Counts an element named `name` starting at `start` if it is an entry; the first entry past
+/// `MAX_ENTRIES` sets where the document is cut (and the elements open there).
+fn count_entry(
+    name: &str,
+    start: usize,
+    open: &[String],
+    entries: &mut usize,
+    stop: &mut Option<(usize, Vec<String>)>,
+) {
+    if is_entry(name) && open.len() < ENTRY_DEPTH {
+        *entries += 1;
+        if *entries > MAX_ENTRIES && stop.is_none() {
+            *stop = Some((start, open.to_vec()));
+        }
+    }
 }
 
 fn is_entry(name: &str) -> bool {
