@@ -18,6 +18,8 @@
 //!   scripts and styles, which are not decoded, do not count;
 //! - comments, processing instructions and bogus markup, which no stage reads, are dropped;
 //!   NUL bytes are dropped; a `<` that opens no tag is written `&lt;`; stray end tags go;
+//! - a run of text longer than a few kilobytes is split by a `<wbr>` (no text, no break) at
+//!   a space or an entity, so no text node is long enough for a later stage to be slow on;
 //! - the output has the input's line breaks, on the same lines (what is dropped leaves its
 //!   line breaks behind), so a reader of the output can give the input's line numbers.
 //!
@@ -89,6 +91,11 @@ impl Cuts {
     }
 }
 
+/// Text runs longer than this get a `<wbr>` at their next space or entity: html5ever's
+/// serializer looks for the next `<` or `>` afresh after every `&` it escapes, so one text
+/// node of a megabyte full of `&` took seconds to write out.
+const TEXT_RUN: usize = 4096;
+
 /// How far down the stack an implied close looks; past it, the element is taken to stay
 /// open (the conservative answer), so that no tag costs more than this.
 const LOOK: usize = 64;
@@ -102,6 +109,7 @@ pub fn bound(html: &str) -> Bounded {
         open: HashMap::new(),
         elements: 0,
         text_bytes: 0,
+        run: 0,
         attribute_bytes: 0,
         cuts: Cuts::default(),
         body_closed: false,
@@ -439,6 +447,8 @@ struct Bounder<'a> {
     elements: usize,
     /// Bytes of document text and of attributes written so far.
     text_bytes: usize,
+    /// Bytes of text written since the last tag.
+    run: usize,
     attribute_bytes: usize,
     cuts: Cuts,
     body_closed: bool,
@@ -452,16 +462,20 @@ impl Bounder<'_> {
         let mut i = 0;
         while i < src.len() {
             let Some(lt) = find(src, i, |b| b == b'<' || b == 0) else {
-                self.text(i, src.len());
+                self.body_text(i, src.len());
                 break;
             };
-            self.text(i, lt);
+            self.body_text(i, lt);
             if src[lt] == 0 {
                 i = lt + 1;
                 continue;
             }
             let written = self.out.len();
             i = self.markup(lt);
+            if self.out[written..].contains('<') {
+                // A tag ends the run of text.
+                self.run = 0;
+            }
             self.keep_lines(&src[lt..i.min(src.len())], written);
         }
     }
@@ -491,6 +505,16 @@ impl Bounder<'_> {
 
     /// Copies document text, NUL bytes dropped, within `MAX_PAGE_TEXT` bytes in all.
     fn text(&mut self, from: usize, to: usize) {
+        self.budgeted(from, to, false);
+    }
+
+    /// `text` for the text of the document's body, which is also split into runs of about
+    /// `TEXT_RUN` bytes (see there).
+    fn body_text(&mut self, from: usize, to: usize) {
+        self.budgeted(from, to, true);
+    }
+
+    fn budgeted(&mut self, from: usize, to: usize, split: bool) {
         let room = MAX_PAGE_TEXT.saturating_sub(self.text_bytes);
         let mut end = to.min(from + room);
         // Back to the start of a character (not a UTF-8 continuation byte).
@@ -499,9 +523,42 @@ impl Bounder<'_> {
         }
         self.cuts.text += to - end;
         self.text_bytes += end - from;
-        self.raw(from, end);
+        if split {
+            self.split_runs(from, end);
+        } else {
+            self.raw(from, end);
+        }
         let lines = self.src[end..to].iter().filter(|&&b| b == b'\n').count();
         self.out.push_str(&"\n".repeat(lines));
+    }
+
+    /// Copies text, writing a `<wbr>` (which adds no text) at the first space or entity after
+    /// every `TEXT_RUN` bytes since the last tag.
+    fn split_runs(&mut self, from: usize, to: usize) {
+        let mut at = from;
+        while at < to {
+            let want = TEXT_RUN.saturating_sub(self.run);
+            let split = (at + want < to)
+                .then(|| {
+                    find(&self.src[..to], at + want, |b| {
+                        b == b'&' || b.is_ascii_whitespace()
+                    })
+                })
+                .flatten();
+            match split {
+                Some(k) => {
+                    self.raw(at, k);
+                    self.out.push_str("<wbr>");
+                    self.run = 0;
+                    at = k;
+                }
+                None => {
+                    self.run += to - at;
+                    self.raw(at, to);
+                    at = to;
+                }
+            }
+        }
     }
 
     /// Copies source text as it is, NUL bytes dropped (raw text: scripts, styles).
@@ -1252,6 +1309,19 @@ mod tests {
         );
         let doc = dom_query::Document::from(out.as_str());
         assert_eq!(doc.select("blockquote p").text().to_string(), "quoted");
+    }
+
+    #[test]
+    fn long_text_runs_are_split_without_changing_the_text() {
+        let text = "a &amp; b ".repeat(10_000);
+        let html = format!("<p>{text}</p><title>{text}</title>");
+        let out = b(&html);
+        assert!(out.matches("<wbr>").count() >= 20, "{}", out.len());
+        assert!(!out[out.find("<title>").unwrap_or(0)..].contains("<wbr>"));
+        let parsed = dom_query::Document::from(out.as_str());
+        let original = dom_query::Document::from(html.as_str());
+        assert_eq!(parsed.select("p").text(), original.select("p").text());
+        assert!(b("<p>short &amp; sweet</p>") == "<p>short &amp; sweet</p>");
     }
 
     #[test]
