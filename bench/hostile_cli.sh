@@ -55,7 +55,7 @@ command_for() {
 header="| input | size |"
 rule="|---|---:|"
 for b in "${bins[@]}"; do
-  header+=" $(basename "$(dirname "$(dirname "$b")")")/$(basename "$b") s | MB | exit |"
+  header+=" $b: s | MB | exit |"
   rule+="---:|---:|---:|"
 done
 echo "$header"
@@ -68,11 +68,10 @@ for f in "$dir"/*; do
     db="$dir/db-$RANDOM"
     read -r -a cmd <<<"$(command_for "$name")"
     set +e
-    out=$( { /usr/bin/time -f "%e %M" timeout "$limit" "$b" --db "$db" --config feeds.toml "${cmd[@]}" "$f" >/dev/null 2>/dev/null; echo "rc=$?" >&2; } 2>&1 )
+    /usr/bin/time -f "%e %M" -o "$dir/time" timeout "$limit" "$b" --db "$db" --config feeds.toml "${cmd[@]}" "$f" >/dev/null 2>&1
+    rc=$?
     set -e
-    rc=$(echo "$out" | grep -o 'rc=[0-9]*' | tail -1 | cut -d= -f2)
-    t=$(echo "$out" | grep -E '^[0-9.]+ [0-9]+$' | tail -1)
-    secs=${t% *}; kb=${t#* }
+    read -r secs kb < <(tail -1 "$dir/time")
     mb=$(python3 -c "print(f'{$kb*1024/1e6:.0f}')")
     case "$rc" in 124) rc=killed;; 134) rc="134 (abort)";; esac
     row+=" $secs | $mb | $rc |"
