@@ -57,9 +57,9 @@ pub enum Contained {
 }
 
 /// Runs `f` (a parse of one untrusted input, named `what` in messages: "feed parser") on a
-/// thread with `WORKER_STACK` of stack and waits for it, at most `deadline` if one is given.
-/// A panic in `f` comes back as `Contained::Panicked`. After a deadline `f` is left to finish on
-/// its thread, which nothing waits for; its result is dropped.
+/// worker thread with `WORKER_STACK` of stack and waits for it, at most `deadline` if one is
+/// given. A panic in `f` comes back as `Contained::Panicked`. After a deadline `f` is left to
+/// finish on its thread, which nothing waits for; its result is dropped.
 pub fn contain<T, F>(what: &'static str, deadline: Option<Duration>, f: F) -> Result<T, Contained>
 where
     T: Send + 'static,
@@ -104,8 +104,11 @@ where
     }
 }
 
-/// The name of every thread `contain` starts; the panic hook knows them by it.
+/// The name of every thread `contain` runs work on; the panic hook knows them by it.
 const THREAD_PREFIX: &str = "untrusted: ";
+
+/// How long an idle worker waits for more work before it ends.
+const WORKER_IDLE: Duration = Duration::from_secs(10);
 
 fn spawn<T, F, S>(what: &'static str, f: F, send: S) -> Result<(), Contained>
 where
@@ -114,16 +117,82 @@ where
     S: FnOnce(Result<T, Contained>) + Send + 'static,
 {
     quiet_panics_of_contained_threads();
-    std::thread::Builder::new()
-        .name(format!("{THREAD_PREFIX}{what}"))
-        .stack_size(WORKER_STACK)
-        .spawn(move || {
+    WORKERS
+        .submit(Box::new(move || {
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
                 .map_err(|payload| panicked(what, &message_of(payload.as_ref())));
             send(r);
-        })
-        .map(|_| ())
+        }))
         .map_err(|error| Contained::Spawn { what, error })
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads `contain` runs work on: started as work comes and none is idle, each with
+/// `WORKER_STACK` of stack, ended after `WORKER_IDLE` without work. Reusing them keeps the
+/// allocator's per-thread arenas few (a thread per parse cost a fetch pass tens of MB); a
+/// worker still busy with work its caller gave up on simply comes back later.
+struct Workers {
+    state: std::sync::Mutex<Queue>,
+    ready: std::sync::Condvar,
+}
+
+struct Queue {
+    jobs: std::collections::VecDeque<Job>,
+    idle: usize,
+}
+
+static WORKERS: Workers = Workers {
+    state: std::sync::Mutex::new(Queue {
+        jobs: std::collections::VecDeque::new(),
+        idle: 0,
+    }),
+    ready: std::sync::Condvar::new(),
+};
+
+impl Workers {
+    fn submit(&'static self, job: Job) -> std::io::Result<()> {
+        let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        q.jobs.push_back(job);
+        if q.idle > q.jobs.len() - 1 {
+            self.ready.notify_one();
+            return Ok(());
+        }
+        drop(q);
+        let started = std::thread::Builder::new()
+            .name(format!("{THREAD_PREFIX}worker"))
+            .stack_size(WORKER_STACK)
+            .spawn(move || self.work());
+        if let Err(e) = started {
+            // Take the job back: nobody will run it.
+            let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            q.jobs.pop_back();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn work(&'static self) {
+        let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(job) = q.jobs.pop_front() {
+                drop(q);
+                job();
+                q = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                continue;
+            }
+            q.idle += 1;
+            let (next, waited) = self
+                .ready
+                .wait_timeout(q, WORKER_IDLE)
+                .unwrap_or_else(|e| e.into_inner());
+            q = next;
+            q.idle -= 1;
+            if waited.timed_out() && q.jobs.is_empty() {
+                return;
+            }
+        }
+    }
 }
 
 fn panicked(what: &'static str, message: &str) -> Contained {

@@ -158,7 +158,7 @@ pub(super) async fn fetch_page(
         drop(resp);
         let mut prepared = PreparedTexts::default();
         if prepare {
-            prepared.add(&page.text());
+            prepared.add_page(&page.text());
         }
         (page, prepared)
     })
@@ -210,7 +210,7 @@ pub(super) fn apply(
                 old_text.as_deref(),
                 &text,
             )?;
-            link_copies(store, pending, &mut story, prepared.get(&text))?;
+            link_copies(store, pending, &mut story, prepared.get(&text, true))?;
             story.text = TextInfo {
                 source,
                 len: text.chars().count(),

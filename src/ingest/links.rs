@@ -96,7 +96,7 @@ pub async fn fetch(
         let mut story = story_of_page(config, id, &url, page, &text);
         store.put_text(&story.id, Some(&text))?;
         text_changed(&store, &mut pending, &mut prepared, &story.id, None, &text)?;
-        article::link_copies(&store, &pending, &mut story, prepared.get(&text))?;
+        article::link_copies(&store, &pending, &mut story, prepared.get(&text, true))?;
         store.put_stories(&[(None, story)])?;
         report.fetched.push(url.to_string());
     }

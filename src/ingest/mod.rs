@@ -120,7 +120,7 @@ fn text_changed(
     if old == Some(new) {
         return Ok(());
     }
-    let p = prepared.get(new);
+    let p = prepared.get(new, false);
     pending.add_fingerprints(store, id, &p.fingerprints)?;
     review::refresh_with(
         store,

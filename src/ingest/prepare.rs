@@ -24,17 +24,24 @@ pub struct Prepared {
     pub quotes: Vec<Quote>,
     /// What quote extraction cut, if anything.
     pub quote_limits: Option<String>,
+    /// Only for a page's text, the only text compared with possible copies (empty for a
+    /// feed's).
     pub shingles: std::collections::HashSet<u64>,
 }
 
 impl Prepared {
-    pub fn of(text: &str) -> Prepared {
+    /// The results for a text; with its shingles if `page`.
+    pub fn of(text: &str, page: bool) -> Prepared {
         let (quotes, quote_limits) = review::extract_bounded(text);
         Prepared {
             fingerprints: search::index::fingerprints(text),
             quotes,
             quote_limits,
-            shingles: syndication::shingles(text),
+            shingles: if page {
+                syndication::shingles(text)
+            } else {
+                Default::default()
+            },
         }
     }
 }
@@ -46,23 +53,37 @@ pub struct PreparedTexts {
 }
 
 impl PreparedTexts {
-    /// Prepares `text` unless it is empty or already prepared.
+    /// Prepares a feed entry's `text` unless it is empty or already prepared.
     pub fn add(&mut self, text: &str) {
+        self.add_as(text, false);
+    }
+
+    /// Prepares a page's `text`, shingles included.
+    pub fn add_page(&mut self, text: &str) {
+        self.add_as(text, true);
+    }
+
+    fn add_as(&mut self, text: &str, page: bool) {
         if text.trim().is_empty() {
             return;
         }
         self.by_hash
             .entry(xxh3_64(text.as_bytes()))
-            .or_insert_with(|| Prepared::of(text));
+            .or_insert_with(|| Prepared::of(text, page));
     }
 
-    /// The results for `text`, computed now if no task did.
-    pub fn get(&mut self, text: &str) -> &Prepared {
-        self.by_hash
+    /// The results for `text`, computed now if no task did (shingles only if `page`).
+    pub fn get(&mut self, text: &str, page: bool) -> &Prepared {
+        let p = self
+            .by_hash
             .entry(xxh3_64(text.as_bytes()))
             .or_insert_with(|| {
                 tracing::debug!("a text was prepared while the database was held");
-                Prepared::of(text)
-            })
+                Prepared::of(text, page)
+            });
+        if page && p.shingles.is_empty() {
+            p.shingles = syndication::shingles(text);
+        }
+        p
     }
 }
