@@ -41,7 +41,10 @@ echo "$big: $(wc -c <"$big") bytes"
 echo "== building (release)"
 cargo build --release
 
-files=(fixtures/feeds/*.xml fixtures/feeds/*.json "$big")
+# quotewire reads the first 1,000 entries of a feed (limits::MAX_ENTRIES): on the 5,000-item
+# feed the two tools do not parse the same, so a 1,000-item feed gives the like-for-like ratio.
+python3 bench/gen_feed.py "$out/bench-1000.xml" 1000
+files=(fixtures/feeds/*.xml fixtures/feeds/*.json "$out/bench-1000.xml" "$big")
 
 # The two tools take turns file by file, so that a slow spell of the machine (a shared VM
 # drifts by tens of per cent over a minute) hits both sides of a ratio alike.
@@ -82,6 +85,8 @@ for name, q in qw.items():
     ratio = q["mb_per_s"] / f["mb_per_s"]
     if f["entries"] == 0 and q["entries"] > 0:
         verdict = "n/a: feedparser reads no entries"
+    elif q["entries"] < f["entries"]:
+        verdict = "n/a: quotewire reads only the first 1,000 entries"
     else:
         verdict = "met" if ratio >= TARGET else "NOT MET"
         if not name.startswith("bench-"):

@@ -104,6 +104,7 @@ const LOOK: usize = 64;
 pub fn bound(html: &str) -> Bounded {
     let mut b = Bounder {
         src: html.as_bytes(),
+        text_src: html,
         out: String::with_capacity(html.len() + 64),
         stack: Vec::new(),
         open: HashMap::new(),
@@ -440,6 +441,8 @@ struct Tag {
 
 struct Bounder<'a> {
     src: &'a [u8],
+    /// The same source as a str.
+    text_src: &'a str,
     out: String,
     stack: Vec<Open>,
     /// How many of each name are on `stack`.
@@ -461,7 +464,11 @@ impl Bounder<'_> {
         let src = self.src;
         let mut i = 0;
         while i < src.len() {
-            let Some(lt) = find(src, i, |b| b == b'<' || b == 0) else {
+            let Some(lt) = src
+                .get(i..)
+                .and_then(|rest| memchr::memchr2(b'<', 0, rest))
+                .map(|p| p + i)
+            else {
                 self.body_text(i, src.len());
                 break;
             };
@@ -564,19 +571,17 @@ impl Bounder<'_> {
     /// Copies source text as it is, NUL bytes dropped (raw text: scripts, styles).
     fn raw(&mut self, from: usize, to: usize) {
         let mut start = from;
-        for (k, &b) in self.src[from..to].iter().enumerate() {
-            if b == 0 {
-                self.push_src(start, from + k);
-                start = from + k + 1;
-            }
+        for k in memchr::memchr_iter(0, &self.src[from..to]) {
+            self.push_src(start, from + k);
+            start = from + k + 1;
         }
         self.push_src(start, to);
     }
 
     fn push_src(&mut self, from: usize, to: usize) {
         if from < to {
-            // The source is a str and both ends are at ASCII bytes or its ends.
-            if let Ok(s) = std::str::from_utf8(&self.src[from..to]) {
+            // Both ends are at ASCII bytes or the source's ends, so at char boundaries.
+            if let Some(s) = self.text_src.get(from..to) {
                 self.out.push_str(s);
             }
         }
@@ -977,15 +982,7 @@ fn find(src: &[u8], from: usize, f: impl Fn(u8) -> bool) -> Option<usize> {
 }
 
 fn find_seq(src: &[u8], from: usize, seq: &[u8]) -> Option<usize> {
-    let first = seq[0];
-    let mut i = from;
-    while let Some(p) = find(src, i, |b| b == first) {
-        if src[p..].starts_with(seq) {
-            return Some(p);
-        }
-        i = p + 1;
-    }
-    None
+    memchr::memmem::find(src.get(from..)?, seq).map(|p| p + from)
 }
 
 /// Where a comment whose text starts at `from` ends (after its `-->`), as the standard reads

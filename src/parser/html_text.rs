@@ -95,6 +95,16 @@ fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
 /// Collapses runs of white space (but not no-break spaces) to one space and trims the ends.
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // The common case, byte by byte: ASCII white space is all there is to collapse.
+        for word in s.split_ascii_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return out;
+    }
     for word in s.split(|c: char| c.is_whitespace() && c != '\u{a0}') {
         if word.is_empty() {
             continue;
