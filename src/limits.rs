@@ -138,13 +138,16 @@ struct Workers {
 }
 
 struct Queue {
-    jobs: std::collections::VecDeque<Job>,
+    /// Jobs waiting, each with the number it was given.
+    jobs: std::collections::VecDeque<(u64, Job)>,
+    next: u64,
     idle: usize,
 }
 
 static WORKERS: Workers = Workers {
     state: std::sync::Mutex::new(Queue {
         jobs: std::collections::VecDeque::new(),
+        next: 0,
         idle: 0,
     }),
     ready: std::sync::Condvar::new(),
@@ -153,8 +156,10 @@ static WORKERS: Workers = Workers {
 impl Workers {
     fn submit(&'static self, job: Job) -> std::io::Result<()> {
         let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        q.jobs.push_back(job);
-        if q.idle > q.jobs.len() - 1 {
+        let id = q.next;
+        q.next += 1;
+        q.jobs.push_back((id, job));
+        if q.idle >= q.jobs.len() {
             self.ready.notify_one();
             return Ok(());
         }
@@ -164,9 +169,9 @@ impl Workers {
             .stack_size(WORKER_STACK)
             .spawn(move || self.work());
         if let Err(e) = started {
-            // Take the job back: nobody will run it.
+            // Take this job back if no worker has taken it: nobody may ever run it.
             let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            q.jobs.pop_back();
+            q.jobs.retain(|(i, _)| *i != id);
             return Err(e);
         }
         Ok(())
@@ -175,7 +180,7 @@ impl Workers {
     fn work(&'static self) {
         let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            if let Some(job) = q.jobs.pop_front() {
+            if let Some((_, job)) = q.jobs.pop_front() {
                 drop(q);
                 job();
                 q = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -287,6 +292,21 @@ mod tests {
             std::thread::sleep(Duration::from_millis(500))
         });
         assert!(matches!(r, Err(Contained::TimedOut { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn work_given_up_on_does_not_hold_up_the_rest() {
+        let slow = contain("slow", Some(Duration::from_millis(10)), || {
+            std::thread::sleep(Duration::from_secs(2))
+        });
+        assert!(matches!(slow, Err(Contained::TimedOut { .. })));
+        // Many callers at once, while that worker is still asleep: every one is answered.
+        let callers: Vec<_> = (0..32)
+            .map(|i| std::thread::spawn(move || contain("quick", None, move || i * 2)))
+            .collect();
+        for (i, c) in callers.into_iter().enumerate() {
+            assert_eq!(c.join().ok().and_then(|r| r.ok()), Some(i * 2));
+        }
     }
 
     #[tokio::test]
