@@ -474,7 +474,7 @@ fn an_html_post_with_a_wrong_outlet_an_omission_and_a_copied_sentence() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|p| p.as_str().unwrap().contains("without quote marks")));
+        .any(|p| p["code"] == "copied_unmarked"));
 }
 
 #[test]

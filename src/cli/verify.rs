@@ -216,13 +216,17 @@ fn print_report(report: &Report, name: &str) {
         );
         print_source(p);
         for problem in &p.problems {
-            println!("      {} {problem}", paint(fg(AnsiColor::Red), "✗", color));
+            println!(
+                "      {} {}",
+                paint(fg(AnsiColor::Red), "✗", color),
+                problem.message
+            );
         }
-        if let Some(d) = p.date.as_ref().filter(|d| d.level == "warning") {
+        for warning in &p.warnings {
             println!(
                 "      {} {}",
                 paint(fg(AnsiColor::Yellow), "!", color),
-                d.message
+                warning.message
             );
         }
         if let Some(s) = &p.speaker {

@@ -56,6 +56,27 @@ pub struct SpeakerFinding {
     pub quote_id: String,
 }
 
+/// One thing wrong with a passage (or a warning about it): a stable `code` a script can match
+/// and a message a person reads.
+///
+/// Codes: `not_found`, `minor` (the same words but for marks, case or a typo), `altered`,
+/// `copied_unmarked`, `wrong_outlet`, `missing_attribution`, `dangling`, `wrong_link`,
+/// `wrong_speaker`, `date_after_day`; warnings: `date_gap`, `outlet_choice`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Problem {
+        Problem {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
 /// What verify found for one passage.
 #[derive(Debug, Clone, Serialize)]
 pub struct PassageReport {
@@ -83,8 +104,12 @@ pub struct PassageReport {
     pub speaker: Option<SpeakerFinding>,
     /// Stored quotations the passage covers.
     pub quotes: Vec<String>,
-    /// What is wrong, one line each; empty when the passage verifies.
-    pub problems: Vec<String>,
+    /// What is wrong, one each; empty when the passage verifies. Any problem makes `verify`
+    /// exit 1.
+    pub problems: Vec<Problem>,
+    /// What the editor may want to look at but is not wrong: kept apart from `problems`, and
+    /// no reason to exit 1.
+    pub warnings: Vec<Problem>,
 }
 
 impl PassageReport {
@@ -295,15 +320,18 @@ fn report(
         speaker: None,
         quotes: Vec::new(),
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     let Some(placed) = placed else {
         let (attribution, named) = checks::attribution(&p.claimed, config, None);
         r.claimed_outlet_id = named;
         if p.marked != Marked::Unmarked {
             r.attribution = attribution;
-            r.problems.push("not found in any stored story".into());
+            r.problems
+                .push(Problem::new("not_found", "not found in any stored story"));
             if attribution == Attribution::Dangling {
-                r.problems.push("\"according to\" names no outlet".into());
+                r.problems
+                    .push(Problem::new("dangling", "\"according to\" names no outlet"));
             }
         }
         return Ok(r);
@@ -342,36 +370,46 @@ fn report(
 
     match placed.status {
         Status::Verbatim => {}
-        Status::Minor => r
-            .problems
-            .push(format!("not word for word: {}", summary(&r.differences))),
-        Status::Altered => r
-            .problems
-            .push(format!("altered: {}", summary(&r.differences))),
+        Status::Minor => r.problems.push(Problem::new(
+            "minor",
+            format!("not word for word: {}", summary(&r.differences)),
+        )),
+        Status::Altered => r.problems.push(Problem::new(
+            "altered",
+            format!("altered: {}", summary(&r.differences)),
+        )),
         Status::NotFound => {}
     }
     if p.marked == Marked::Unmarked {
-        r.problems
-            .push("copied from the source without quote marks or a block quote".into());
+        r.problems.push(Problem::new(
+            "copied_unmarked",
+            "copied from the source without quote marks or a block quote",
+        ));
     }
     match attribution {
         Attribution::Ok | Attribution::Unchecked => {}
-        Attribution::WrongOutlet => r.problems.push(format!(
-            "the post names {}, but the source was published by {}",
-            p.claimed
-                .outlet
-                .clone()
-                .or_else(|| p.claimed.link.as_ref().map(|l| l.to_string()))
-                .unwrap_or_default(),
-            outlets.join(", ")
+        Attribution::WrongOutlet => r.problems.push(Problem::new(
+            "wrong_outlet",
+            format!(
+                "the post names {}, but the source was published by {}",
+                p.claimed
+                    .outlet
+                    .clone()
+                    .or_else(|| p.claimed.link.as_ref().map(|l| l.to_string()))
+                    .unwrap_or_default(),
+                outlets.join(", ")
+            ),
         )),
-        Attribution::Missing => r.problems.push(format!(
-            "no outlet is named; the source is {}",
-            story.outlet
+        Attribution::Missing => r.problems.push(Problem::new(
+            "missing_attribution",
+            format!("no outlet is named; the source is {}", story.outlet),
         )),
-        Attribution::Dangling => r.problems.push(format!(
-            "\"according to\" names no outlet; the source is {}",
-            story.outlet
+        Attribution::Dangling => r.problems.push(Problem::new(
+            "dangling",
+            format!(
+                "\"according to\" names no outlet; the source is {}",
+                story.outlet
+            ),
         )),
     }
     if let Some(day) = p.day {
@@ -379,7 +417,10 @@ fn report(
         r.date = checks::dates(day, heading, story.published);
         if let Some(d) = &r.date {
             if d.level == "error" {
-                r.problems.push(d.message.clone());
+                r.problems
+                    .push(Problem::new("date_after_day", d.message.clone()));
+            } else {
+                r.warnings.push(Problem::new("date_gap", d.message.clone()));
             }
         }
     }
