@@ -314,9 +314,7 @@ fn speaker_before(before: &str) -> Option<String> {
     let trimmed = trimmed
         .strip_suffix(['“', '"', '‘', '\''])
         .unwrap_or(trimmed);
-    if !trimmed.trim_end().ends_with([':', ',']) {
-        return None;
-    }
+    // "Sistani said: “…”", "Sistani said, “…”", "Sistani said “…”": the speech verb just before.
     let ws = words(trimmed);
     let verb = ws.len().checked_sub(1)?;
     if !is_any(ws[verb].core, &SPEECH_VERBS) {

@@ -492,15 +492,14 @@ fn has_long_quote(text: &str) -> bool {
 /// block quote or a quoted paragraph (in plain text, any paragraph: a lead-in line is the only
 /// mark a quotation has there).
 fn introduces(blocks: &[Block], i: usize, text: &str, lead_marks_quote: bool) -> bool {
-    if text.trim_end().ends_with(':') {
-        return true;
-    }
-    match blocks.get(i + 1) {
-        Some(Block::Para(next)) => {
-            next.quoted || lead_marks_quote || is_quoted_paragraph(&next.text)
-        }
-        _ => false,
-    }
+    text.trim_end().ends_with(':')
+        || matches!(blocks.get(i + 1), Some(Block::Para(_)) if lead_marks_quote)
+        || quotation_follows(blocks, i)
+}
+
+/// Whether the block after `i` is a block quote or a quoted paragraph.
+fn quotation_follows(blocks: &[Block], i: usize) -> bool {
+    matches!(blocks.get(i + 1), Some(Block::Para(next)) if next.quoted || is_quoted_paragraph(&next.text))
 }
 
 impl Claim {
@@ -579,9 +578,12 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
             && !has_long_quote(&para.text)
         {
             // Markdown and HTML mark the quotation, so what introduces it is a lead-in
-            // whatever its shape; plain text has only the lead-in's shape to go by.
-            let claim = attribution::lead(&para.text)
-                .or_else(|| (!doc.lead_marks_quote).then(|| attribution::introducing(&para.text)));
+            // whatever its shape; plain text has only the lead-in's shape to go by, or a
+            // quoted paragraph after it.
+            let claim = attribution::lead(&para.text).or_else(|| {
+                (!doc.lead_marks_quote || quotation_follows(&blocks, i))
+                    .then(|| attribution::introducing(&para.text))
+            });
             if let Some(mut claim) = claim {
                 claim.links = para.links.clone();
                 claim.link = claim.links.first().cloned();

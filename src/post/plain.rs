@@ -1,5 +1,6 @@
-//! Posts as plain text, the way they come out of a blog editor's "copy": no marks, links lost,
-//! paragraphs separated by blank lines.
+//! Posts as plain text, the way they come out of a blog editor's "copy": no marks, links only
+//! where written out ("According to Reuters (https://…):"), paragraphs separated by blank
+//! lines.
 //!
 //! The title is a short first line; a line that is only a date is a day heading; everything
 //! else is a paragraph (consecutive lines are one paragraph, kept as lines joined by `\n`). A
@@ -93,8 +94,28 @@ fn paragraph(lines: &[(usize, &str)]) -> Para {
         }
         para.lines.push((para.text.len(), *line));
         para.text.push_str(text);
+        for link in bare_links(text) {
+            if para.links.len() < super::MAX_PARA_LINKS {
+                para.links.push(link);
+            }
+        }
     }
     para
+}
+
+/// The http(s) links written out in a line: "https://…", "(https://…):", "<https://…>".
+fn bare_links(line: &str) -> impl Iterator<Item = url::Url> + '_ {
+    line.split(|c: char| c.is_whitespace() || matches!(c, '(' | '<' | '['))
+        .filter(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .filter_map(|w| {
+            let w = w.trim_end_matches(|c: char| {
+                matches!(
+                    c,
+                    ')' | '>' | ']' | '.' | ',' | ':' | ';' | '!' | '?' | '"' | '\'' | '”' | '’'
+                )
+            });
+            url::Url::parse(w).ok()
+        })
 }
 
 #[cfg(test)]
@@ -119,6 +140,21 @@ mod tests {
         assert_eq!(quote.text, "The quote, line one.\nLine two.");
         assert_eq!(quote.line, 6);
         assert_eq!(quote.line_at(quote.text.find("Line two").unwrap()), 7);
+    }
+
+    #[test]
+    fn links_written_out_are_links() {
+        let doc = read("According to Reuters (https://www.reuters.com/a?id=1):\nThe quote. See <http://b.example/x>, or https://c.example.\n");
+        let Block::Para(lead) = &doc.blocks[0] else {
+            panic!("{:?}", doc.blocks)
+        };
+        let links: Vec<&str> = lead.links.iter().map(url::Url::as_str).collect();
+        assert_eq!(links, ["https://www.reuters.com/a?id=1"]);
+        let Block::Para(quote) = &doc.blocks[1] else {
+            panic!("{:?}", doc.blocks)
+        };
+        let links: Vec<&str> = quote.links.iter().map(url::Url::as_str).collect();
+        assert_eq!(links, ["http://b.example/x", "https://c.example/"]);
     }
 
     #[test]

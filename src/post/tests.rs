@@ -379,3 +379,22 @@ fn shuffled_pieces_never_panic() {
         }
     }
 }
+
+#[test]
+fn plain_text_a_paragraph_before_a_quoted_paragraph_introduces_it() {
+    let post = plain(
+        "May 13th\n\nFishing crews stayed ashore on Tuesday, Gulf Post says.\n\n“Nobody wants to lose a net over a line on a map,” said Hélène Marchetti.\n",
+        Some(d(2025, 5, 20)),
+    );
+    let kinds: Vec<_> = post.passages.iter().map(|p| p.marked).collect();
+    assert_eq!(
+        kinds,
+        [Marked::Unmarked, Marked::Block],
+        "{:#?}",
+        post.passages
+    );
+    assert_eq!(
+        post.passages[1].claimed.context,
+        ["Fishing crews stayed ashore on Tuesday, Gulf Post says."]
+    );
+}

@@ -203,24 +203,7 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
         };
         let mut placed = find::find_passage(store, &mut cache, &p.text, &extra, named)?;
         if p.marked == Marked::Unmarked {
-            let weak =
-                |pl: &find::Placed| pl.matched < UNMARKED_MIN_WORDS || pl.status == Status::Altered;
-            if placed.as_ref().is_none_or(weak) {
-                // The author's paragraph may still hold a sentence copied word for word.
-                placed = None;
-                for sentence in sentences(&p.text) {
-                    if let Some(pl) =
-                        find::find(store, &mut cache, &find::prepare(sentence), &[], named)?
-                    {
-                        if !weak(&pl) {
-                            let offset = (sentence.as_ptr() as usize)
-                                .saturating_sub(p.text.as_ptr() as usize);
-                            placed = Some(pl.within(offset));
-                            break;
-                        }
-                    }
-                }
-            }
+            placed = copied(store, &mut cache, &p.text, placed, named)?;
         }
         if let Some(pl) = &placed {
             if !found_ids.contains(&pl.story_id) {
@@ -326,6 +309,119 @@ fn nearby(
         .take(200)
         .map(|s| s.id)
         .collect())
+}
+
+/// Whether a placement of the author's text shows copying: enough words, not altered.
+fn strong(pl: &find::Placed) -> bool {
+    pl.matched >= UNMARKED_MIN_WORDS && pl.status != Status::Altered
+}
+
+/// Where an unmarked paragraph (placed as `whole`) was copied from, if it was: the whole
+/// paragraph, else the source's words inside it with the author's words around them left
+/// out ("…, according to Reuters."), else one of its sentences, the same way.
+fn copied(
+    store: &Store,
+    cache: &mut Cache,
+    text: &str,
+    whole: Option<find::Placed>,
+    named: Option<&str>,
+) -> Result<Option<find::Placed>, StoreError> {
+    if let Some(pl) = whole.as_ref().filter(|pl| strong(pl)) {
+        return Ok(Some(pl.clone()));
+    }
+    let mut parts = vec![text];
+    parts.extend(
+        sentences(text)
+            .into_iter()
+            .filter(|s| s.len() < text.trim().len()),
+    );
+    for (i, part) in parts.into_iter().enumerate() {
+        let placed = if i == 0 {
+            whole.clone()
+        } else {
+            find::find(store, cache, &find::prepare(part), &[], named)?
+        };
+        let Some(placed) = placed else {
+            continue;
+        };
+        let offset = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        if i > 0 && strong(&placed) && !quoted(text, offset, offset + part.len()) {
+            return Ok(Some(placed.within(offset)));
+        }
+        if let Some((a, b)) = core(part, &placed) {
+            let Some(inner) = part.get(a..b) else {
+                continue;
+            };
+            if quoted(text, offset + a, offset + b) {
+                continue;
+            }
+            if let Some(pl) = find::find(store, cache, &find::prepare(inner), &[], named)? {
+                if strong(&pl) {
+                    return Ok(Some(pl.within(offset + a)));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `text[a..b]` is set in quote marks (in it or just around it): then it is an
+/// inline quotation, checked as such, not text copied without marks.
+fn quoted(text: &str, a: usize, b: usize) -> bool {
+    const OPEN: &[char] = &['“', '"', '‘', '\'', '«', '„'];
+    const CLOSE: &[char] = &['”', '"', '’', '\'', '»'];
+    let cut = |c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?');
+    let (Some(before), Some(inner), Some(after)) = (text.get(..a), text.get(a..b), text.get(b..))
+    else {
+        return false;
+    };
+    let inner = inner.trim_matches(cut);
+    let opens = inner.starts_with(OPEN) || before.trim_end().ends_with(OPEN);
+    let closes = inner.ends_with(CLOSE) || after.trim_start_matches(cut).starts_with(CLOSE);
+    opens && closes
+}
+
+/// The part of `text` between the words an alteration only added or changed at its start
+/// and its end (the author's "As Reuters reported," or ", according to Reuters.", which the
+/// alignment may also read as changed for the source's next words), when those are its only
+/// word differences.
+fn core(text: &str, placed: &find::Placed) -> Option<(usize, usize)> {
+    if placed.status != Status::Altered {
+        return None;
+    }
+    let edge = |d: &&Difference| matches!(d.kind, "added" | "changed");
+    let mut diffs: Vec<(&Difference, (usize, usize))> = placed
+        .differences
+        .iter()
+        .filter(edge)
+        .filter_map(|d| Some((d, d.post_at?)))
+        .collect();
+    diffs.sort_by_key(|(_, at)| *at);
+    let wordless = |s: Option<&str>| s.is_some_and(|s| !s.chars().any(char::is_alphanumeric));
+    let (mut a, mut b) = (0, text.len());
+    let mut inner = 0;
+    // From the start, then from the end, while the differences touch the edge.
+    let mut rest = diffs.as_slice();
+    while let Some(((_, (x, y)), tail)) = rest.split_first() {
+        if !wordless(text.get(a..*x)) {
+            break;
+        }
+        a = *y;
+        rest = tail;
+    }
+    while let Some(((_, (x, y)), head)) = rest.split_last() {
+        if !wordless(text.get(*y..b)) {
+            break;
+        }
+        b = *x;
+        rest = head;
+    }
+    inner += rest.len();
+    let other = placed
+        .differences
+        .iter()
+        .any(|d| !matches!(d.kind, "added" | "changed" | "typo" | "punctuation"));
+    (inner == 0 && !other && a < b && (a > 0 || b < text.len())).then_some((a, b))
 }
 
 /// The sentences of a paragraph with at least `UNMARKED_MIN_WORDS` words.
