@@ -36,6 +36,22 @@ pub struct Difference {
     pub kind: &'static str,
     pub post: Option<String>,
     pub source: Option<String>,
+    /// Where the post's words are: a byte range in the passage's text (for `dropped`, an empty
+    /// range where the source's words would go).
+    pub post_at: Option<(usize, usize)>,
+    /// Where the source's words are: a byte range in the matched source text
+    /// ([`Placed::source_bytes`]; for `added`, an empty range where the post's words would go).
+    pub source_at: Option<(usize, usize)>,
+}
+
+impl Difference {
+    /// Moves the ranges by `post` bytes in the passage and `source` bytes in the source text
+    /// (a part of a passage placed alone, rebased into the whole).
+    fn shifted(mut self, post: usize, source: usize) -> Difference {
+        self.post_at = self.post_at.map(|(a, b)| (a + post, b + post));
+        self.source_at = self.source_at.map(|(a, b)| (a + source, b + source));
+        self
+    }
 }
 
 /// A passage prepared for matching.
@@ -207,10 +223,16 @@ impl Loaded {
     /// The text from story word `first` to story word `last` (inclusive, both cut to the
     /// story's last word) as written.
     fn span(&self, first: usize, last: usize) -> &str {
+        let (a, b) = self.byte_span(first, last);
+        self.text.get(a..b).unwrap_or("")
+    }
+
+    /// The byte range of [`Self::span`].
+    fn byte_span(&self, first: usize, last: usize) -> (usize, usize) {
         let end = self.bytes.len().saturating_sub(1);
         let a = self.bytes.get(first.min(end)).map_or(0, |r| r.0);
         let b = self.bytes.get(last.min(end)).map_or(a, |r| r.1);
-        self.text.get(a..b.max(a)).unwrap_or("")
+        (a, b.max(a))
     }
 }
 
@@ -265,8 +287,23 @@ pub struct Placed {
     /// Char offsets of the matched words in the story's text.
     pub start: usize,
     pub end: usize,
+    /// The same span as a byte range in the story's text: the source text the differences'
+    /// `source_at` ranges point into.
+    pub source_bytes: (usize, usize),
     pub status: Status,
     pub differences: Vec<Difference>,
+}
+
+impl Placed {
+    /// The placement of a part of a passage that starts `offset` bytes into it, as a placement
+    /// of the whole: the differences' passage ranges move by `offset`.
+    pub fn within(mut self, offset: usize) -> Placed {
+        self.differences = std::mem::take(&mut self.differences)
+            .into_iter()
+            .map(|d| d.shifted(offset, 0))
+            .collect();
+        self
+    }
 }
 
 /// How many index candidates are aligned.
@@ -422,13 +459,15 @@ fn place(p: &Prepared, loaded: &Loaded, query: &[u64]) -> Option<(Placed, usize)
     let end = sw
         .get(alignment.last.saturating_sub(1))
         .map_or(start, |w| w.end);
-    let (status, differences) = judge(p, &fitted, loaded);
+    let source_bytes = loaded.byte_span(alignment.first, alignment.last.saturating_sub(1));
+    let (status, differences) = judge(p, &fitted, loaded, source_bytes.0);
     Some((
         Placed {
             story_id: loaded.story.id.clone(),
             matched: alignment.matched,
             start,
             end,
+            source_bytes,
             status,
             differences,
         },
@@ -583,28 +622,46 @@ pub fn find_passage(
         return Ok(whole);
     }
     let main = main.to_string();
+    let parts: Vec<Option<Placed>> = parts
+        .into_iter()
+        .map(|p| p.filter(|p| p.story_id == main))
+        .collect();
+    // The source text of the whole: from the first to the last of its paragraphs' spans.
+    let source_bytes = parts.iter().flatten().fold((usize::MAX, 0), |(a, b), p| {
+        (a.min(p.source_bytes.0), b.max(p.source_bytes.1))
+    });
     let mut placed = Placed {
         story_id: main.clone(),
         matched,
         start: usize::MAX,
         end: 0,
+        source_bytes,
         status: Status::Verbatim,
         differences: Vec::new(),
     };
     let mut last_end: Option<usize> = None;
     for (para, part) in paragraphs.iter().zip(parts) {
-        match part.filter(|p| p.story_id == main) {
+        let range = within(text, para.trim());
+        let offset = range.map_or(0, |r| r.0);
+        match part {
             Some(p) => {
                 placed.start = placed.start.min(p.start);
                 placed.end = placed.end.max(p.end);
                 placed.status = worse(placed.status, p.status);
-                placed.differences.extend(p.differences);
+                let source_shift = p.source_bytes.0.saturating_sub(source_bytes.0);
+                placed.differences.extend(
+                    p.differences
+                        .into_iter()
+                        .map(|d| d.shifted(offset, source_shift)),
+                );
                 if last_end.is_some_and(|e| p.start < e) {
                     placed.status = Status::Altered;
                     placed.differences.push(Difference {
                         kind: "reordered",
                         post: Some(para.trim().to_string()),
                         source: None,
+                        post_at: range,
+                        source_at: None,
                     });
                 }
                 last_end = Some(p.end);
@@ -615,6 +672,8 @@ pub fn find_passage(
                     kind: "added",
                     post: Some(para.trim().to_string()),
                     source: None,
+                    post_at: range,
+                    source_at: None,
                 });
             }
         }
@@ -637,7 +696,7 @@ fn worse(a: Status, b: Status) -> Status {
 }
 
 /// The status of an alignment and its differences.
-fn judge(p: &Prepared, fitted: &Fitted, loaded: &Loaded) -> (Status, Vec<Difference>) {
+fn judge(p: &Prepared, fitted: &Fitted, loaded: &Loaded, base: usize) -> (Status, Vec<Difference>) {
     let a = &fitted.alignment;
     let n = p.words.len();
     let coverage = a.coverage(n);
@@ -646,11 +705,35 @@ fn judge(p: &Prepared, fitted: &Fitted, loaded: &Loaded) -> (Status, Vec<Differe
     }
     let post_word = |i: usize| p.surface(i, i).to_string();
     let source_word = |i: usize| loaded.surface(i);
+    let post_at = |i: usize| p.bytes.get(i).copied();
+    let source_at = |i: usize| {
+        loaded
+            .bytes
+            .get(i)
+            .map(|&(x, y)| (x.saturating_sub(base), y.saturating_sub(base)))
+    };
     let mut diffs: Vec<Difference> = Vec::new();
     let (mut typos, mut edits) = (0, 0);
+    // Where the last post word and the last source word seen end: the insertion points of a
+    // word dropped or added there. Whether the op before was a difference too.
+    let (mut post_end, mut source_end, mut running) = (0, 0, false);
     for op in &a.ops {
+        let (post, source) = match *op {
+            Op::Same { p, s } | Op::Typo { p, s } | Op::Changed { p, s } => {
+                (post_at(p), source_at(s))
+            }
+            Op::Added { p } => (post_at(p), None),
+            Op::Dropped { s } | Op::Elided { s } => (None, source_at(s)),
+        };
+        let here_post = post.or(Some((post_end, post_end)));
+        let here_source = source.or(Some((source_end, source_end)));
+        post_end = post.map_or(post_end, |r| r.1);
+        source_end = source.map_or(source_end, |r| r.1);
         let d = match *op {
-            Op::Same { .. } | Op::Elided { .. } => continue,
+            Op::Same { .. } | Op::Elided { .. } => {
+                running = false;
+                continue;
+            }
             Op::Typo { p, s } => {
                 typos += 1;
                 ("typo", Some(post_word(p)), Some(source_word(s)))
@@ -669,17 +752,22 @@ fn judge(p: &Prepared, fitted: &Fitted, loaded: &Loaded) -> (Status, Vec<Differe
             }
         };
         // Runs of the same kind read as one difference: "[-a b c-]".
-        if let Some(last) = diffs.last_mut() {
+        if let Some(last) = diffs.last_mut().filter(|_| running) {
             if last.kind == d.0 && d.0 != "typo" && d.0 != "changed" {
                 join(&mut last.post, d.1);
                 join(&mut last.source, d.2);
+                last.post_at = span_of(last.post_at, here_post);
+                last.source_at = span_of(last.source_at, here_source);
                 continue;
             }
         }
+        running = true;
         diffs.push(Difference {
             kind: d.0,
             post: d.1,
             source: d.2,
+            post_at: here_post,
+            source_at: here_source,
         });
     }
     for &(from, to) in &fitted.seams {
@@ -688,6 +776,8 @@ fn judge(p: &Prepared, fitted: &Fitted, loaded: &Loaded) -> (Status, Vec<Differe
             kind: "reordered",
             post: Some(p.surface(from, to - 1).to_string()),
             source: None,
+            post_at: span_of(post_at(from), post_at(to - 1)),
+            source_at: None,
         });
     }
     if edits > 0 || typos > (n / 20).max(1) {
@@ -698,46 +788,54 @@ fn judge(p: &Prepared, fitted: &Fitted, loaded: &Loaded) -> (Status, Vec<Differe
     }
     // The same words: are the marks the same too?
     let source_span = loaded.span(a.first, a.last.saturating_sub(1).max(a.first));
-    let differing: Vec<(&String, &str)> =
-        if p.pieces.len().saturating_mul(source_span.len()) <= VERBATIM_WORK {
-            let source_norm = marks_normalised(source_span);
-            p.pieces
-                .iter()
-                .filter(|piece| !source_norm.contains(&marks_normalised(piece)))
-                .map(|piece| (piece, source_span))
-                .collect()
-        } else {
-            // Many pieces in a long span: each piece against its own words' span (and two
-            // words either side), so that the test stays linear.
-            let mut at = vec![None; n];
-            for op in &a.ops {
-                if let Op::Same { p, s } = *op {
-                    if let Some(slot) = at.get_mut(p) {
-                        *slot = Some(s);
-                    }
+    let differing: Vec<(usize, &str)> = if p.pieces.len().saturating_mul(source_span.len())
+        <= VERBATIM_WORK
+    {
+        let source_norm = marks_normalised(source_span);
+        p.pieces
+            .iter()
+            .enumerate()
+            .filter(|(_, piece)| !source_norm.contains(&marks_normalised(piece)))
+            .map(|(i, _)| (i, source_span))
+            .collect()
+    } else {
+        // Many pieces in a long span: each piece against its own words' span (and two
+        // words either side), so that the test stays linear.
+        let mut at = vec![None; n];
+        for op in &a.ops {
+            if let Op::Same { p, s } = *op {
+                if let Some(slot) = at.get_mut(p) {
+                    *slot = Some(s);
                 }
             }
-            p.pieces
-                .iter()
-                .zip(&p.piece_words)
-                .filter_map(|(piece, &(from, to))| {
-                    let placed = at.get(from..to).unwrap_or(&[]).iter().flatten();
-                    let first = placed.clone().min()?;
-                    let last = placed.max()?;
-                    let span = loaded.span(first.saturating_sub(2), last + 2);
-                    (!marks_normalised(span).contains(&marks_normalised(piece)))
-                        .then_some((piece, span))
-                })
-                .collect()
-        };
+        }
+        p.pieces
+            .iter()
+            .zip(&p.piece_words)
+            .enumerate()
+            .filter_map(|(i, (piece, &(from, to)))| {
+                let placed = at.get(from..to).unwrap_or(&[]).iter().flatten();
+                let first = placed.clone().min()?;
+                let last = placed.max()?;
+                let span = loaded.span(first.saturating_sub(2), last + 2);
+                (!marks_normalised(span).contains(&marks_normalised(piece))).then_some((i, span))
+            })
+            .collect()
+    };
     if differing.is_empty() {
         (Status::Verbatim, diffs)
     } else {
-        for (piece, span) in differing {
+        let source_text = loaded.text.as_str();
+        for (i, span) in differing {
+            let piece = p.pieces.get(i).map_or("", |s| s.trim());
+            let words = p.piece_words.get(i).copied().unwrap_or((0, 0));
             diffs.push(Difference {
                 kind: "punctuation",
-                post: Some(piece.trim().to_string()),
+                post: Some(piece.to_string()),
                 source: Some(span.trim().to_string()),
+                post_at: span_of(post_at(words.0), post_at(words.1.saturating_sub(1))),
+                source_at: within(source_text, span.trim())
+                    .map(|(x, y)| (x.saturating_sub(base), y.saturating_sub(base))),
             });
         }
         (Status::Minor, diffs)
@@ -751,6 +849,20 @@ impl Prepared {
         let b = self.bytes.get(last).map_or(a, |r| r.1);
         self.text.get(a..b.max(a)).unwrap_or("")
     }
+}
+
+/// The range from the start of `a` to the end of `b`, either missing.
+fn span_of(a: Option<(usize, usize)>, b: Option<(usize, usize)>) -> Option<(usize, usize)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The byte range of `part` in `whole`, when `part` is a slice of it.
+fn within(whole: &str, part: &str) -> Option<(usize, usize)> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    (start + part.len() <= whole.len()).then_some((start, start + part.len()))
 }
 
 fn join(into: &mut Option<String>, more: Option<String>) {
@@ -877,6 +989,44 @@ mod tests {
             "{kinds:?}"
         );
         assert_eq!(got.matched, 998);
+    }
+
+    #[test]
+    fn differences_say_where_they_are_in_the_post_and_the_source() {
+        let s = story(100);
+        let text = passage(&s, 10, 40)
+            .replace("w20 ", "changed ")
+            .replace(" w30 ", " ")
+            .replace("w35 ", "w35 extra ");
+        let got = placed(&text, &s);
+        let source = s.text.get(got.source_bytes.0..got.source_bytes.1).unwrap();
+        assert!(
+            source.starts_with("w10 ") && source.ends_with("w39"),
+            "{source}"
+        );
+        let at = |d: &Difference| {
+            let p = d.post_at.map(|(a, b)| &text[a..b]);
+            let q = d.source_at.map(|(a, b)| &source[a..b]);
+            (d.kind, p, q)
+        };
+        let all: Vec<_> = got.differences.iter().map(at).collect();
+        assert!(
+            all.contains(&("changed", Some("changed"), Some("w20"))),
+            "{all:?}"
+        );
+        assert!(all.contains(&("dropped", Some(""), Some("w30"))), "{all:?}");
+        assert!(all.contains(&("added", Some("extra"), Some(""))), "{all:?}");
+        let dropped = got
+            .differences
+            .iter()
+            .find(|d| d.kind == "dropped")
+            .unwrap();
+        let (a, _) = dropped.post_at.unwrap();
+        assert!(
+            text[..a].ends_with("w29"),
+            "inserted after w29: {}",
+            &text[..a]
+        );
     }
 
     #[test]

@@ -91,6 +91,9 @@ pub struct PassageReport {
     pub source: Option<Source>,
     /// Where the passage sits in the source's text, in chars.
     pub span: Option<(usize, usize)>,
+    /// The source's words over that span, as the source has them: what the differences'
+    /// `source_at` ranges point into (their `post_at` ranges point into `text`).
+    pub source_text: Option<String>,
     /// The source's syndication group, original first (empty when it has no copies).
     pub copies: Vec<Source>,
     /// The outlet the post names, as written, and its id in feeds.toml.
@@ -200,7 +203,9 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
                         find::find(store, &mut cache, &find::prepare(sentence), &[], named)?
                     {
                         if !weak(&pl) {
-                            placed = Some(pl);
+                            let offset = (sentence.as_ptr() as usize)
+                                .saturating_sub(p.text.as_ptr() as usize);
+                            placed = Some(pl.within(offset));
                             break;
                         }
                     }
@@ -310,6 +315,7 @@ fn report(
         status: Status::NotFound,
         source: None,
         span: None,
+        source_text: None,
         copies: Vec::new(),
         claimed_outlet: p.claimed.outlet.clone(),
         claimed_outlet_id: None,
@@ -364,6 +370,10 @@ fn report(
     r.status = placed.status;
     r.source = Some(Source::from(&story));
     r.span = Some((placed.start, placed.end));
+    r.source_text = cache.get(store, &story.id)?.and_then(|l| {
+        let (a, b) = placed.source_bytes;
+        l.text.get(a..b).map(str::to_string)
+    });
     r.differences = placed.differences.clone();
     r.claimed_outlet_id = named;
     r.attribution = attribution;
