@@ -63,7 +63,7 @@ pub struct Args {
     /// `passages` (or `error` for a post that could not be read)
     #[arg(long)]
     json: bool,
-    /// Colour the report [auto: when stdout is a terminal and NO_COLOR is not set]
+    /// Colour the report: the differences, statuses, problems
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     color: ColorArg,
     /// Show only the passages with problems (and each post's summary); --json lists all

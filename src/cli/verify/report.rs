@@ -174,7 +174,7 @@ fn print_passage(p: &PassageReport, view: &View) {
         }
     };
     side("post:", &p.text, Side::Post);
-    if let Some(source) = source_text(p) {
+    if let Some(source) = &p.source_text {
         side("source:", source, Side::Source);
     }
     let unplaced: Vec<String> = p
@@ -214,19 +214,14 @@ fn print_passage(p: &PassageReport, view: &View) {
     }
 }
 
-/// The source's words over the passage's span.
-fn source_text(_p: &PassageReport) -> Option<&str> {
-    None
-}
-
 /// The passage's differences with their places on the two lines.
 fn diffs(p: &PassageReport) -> Vec<Diff<'_>> {
     p.differences
         .iter()
         .map(|d| Diff {
             kind: d.kind,
-            post_at: None,
-            source_at: None,
+            post_at: d.post_at,
+            source_at: d.source_at,
         })
         .collect()
 }
