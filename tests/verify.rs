@@ -745,3 +745,105 @@ fn a_post_over_the_word_and_markup_limits_says_so() {
     assert_eq!(report["passages"].as_array().unwrap().len(), 1);
     assert_eq!(report["passages"][0]["status"], "verbatim");
 }
+
+#[test]
+fn a_post_without_a_year_takes_the_year_its_sources_agree_with() {
+    let (_srv, home) = setup();
+    // The plain-text sample gives its days and its title's range no year: without --date, the
+    // guess from today's calendar is replaced by the sources' 2019–2020, and every finding is
+    // as with the date given.
+    let post = fixture("posts/sample.txt");
+    let (code, report) = verify(&home, &post, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["year_from"], "sources", "{}", report["year_from"]);
+    assert_eq!(report["year_guessed"], false);
+    assert_eq!(report["date"], "2020-01-02", "the end of the title's range");
+    check(&report, false);
+    // A post with day headings and no range in its title at all is checked by day too.
+    let md = "# Notes\n\n## January 27th\n\nAccording to Reuters:\n\n> One official said the United States was looking into the possible involvement of Kataib Hezbollah, an Iranian-backed Shi’ite Muslim militia group.\n";
+    let path = home.config_path().with_file_name("norange.md");
+    std::fs::write(&path, md).unwrap();
+    let (_, report) = verify(&home, &path, &[]);
+    assert_eq!(report["year_from"], "sources");
+    let p = &blocks(&report)[&7];
+    assert_eq!(p["day"], "2020-01-27", "{p}");
+    assert_eq!(p["date"]["level"], "warning", "a month off: {p}");
+    assert_eq!(p["warnings"][0]["code"], "date_gap", "{p}");
+}
+
+/// A post under the sample's day headings, its links to the test server's pages.
+fn traps_post(srv: &Server, home: &Home, name: &str, body: &str) -> std::path::PathBuf {
+    let base = srv.url("/a/");
+    let text = format!(
+        "---\ndate: 2019-12-31\n---\n# Traps\n\n## December 30th\n\n{}",
+        body.replace("BASE/", &base)
+    );
+    write(home, name, &text)
+}
+
+#[test]
+fn links_speakers_and_outlets_named_in_the_post_are_checked() {
+    let (srv, home) = setup();
+    let sistani = "The Iraqi authorities alone are entitled to deal with these practices and take the necessary measures to prevent them.";
+    let body = format!(
+        "According to [Reuters](BASE/a01-reuters-jsonld.html), Mike Pompeo said:\n\n> “{sistani}”\n\n\
+Ali Sistani told Reuters:\n\n> “{sistani}”\n\n\
+In a sermon, Sistani said “{sistani}”, Reuters reported.\n\n\
+The strikes were condemned, [Reuters](BASE/a08-reuters-sistani.html) says.\n\n> {QUOTE}\n\n\
+The cleric spoke to [Reuters](BASE/a08-reuters-sistani.html) on Monday, and Al Jazeera carried it too:\n\n> “{sistani}”\n\n\
+According to Reuters, a spokesman said \"the coalition is totally unaware of any rocket attack\".\n\n\
+> {QUOTE}\n"
+    );
+    let post = traps_post(&srv, &home, "traps.md", &body);
+    let (code, report) = verify(&home, &post, &[]);
+    assert_eq!(code, 1);
+    let passages = report["passages"].as_array().unwrap();
+    let by_line = |line: u64| {
+        passages
+            .iter()
+            .find(|p| p["line"] == line && p["marked"] != "unmarked")
+            .unwrap_or_else(|| panic!("line {line}: {report}"))
+    };
+    let problems = |p: &Value| {
+        p["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // The cite-style lead names the wrong speaker and links the wrong Reuters story.
+    let p = by_line(10);
+    assert_eq!(p["status"], "verbatim", "{p}");
+    assert_eq!(problems(p), ["wrong_link", "wrong_speaker"], "{p}");
+    assert_eq!(p["speaker"]["stored"], "Ali al-Sistani", "{p}");
+    // "NAME told Reuters:" with the right speaker is clean.
+    assert!(problems(by_line(14)).is_empty(), "{}", by_line(14));
+    // "Sistani said “…”, Reuters reported.": inline, credited, clean.
+    let inline = passages
+        .iter()
+        .find(|p| p["marked"] == "inline" && p["line"] == 16)
+        .expect("the inline quote");
+    assert!(problems(inline).is_empty(), "{inline}");
+    assert_eq!(inline["attribution"], "ok");
+    // ", [Reuters](url) says." credits Reuters; the link is to another Reuters story.
+    let p = by_line(20);
+    assert_eq!(p["attribution"], "ok", "{p}");
+    assert_eq!(problems(p), ["wrong_link"], "{p}");
+    // "spoke to [Reuters](url)" and a second outlet named: Reuters is credited, and why.
+    let p = by_line(24);
+    assert_eq!(p["attribution"], "ok", "{p}");
+    assert!(problems(p).is_empty(), "{p}");
+    assert_eq!(p["warnings"][0]["code"], "outlet_choice", "{p}");
+    // A self-attributed paragraph's made-up quote is a passage (a01 has "The coalition is
+    // aware of a rocket attack": altered); the paragraph lends its outlet to nothing.
+    let invented = passages
+        .iter()
+        .find(|p| p["text"] == "the coalition is totally unaware of any rocket attack")
+        .expect("the invented quote");
+    assert_eq!(invented["marked"], "inline");
+    assert_eq!(problems(invented), ["altered"]);
+    let p = by_line(28);
+    assert_eq!(p["attribution"], "missing", "{p}");
+    assert_eq!(problems(p), ["missing_attribution"], "{p}");
+}

@@ -177,12 +177,41 @@ pub(super) fn lead(text: &str) -> Option<Claim> {
     None
 }
 
-/// "A State Department Official Said, according to …" / "Sistani said:" → the name before a
-/// speech verb at the start of a lead-in.
+/// "A State Department Official Said, according to …", "Sistani said:", "According to
+/// Reuters, Mike Pompeo said:", "Pompeo told Fox News:" → the name just before the lead-in's
+/// first speech verb that has one.
 fn lead_speaker(ws: &[Word]) -> Option<String> {
-    let (name, end) = name_at(ws, 0)?;
-    let verb = ws.get(end)?;
-    is_any(verb.core, &SPEECH_VERBS).then_some(name)
+    (1..ws.len())
+        .filter(|&i| is_any(ws[i].core, &SPEECH_VERBS))
+        .find_map(|i| name_before(ws, i))
+}
+
+/// The claim of a paragraph that introduces a quotation without being shaped like a lead-in
+/// ("The strikes were condemned, Reuters says." before a block quote): the outlet it names
+/// for itself, and the speaker named before a speech verb in its last sentence ("…. Later,
+/// Sistani told the crowd:").
+pub(super) fn introducing(text: &str) -> Claim {
+    let mut claim = in_text(text);
+    let last = last_sentence(text);
+    let ws = words_upto(last, MAX_LEAD_WORDS);
+    claim.speaker = lead_speaker(&ws);
+    claim
+}
+
+/// The text after the paragraph's last sentence end (". " before a capital).
+fn last_sentence(text: &str) -> &str {
+    let trimmed = text.trim_end();
+    let mut start = 0;
+    let mut chars = trimmed.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '.' | '!' | '?') && chars.peek().is_some_and(|(_, n)| *n == ' ') {
+            let rest = trimmed.get(i + 2..).unwrap_or("");
+            if rest.starts_with(|c: char| c.is_uppercase()) && !rest.trim().is_empty() {
+                start = i + 2;
+            }
+        }
+    }
+    trimmed.get(start..).unwrap_or(trimmed)
 }
 
 /// The outlet and speaker a paragraph names for itself: "according to X" anywhere, else "X
@@ -417,6 +446,16 @@ mod tests {
         assert_eq!(speaker(&many), None, "past the first closing marks");
         let few = "“a,” b. ".repeat(10) + "“We will,” Sistani said.";
         assert_eq!(speaker(&few).as_deref(), Some("Sistani"));
+    }
+
+    #[test]
+    fn a_paragraph_that_introduces_a_quotation() {
+        let c = introducing("The strikes were condemned. Later, Ali Sistani told the crowd:");
+        assert_eq!(c.speaker.as_deref(), Some("Ali Sistani"));
+        let c = introducing("Pompeo said it was bad. The minister replied:");
+        assert_eq!(c.speaker, None, "not from an earlier sentence");
+        assert_eq!(last_sentence("One. Two three. Four"), "Four");
+        assert_eq!(last_sentence("U.S. forces left"), "U.S. forces left");
     }
 
     #[test]

@@ -197,8 +197,12 @@ impl Reader {
         } else if name == "br" {
             self.push_raw("\n");
         } else if name == "a" {
-            // Only a paragraph's first link is used: a post of 200,000 links keeps one.
-            if self.current.as_ref().is_some_and(|p| !p.links.is_empty()) {
+            // A paragraph's first few links are kept: a post of 200,000 links keeps a few.
+            if self
+                .current
+                .as_ref()
+                .is_some_and(|p| p.links.len() >= super::MAX_PARA_LINKS)
+            {
                 return;
             }
             let url = e.attr("href").and_then(|h| Url::parse(h.trim()).ok());

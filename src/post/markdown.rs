@@ -139,9 +139,12 @@ impl Reader {
                 self.skip = self.skip.saturating_sub(1);
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                // Only a paragraph's first link is used: a post of 200,000 links keeps one.
-                let has_one = self.current.as_ref().is_some_and(|p| !p.links.is_empty());
-                if !has_one {
+                // A paragraph's first few links are kept: a post of 200,000 links keeps a few.
+                let full = self
+                    .current
+                    .as_ref()
+                    .is_some_and(|p| p.links.len() >= super::MAX_PARA_LINKS);
+                if !full {
                     if let Ok(url) = Url::parse(&dest_url) {
                         if matches!(url.scheme(), "http" | "https") {
                             self.para(at).links.push(url);
@@ -285,13 +288,19 @@ mod tests {
     }
 
     #[test]
-    fn only_the_first_link_is_kept() {
+    fn only_the_first_few_http_links_are_kept() {
         let doc = read("[a](https://a.example/) [b](https://b.example/) [c](ftp://c/)\n");
         let Block::Para(p) = &doc.blocks[0] else {
             panic!()
         };
-        assert_eq!(p.links.len(), 1);
-        assert_eq!(p.links[0].host_str(), Some("a.example"));
+        let hosts: Vec<_> = p.links.iter().map(|l| l.host_str()).collect();
+        assert_eq!(hosts, [Some("a.example"), Some("b.example")]);
+        let many = "[x](https://x.example/) ".repeat(1000);
+        let doc = read(&many);
+        let Block::Para(p) = &doc.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(p.links.len(), super::super::MAX_PARA_LINKS);
     }
 
     #[test]

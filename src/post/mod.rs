@@ -55,6 +55,9 @@ const MARKDOWN_MARKUP: &[u8] = b"\\*_~`&[]!<>\n.)-+";
 const PLAIN_MARKUP: &[u8] = b"\n";
 pub const MAX_MARKUP: usize = 1_000_000;
 
+/// Links kept of one paragraph (a post of 200,000 links keeps a few per paragraph).
+pub(crate) const MAX_PARA_LINKS: usize = 8;
+
 /// The passages shorter than this many words are not worth tracing (and quoted spans shorter
 /// than this are usually scare quotes: 'Iranian Linked').
 pub const MIN_WORDS: usize = 4;
@@ -98,6 +101,11 @@ pub struct Post {
     /// resolved: the most recent such range that starts on or before the post date (or, with
     /// no date at all, on or before today).
     pub range: Option<(NaiveDate, NaiveDate)>,
+    /// The post says its year: a date in front matter or metadata, `--date`, or a year in the
+    /// title's range. When it does not, the day headings' years are a guess (the most recent
+    /// such range, or the nearest such day, not after today) that `verify` replaces with the
+    /// year the sources agree with.
+    pub year_known: bool,
     pub passages: Vec<Passage>,
     /// The limits that applied while reading: `words` when the post has more than
     /// `limits::MAX_POST_WORDS` words, `markup` when it has more than `MAX_MARKUP` line breaks
@@ -153,6 +161,8 @@ pub struct Passage {
 pub struct Heading {
     pub text: String,
     pub line: usize,
+    /// The heading writes its year ("27 December 2019"): it is not inferred.
+    pub has_year: bool,
 }
 
 /// How the post sets a passage off.
@@ -179,12 +189,31 @@ pub struct Claim {
     pub outlet: Option<String>,
     /// The first absolute http(s) link in the lead-in, else in the passage.
     pub link: Option<Url>,
+    /// Every link of the lead-in and of the passage's own paragraph, in order (the first few
+    /// of each).
+    pub links: Vec<Url>,
     /// The lead-in says "according to" with nothing after it (and has no link).
     pub dangling: bool,
     /// The person the post names for the quote: "Sistani said" after the quote, a lead-in "A
-    /// State Department Official Said, according to …", "Trump tweeted". Capitalised names
-    /// only; pronouns ("he said") give `None`.
+    /// State Department Official Said, according to …", "According to Reuters, Mike Pompeo
+    /// said:", "Trump tweeted". Capitalised names only; pronouns ("he said") give `None`.
     pub speaker: Option<String>,
+    /// Whose words name the speaker: the post's own (a lead-in, the sentence around an inline
+    /// quote) or the quoted passage's (", Sistani said." inside a block quote).
+    pub speaker_from: Option<SpeakerFrom>,
+    /// The post's own text that makes the claim: the lead-in, and for a passage inside a
+    /// paragraph that paragraph. An outlet named anywhere in it, however the sentence puts it
+    /// ("…, Gulf Post says.", "spoke to Wire Wire by phone"), is credited by `verify`.
+    pub context: Vec<String>,
+}
+
+/// Whose words name a passage's speaker: see [`Claim::speaker_from`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpeakerFrom {
+    /// The post's own words: a lead-in or the sentence around a quoted span.
+    Post,
+    /// The quoted words themselves (a block quote that ends ", Sistani said.").
+    Passage,
 }
 
 impl Claim {
@@ -441,8 +470,54 @@ fn word_count(text: &str) -> usize {
         .count()
 }
 
-fn first_link(links: &[Url]) -> Option<Url> {
-    links.first().cloned()
+/// Whether a paragraph is a quotation set off on its own: it opens with a quote mark and
+/// that quoted span has at least [`MIN_WORDS`] words.
+fn is_quoted_paragraph(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    let lead = text.len() - trimmed.len();
+    trimmed.starts_with(['“', '"', '‘', '\'', '«', '„'])
+        && spans::quoted(text)
+            .first()
+            .is_some_and(|s| s.start <= lead + 4 && word_count(&text[s.start..s.end]) >= MIN_WORDS)
+}
+
+/// Whether a paragraph holds a quoted span of at least [`MIN_WORDS`] words.
+fn has_long_quote(text: &str) -> bool {
+    spans::quoted(text).iter().any(|s| {
+        text.get(s.start..s.end)
+            .is_some_and(|q| word_count(q) >= MIN_WORDS)
+    })
+}
+
+/// Whether block `i` introduces what follows: it ends with a colon, or the next block is a
+/// block quote or a quoted paragraph (in plain text, any paragraph: a lead-in line is the only
+/// mark a quotation has there).
+fn introduces(blocks: &[Block], i: usize, text: &str, lead_marks_quote: bool) -> bool {
+    if text.trim_end().ends_with(':') {
+        return true;
+    }
+    match blocks.get(i + 1) {
+        Some(Block::Para(next)) => {
+            next.quoted || lead_marks_quote || is_quoted_paragraph(&next.text)
+        }
+        _ => false,
+    }
+}
+
+impl Claim {
+    /// The claim a paragraph makes for itself and the passages inside it, after what a
+    /// lead-in lent it (`lent`, if any): the lead-in's outlet and speaker first.
+    fn of_paragraph(lent: Option<Claim>, para: &Para) -> Claim {
+        let own = attribution::in_text(&para.text);
+        let mut claim = lent.unwrap_or_default();
+        if claim.outlet.is_none() && !claim.dangling {
+            claim.outlet = own.outlet;
+        }
+        claim.links.extend(para.links.iter().cloned());
+        claim.link = claim.links.first().cloned();
+        claim.context.push(para.text.clone());
+        claim
+    }
 }
 
 fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
@@ -451,11 +526,9 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
         (None, Some(d)) => (Some(d), Some(DateFrom::Argument)),
         (None, None) => (None, None),
     };
-    let range = doc
-        .title
-        .as_deref()
-        .and_then(dates::range_in)
-        .and_then(|(a, b)| dates::resolve_range(a, b, date.unwrap_or(today)));
+    let written = doc.title.as_deref().and_then(dates::range_in);
+    let year_known = date.is_some() || written.is_some_and(|(a, b)| a.year.or(b.year).is_some());
+    let range = written.and_then(|(a, b)| dates::resolve_range(a, b, date.unwrap_or(today)));
     if date.is_none() {
         if let Some((_, end)) = range {
             date = Some(end);
@@ -467,14 +540,19 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
     let mut day = None;
     let mut heading = None;
     let mut lead: Option<Claim> = None;
-    for block in doc.blocks {
+    let blocks = doc.blocks;
+    for (i, block) in blocks.iter().enumerate() {
         let para = match block {
             Block::Heading { text, line } => {
                 lead = None;
-                match dates::day_only(&text) {
+                match dates::day_only(text) {
                     Some(md) => {
-                        day = dates::resolve_day(md, range, date);
-                        heading = Some(Heading { text, line });
+                        day = dates::resolve_day(md, range, date.or(Some(today)));
+                        heading = Some(Heading {
+                            text: text.clone(),
+                            line: *line,
+                            has_year: md.year.is_some(),
+                        });
                     }
                     None => {
                         day = None;
@@ -485,10 +563,40 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
             }
             Block::Para(p) => p,
         };
-        if !para.quoted {
-            if let Some(mut claim) = attribution::lead(&para.text) {
-                claim.link = first_link(&para.links);
+        let mut push = |text: String, line: usize, marked: Marked, claimed: Claim| {
+            passages.push(Passage {
+                text,
+                line,
+                marked,
+                day,
+                heading: heading.clone(),
+                claimed,
+            })
+        };
+        // A lead-in: shaped like one, introducing what follows, and quoting nothing itself.
+        // Its own sentences are still checked, as the author's words.
+        if !para.quoted
+            && introduces(&blocks, i, &para.text, doc.lead_marks_quote)
+            && !has_long_quote(&para.text)
+        {
+            // Markdown and HTML mark the quotation, so what introduces it is a lead-in
+            // whatever its shape; plain text has only the lead-in's shape to go by.
+            let claim = attribution::lead(&para.text)
+                .or_else(|| (!doc.lead_marks_quote).then(|| attribution::introducing(&para.text)));
+            if let Some(mut claim) = claim {
+                claim.links = para.links.clone();
+                claim.link = claim.links.first().cloned();
                 claim.dangling &= claim.link.is_none();
+                claim.context = vec![para.text.clone()];
+                if claim.speaker.is_some() {
+                    claim.speaker_from = Some(SpeakerFrom::Post);
+                }
+                if word_count(&para.text) >= MIN_WORDS && !dates::is_date_line(&para.text) {
+                    let mut own = claim.clone();
+                    own.speaker = None;
+                    own.speaker_from = None;
+                    push(para.text.clone(), para.line, Marked::Unmarked, own);
+                }
                 lead = Some(claim);
                 continue;
             }
@@ -496,47 +604,27 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
         let pending = lead.take();
         if para.quoted || (doc.lead_marks_quote && pending.is_some()) {
             let mut claimed = pending.unwrap_or_default();
-            if claimed.link.is_none() {
-                claimed.link = first_link(&para.links);
-            }
+            claimed.links.extend(para.links.iter().cloned());
+            claimed.link = claimed.links.first().cloned();
             if claimed.speaker.is_none() {
                 claimed.speaker = attribution::speaker(&para.text);
+                claimed.speaker_from = claimed.speaker.as_ref().map(|_| SpeakerFrom::Passage);
             }
             if word_count(&para.text) > 0 {
-                passages.push(Passage {
-                    text: para.text,
-                    line: para.line,
-                    marked: Marked::Block,
-                    day,
-                    heading: heading.clone(),
-                    claimed,
-                });
+                push(para.text.clone(), para.line, Marked::Block, claimed);
             }
             continue;
         }
         if word_count(&para.text) < MIN_WORDS || dates::is_date_line(&para.text) {
             continue;
         }
-        let own = attribution::in_text(&para.text);
-        let mut claimed = pending.unwrap_or_default();
-        if claimed.outlet.is_none() && !claimed.dangling {
-            claimed.outlet = own.outlet;
-        }
-        if claimed.link.is_none() {
-            claimed.link = first_link(&para.links);
-        }
-        let base = claimed.clone();
+        let base = Claim::of_paragraph(pending, para);
+        let mut claimed = base.clone();
         if claimed.speaker.is_none() {
-            claimed.speaker = own.speaker;
+            claimed.speaker = attribution::speaker(&para.text);
+            claimed.speaker_from = claimed.speaker.as_ref().map(|_| SpeakerFrom::Post);
         }
-        passages.push(Passage {
-            text: para.text.clone(),
-            line: para.line,
-            marked: Marked::Unmarked,
-            day,
-            heading: heading.clone(),
-            claimed,
-        });
+        push(para.text.clone(), para.line, Marked::Unmarked, claimed);
         for span in spans::quoted(&para.text) {
             let Some(quote) = para.text.get(span.start..span.end) else {
                 continue;
@@ -547,15 +635,14 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
             let mut claimed = base.clone();
             if claimed.speaker.is_none() {
                 claimed.speaker = attribution::speaker_around(&para.text, span.start, span.after);
+                claimed.speaker_from = claimed.speaker.as_ref().map(|_| SpeakerFrom::Post);
             }
-            passages.push(Passage {
-                text: quote.to_string(),
-                line: para.line_at(span.start),
-                marked: Marked::Inline,
-                day,
-                heading: heading.clone(),
+            push(
+                quote.to_string(),
+                para.line_at(span.start),
+                Marked::Inline,
                 claimed,
-            });
+            );
         }
     }
     Post {
@@ -563,6 +650,7 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
         date,
         date_from,
         range,
+        year_known,
         passages,
         limits: Vec::new(),
     }

@@ -49,12 +49,15 @@ fn plain_passages_claims_and_days() {
         vec![
             (Marked::Unmarked, 3),
             (Marked::Block, 9),
+            (Marked::Unmarked, 11),
             (Marked::Block, 13),
             (Marked::Unmarked, 18),
             (Marked::Inline, 18),
         ]
     );
-    let p = &post.passages;
+    // The lead-in "Throughout the day, according to" is checked as the author's words too.
+    let mut p = post.passages.clone();
+    assert_eq!(p.remove(2).text, "Throughout the day, according to");
     assert_eq!(p[0].day, None);
     assert_eq!(p[1].claimed.outlet.as_deref(), Some("Reuters"));
     assert_eq!(p[1].day, Some(d(2020, 1, 27)));
@@ -62,7 +65,8 @@ fn plain_passages_claims_and_days() {
         p[1].heading,
         Some(Heading {
             text: "January 27th".into(),
-            line: 5
+            line: 5,
+            has_year: false,
         })
     );
     assert!(p[2].claimed.dangling);
@@ -77,6 +81,66 @@ fn plain_passages_claims_and_days() {
         "The Europeans haven’t been as helpful as I wish,"
     );
     assert_eq!(p[4].claimed.speaker.as_deref(), Some("Pompeo"));
+}
+
+/// Kinds, texts and claimed outlets of a Markdown post's passages.
+fn md(text: &str) -> Vec<Passage> {
+    parse_as_of(text, Format::Markdown, Some(d(2020, 1, 3)), TODAY())
+        .unwrap()
+        .passages
+}
+
+#[test]
+fn a_paragraph_that_quotes_is_checked_whatever_attribution_it_carries() {
+    for para in [
+        "According to Reuters, a spokesman said \"the coalition is totally unaware of any rocket attack\".",
+        "A spokesman said \"the coalition is totally unaware of any rocket attack\", according to Reuters.",
+        "Reuters reported that a spokesman said \"the coalition is totally unaware of any rocket attack\".",
+    ] {
+        // Followed by a block quote from elsewhere, with no lead-in of its own.
+        let post = format!("{para}\n\n> Five rockets landed inside the base on Tuesday night.\n");
+        let p = md(&post);
+        let inline: Vec<&Passage> = p.iter().filter(|p| p.marked == Marked::Inline).collect();
+        assert_eq!(inline.len(), 1, "{para}: {p:#?}");
+        assert_eq!(
+            inline[0].text,
+            "the coalition is totally unaware of any rocket attack"
+        );
+        assert_eq!(inline[0].claimed.outlet.as_deref(), Some("Reuters"), "{para}");
+        let block = p.iter().find(|p| p.marked == Marked::Block).unwrap();
+        assert_eq!(block.claimed.outlet, None, "not lent: {para}");
+        assert!(block.claimed.context.is_empty(), "{para}");
+    }
+}
+
+#[test]
+fn a_lead_in_names_its_speaker_and_link_anywhere() {
+    let p = md("According to [Reuters](https://www.reuters.com/a), Mike Pompeo said:\n\n> We will not allow it to happen again here.\n");
+    let block = p.iter().find(|p| p.marked == Marked::Block).unwrap();
+    assert_eq!(block.claimed.outlet.as_deref(), Some("Reuters"));
+    assert_eq!(block.claimed.speaker.as_deref(), Some("Mike Pompeo"));
+    assert_eq!(block.claimed.speaker_from, Some(SpeakerFrom::Post));
+    assert_eq!(
+        block.claimed.link.as_ref().and_then(|u| u.host_str()),
+        Some("www.reuters.com")
+    );
+    let p = md("Ali Rahimi told [Wire Wire](https://wire.example/b):\n\n> We will not allow it to happen again here.\n");
+    let block = p.iter().find(|p| p.marked == Marked::Block).unwrap();
+    assert_eq!(block.claimed.speaker.as_deref(), Some("Ali Rahimi"));
+    assert_eq!(block.claimed.context, ["Ali Rahimi told Wire Wire:"]);
+    // The speaker named inside the quotation is the quotation's own word.
+    let p = md("According to Reuters:\n\n> \"We will not allow it,\" Sistani said.\n");
+    let block = p.iter().find(|p| p.marked == Marked::Block).unwrap();
+    assert_eq!(block.claimed.speaker.as_deref(), Some("Sistani"));
+    assert_eq!(block.claimed.speaker_from, Some(SpeakerFrom::Passage));
+}
+
+#[test]
+fn a_lead_in_shaped_paragraph_that_introduces_nothing_is_prose() {
+    let p = md("Prices rose, according to Reuters.\n\nMy own words follow here in a paragraph.\n");
+    assert_eq!(p.len(), 2);
+    assert_eq!(p[0].claimed.outlet.as_deref(), Some("Reuters"));
+    assert_eq!(p[1].claimed.outlet, None, "nothing lent");
 }
 
 #[test]
@@ -102,7 +166,11 @@ fn dates_front_matter_then_argument_then_title() {
 fn markdown_block_quote_takes_the_lead_in() {
     let md = "## January 1st\n\nConsular operations suspended, according to [Reuters](https://www.reuters.com/article/x).\n\n> \"Due to militia attacks at the U.S. Embassy compound, all public consular operations are suspended,\" it said.\n\nMy own view is that this matters a lot.\n\nCited from [the wire](https://apnews.com/article/y), the AP reported the \"five rockets landed inside the base\" today.\n";
     let post = parse_as_of(md, Format::Markdown, Some(d(2020, 1, 3)), TODAY()).unwrap();
-    let p = &post.passages;
+    let mut p = post.passages.clone();
+    // The lead-in is checked as the author's words, with its own claim.
+    let lead = p.remove(0);
+    assert_eq!((lead.marked, lead.line), (Marked::Unmarked, 3));
+    assert_eq!(lead.claimed.outlet.as_deref(), Some("Reuters"));
     assert_eq!(p[0].marked, Marked::Block);
     assert_eq!(p[0].line, 5);
     assert_eq!(p[0].day, Some(d(2020, 1, 1)));
@@ -112,7 +180,8 @@ fn markdown_block_quote_takes_the_lead_in() {
         Some("https://www.reuters.com/article/x")
     );
     assert_eq!(p[1].marked, Marked::Unmarked);
-    assert_eq!(p[1].claimed, Claim::default());
+    assert_eq!(p[1].claimed.outlet, None);
+    assert!(p[1].claimed.links.is_empty());
     assert_eq!(p[2].marked, Marked::Unmarked);
     assert_eq!(p[2].claimed.outlet.as_deref(), Some("AP"));
     assert_eq!(p[3].marked, Marked::Inline);
@@ -128,8 +197,9 @@ fn markdown_block_quote_takes_the_lead_in() {
 fn html_post() {
     let html = "<h1>Week of December 27th to January 2nd</h1>\n<h2>December 31st</h2>\n<p>Salih condemns it, according to Reuters.</p>\n<blockquote><p>“Peaceful protest is a right guaranteed and protected by the constitution.”</p></blockquote>\n";
     let post = parse_as_of(html, Format::Html, Some(d(2020, 1, 3)), TODAY()).unwrap();
-    assert_eq!(post.passages.len(), 1);
-    let p = &post.passages[0];
+    assert_eq!(post.passages.len(), 2);
+    assert_eq!(post.passages[0].marked, Marked::Unmarked, "the lead-in");
+    let p = &post.passages[1];
     assert_eq!(
         (p.marked, p.line, p.day),
         (Marked::Block, 4, Some(d(2019, 12, 31)))

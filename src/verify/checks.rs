@@ -48,25 +48,35 @@ pub fn group_outlets(group: &[Story], config: &Config) -> Vec<String> {
 }
 
 /// The attribution of a passage whose source group is published by `outlets` (`None`: not
-/// found). Returns the finding and the id of the outlet the post names, if it is configured.
+/// found), when the post credits the outlets `credited` (ids, in the order the post names
+/// them: `credit::Credits::credited`). Returns the finding and the id of the outlet the post
+/// is taken to credit: the first credited that published the source, else the first credited.
 pub fn attribution(
     claim: &Claim,
-    config: &Config,
+    credited: &[String],
     outlets: Option<&[String]>,
 ) -> (Attribution, Option<String>) {
-    let named = claim.resolve(config).map(|o| o.id.clone());
-    let finding = if claim.dangling && named.is_none() {
-        Attribution::Dangling
-    } else if named.is_none() && claim.outlet.is_none() && claim.link.is_none() {
-        Attribution::Missing
-    } else {
-        match outlets {
-            None => Attribution::Unchecked,
-            Some(ids) if named.as_ref().is_some_and(|n| ids.contains(n)) => Attribution::Ok,
-            Some(_) => Attribution::WrongOutlet,
-        }
-    };
-    (finding, named)
+    let published = |ids: &[String]| credited.iter().find(|c| ids.contains(c)).cloned();
+    if credited.is_empty() {
+        // No configured outlet is named: an outlet feeds.toml does not know, or none at all.
+        let finding = if claim.dangling {
+            Attribution::Dangling
+        } else if claim.outlet.is_none() && claim.links.is_empty() {
+            Attribution::Missing
+        } else if outlets.is_none() {
+            Attribution::Unchecked
+        } else {
+            Attribution::WrongOutlet
+        };
+        return (finding, None);
+    }
+    match outlets {
+        None => (Attribution::Unchecked, credited.first().cloned()),
+        Some(ids) => match published(ids) {
+            Some(id) => (Attribution::Ok, Some(id)),
+            None => (Attribution::WrongOutlet, credited.first().cloned()),
+        },
+    }
 }
 
 /// A finding about dates.

@@ -12,7 +12,9 @@
 //! alignment is linear in its passage (`find`).
 
 pub mod checks;
+pub mod credit;
 pub mod find;
+pub mod years;
 
 use std::collections::HashMap;
 
@@ -20,7 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::post::{Limit, Marked, Passage, Post};
+use crate::post::{Limit, Marked, Passage, Post, SpeakerFrom};
 use crate::store::{Store, StoreError};
 use crate::story::Story;
 use checks::{Attribution, DateFinding};
@@ -127,9 +129,14 @@ impl PassageReport {
 pub struct Report {
     pub title: Option<String>,
     pub date: Option<NaiveDate>,
-    /// The post gives no year: the day headings' years were guessed (the most recent such
-    /// range not after today). `--date` or front matter fixes it.
+    /// The post gives no year and none could be inferred from the sources: the day headings'
+    /// years were guessed (the most recent such range, or the nearest such day, not after
+    /// today). `--date` or front matter fixes it.
     pub year_guessed: bool,
+    /// Where the day headings' years come from: `post` (front matter, metadata, `--date` or a
+    /// year in the title), `sources` (the post gives none: the year that puts the matched
+    /// sources nearest their days), `guessed` (neither).
+    pub year_from: &'static str,
     pub passages: Vec<PassageReport>,
     /// The limits that applied: `words` (the post reader read only the first
     /// `limits::MAX_POST_WORDS` words) and `passages` (only the first
@@ -173,11 +180,14 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
     let mut found_ids: Vec<String> = Vec::new();
     let mut near: HashMap<(String, NaiveDate), Vec<String>> = HashMap::new();
     let mut shown = Shown::default();
+    let credits = credit::Credits::new(config);
     let checked = &post.passages[..post.passages.len().min(max)];
-    let mut passages = Vec::with_capacity(checked.len());
+    let mut found = Vec::with_capacity(checked.len());
     for p in checked {
         let short = crate::search::words::count(&p.text) < crate::search::index::WINDOW + 2;
-        let named = p.claimed.resolve(config).map(|o| o.id.as_str());
+        let block = (p.marked == Marked::Block).then_some(p.text.as_str());
+        let credited = credits.credited(&p.claimed, config, block);
+        let named = credited.first().map(String::as_str);
         let extra = if short {
             let mut ids = found_ids.clone();
             if let (Some(outlet), Some(day)) = (named, p.day) {
@@ -220,23 +230,75 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
                 }
             }
         }
-        passages.push(report(store, config, &mut cache, &mut shown, p, placed)?);
+        found.push((credited, placed));
     }
+    // With no year in the post, the years that put the sources nearest their days.
+    let guessed = |p: &Passage| !post.year_known && p.heading.as_ref().is_some_and(|h| !h.has_year);
+    let shift = if post.year_known {
+        None
+    } else {
+        let mut pairs = Vec::new();
+        for (p, (_, placed)) in checked.iter().zip(&found) {
+            let (Some(day), Some(placed)) = (p.day.filter(|_| guessed(p)), placed) else {
+                continue;
+            };
+            if let Some(l) = cache.get(store, &placed.story_id)? {
+                pairs.push((day, l.story.published.date_naive()));
+            }
+        }
+        years::infer(&pairs)
+    };
+    let mut passages = Vec::with_capacity(checked.len());
+    for (p, (credited, placed)) in checked.iter().zip(found) {
+        let day = match shift {
+            Some(k) if guessed(p) => p.day.map(|d| years::shifted(d, k)),
+            _ => p.day,
+        };
+        let ctx = Context {
+            store,
+            config,
+            credited: &credited,
+            day,
+        };
+        passages.push(report(&ctx, &mut cache, &mut shown, p, placed)?);
+    }
+    let year_from = match (post.year_known, shift) {
+        (true, _) => "post",
+        (false, Some(_)) => "sources",
+        (false, None) => "guessed",
+    };
+    let date = match (post.date_from, shift) {
+        (Some(crate::post::DateFrom::Title), Some(k)) => post.date.map(|d| years::shifted(d, k)),
+        _ => post.date,
+    };
     Ok(Report {
         title: post.title.clone(),
-        date: post.date,
-        year_guessed: post.date_from == Some(crate::post::DateFrom::Title),
+        date,
+        year_guessed: year_from == "guessed" && checked.iter().any(|p| p.day.is_some()),
+        year_from,
         passages,
         limits,
     })
 }
 
 /// What the report shows of a source story, looked up once per run: its syndication group
-/// (original first) with the outlets that published it, and its stored quotations.
+/// (original first) with the outlets that published it, and its stored quotations; and the
+/// stories the post's links point to.
 #[derive(Default)]
 struct Shown {
     groups: HashMap<String, (Vec<Story>, Vec<String>)>,
     quotes: HashMap<String, crate::review::StoryQuotes>,
+    linked: HashMap<String, Option<Story>>,
+}
+
+/// What one passage's report is made with.
+struct Context<'a> {
+    store: &'a Store,
+    config: &'a Config,
+    /// The outlets the post credits for the passage, in the order it names them.
+    credited: &'a [String],
+    /// The day the passage is filed under, its year inferred when the post gives none.
+    day: Option<NaiveDate>,
 }
 
 /// Stories of the outlet a passage names, published within two days of its day: where a
@@ -299,18 +361,18 @@ fn marked_name(m: Marked) -> &'static str {
 }
 
 fn report(
-    store: &Store,
-    config: &Config,
+    ctx: &Context,
     cache: &mut Cache,
     shown: &mut Shown,
     p: &Passage,
     placed: Option<find::Placed>,
 ) -> Result<PassageReport, StoreError> {
+    let (store, config) = (ctx.store, ctx.config);
     let mut r = PassageReport {
         text: p.text.clone(),
         line: p.line,
         marked: marked_name(p.marked),
-        day: p.day,
+        day: ctx.day,
         heading: p.heading.as_ref().map(|h| h.text.clone()),
         status: Status::NotFound,
         source: None,
@@ -329,7 +391,7 @@ fn report(
         warnings: Vec::new(),
     };
     let Some(placed) = placed else {
-        let (attribution, named) = checks::attribution(&p.claimed, config, None);
+        let (attribution, named) = checks::attribution(&p.claimed, ctx.credited, None);
         r.claimed_outlet_id = named;
         if p.marked != Marked::Unmarked {
             r.attribution = attribution;
@@ -366,7 +428,7 @@ fn report(
     if group.len() > 1 {
         r.copies = group.iter().map(Source::from).collect();
     }
-    let (attribution, named) = checks::attribution(&p.claimed, config, Some(outlets));
+    let (attribution, named) = checks::attribution(&p.claimed, ctx.credited, Some(outlets));
     r.status = placed.status;
     r.source = Some(Source::from(&story));
     r.span = Some((placed.start, placed.end));
@@ -396,33 +458,62 @@ fn report(
             "copied from the source without quote marks or a block quote",
         ));
     }
+    let names = |ids: &[String]| {
+        ids.iter()
+            .map(|id| config.outlet(id).map_or(id.as_str(), |o| o.name.as_str()))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let published_by = names(outlets);
     match attribution {
         Attribution::Ok | Attribution::Unchecked => {}
-        Attribution::WrongOutlet => r.problems.push(Problem::new(
-            "wrong_outlet",
-            format!(
-                "the post names {}, but the source was published by {}",
+        Attribution::WrongOutlet => {
+            let named = if ctx.credited.is_empty() {
                 p.claimed
                     .outlet
                     .clone()
                     .or_else(|| p.claimed.link.as_ref().map(|l| l.to_string()))
-                    .unwrap_or_default(),
-                outlets.join(", ")
-            ),
-        )),
+                    .unwrap_or_default()
+            } else {
+                names(ctx.credited)
+            };
+            r.problems.push(Problem::new(
+                "wrong_outlet",
+                format!("the post names {named}, but the source was published by {published_by}"),
+            ))
+        }
         Attribution::Missing => r.problems.push(Problem::new(
             "missing_attribution",
-            format!("no outlet is named; the source is {}", story.outlet),
+            format!("no outlet is named; the source is {published_by}"),
         )),
         Attribution::Dangling => r.problems.push(Problem::new(
             "dangling",
-            format!(
-                "\"according to\" names no outlet; the source is {}",
-                story.outlet
-            ),
+            format!("\"according to\" names no outlet; the source is {published_by}"),
         )),
     }
-    if let Some(day) = p.day {
+    if attribution == Attribution::Ok && ctx.credited.len() > 1 {
+        if let Some(credited) = &r.claimed_outlet_id {
+            let others: Vec<String> = ctx
+                .credited
+                .iter()
+                .filter(|c| *c != credited)
+                .cloned()
+                .collect();
+            r.warnings.push(Problem::new(
+                "outlet_choice",
+                format!(
+                    "the post names {}; {} is taken as the source's outlet, as it published it ({} did not)",
+                    names(ctx.credited),
+                    names(std::slice::from_ref(credited)),
+                    names(&others)
+                ),
+            ));
+        }
+    }
+    if let Some(problem) = wrong_link(store, &mut shown.linked, &p.claimed, group)? {
+        r.problems.push(problem);
+    }
+    if let Some(day) = ctx.day {
         let heading = p.heading.as_ref().map_or("its day", |h| h.text.as_str());
         r.date = checks::dates(day, heading, story.published);
         if let Some(d) = &r.date {
@@ -443,21 +534,92 @@ fn report(
         .quotes
         .get(&story.id)
         .map_or(&[][..], |q| &q.quotes[..]);
-    for q in quotes {
-        if q.quote.start < placed.end && q.quote.end > placed.start {
-            r.quotes.push(q.id.clone());
-            if let (Some(claimed), Some(stored)) = (&p.claimed.speaker, &q.quote.speaker) {
-                if r.speaker.is_none() && !checks::same_speaker(claimed, stored) {
-                    r.speaker = Some(SpeakerFinding {
-                        claimed: claimed.clone(),
-                        stored: stored.clone(),
-                        quote_id: q.id.clone(),
-                    });
-                }
-            }
+    let covered: Vec<&crate::review::StoredQuote> = quotes
+        .iter()
+        .filter(|q| q.quote.start < placed.end && q.quote.end > placed.start)
+        .collect();
+    r.quotes = covered.iter().map(|q| q.id.clone()).collect();
+    // The speaker the post names in its own words is checked; one named inside the quoted
+    // words only where those words are not the source's.
+    let claimed = p.claimed.speaker.as_deref().filter(|s| {
+        config.outlet_named(s).is_none()
+            && (p.claimed.speaker_from == Some(SpeakerFrom::Post)
+                || placed.status == Status::Altered)
+    });
+    if let Some(claimed) = claimed {
+        let speakers: Vec<(&str, &str)> = covered
+            .iter()
+            .filter_map(|q| Some((q.quote.speaker.as_deref()?, q.id.as_str())))
+            .collect();
+        let agrees = speakers
+            .iter()
+            .any(|(s, _)| checks::same_speaker(claimed, s));
+        if let (false, Some(&(stored, id))) = (agrees, speakers.first()) {
+            r.speaker = Some(SpeakerFinding {
+                claimed: claimed.to_string(),
+                stored: stored.to_string(),
+                quote_id: id.to_string(),
+            });
+            r.problems.push(Problem::new(
+                "wrong_speaker",
+                format!(
+                    "the post names {claimed} as the speaker, but in the source the words are {stored}'s (quote {id})"
+                ),
+            ));
         }
     }
     Ok(r)
+}
+
+/// A link the post gives for a passage that points to a stored story other than the
+/// passage's source and its copies: the reader who follows it will not find the words.
+fn wrong_link(
+    store: &Store,
+    linked: &mut HashMap<String, Option<Story>>,
+    claim: &crate::post::Claim,
+    group: &[Story],
+) -> Result<Option<Problem>, StoreError> {
+    let in_group = |link: &url::Url| {
+        let link = crate::story::url::normalise(link);
+        let id = crate::story::url::story_id(link.as_str());
+        group.iter().any(|s| {
+            s.id == id
+                || s.url.as_deref() == Some(link.as_str())
+                || s.article
+                    .as_ref()
+                    .and_then(|a| a.meta.canonical_url.as_deref())
+                    .and_then(crate::story::url::normalise_str)
+                    .is_some_and(|c| c == link)
+        })
+    };
+    if claim.links.iter().any(in_group) {
+        return Ok(None);
+    }
+    for link in &claim.links {
+        let id = crate::story::url::story_id(crate::story::url::normalise(link).as_str());
+        if !linked.contains_key(&id) {
+            let story = store.story(&id)?;
+            linked.insert(id.clone(), story);
+        }
+        if let Some(Some(linked)) = linked.get(&id) {
+            let source = group.first().map_or("the source", |s| {
+                s.title.as_deref().unwrap_or(s.id.as_str())
+            });
+            return Ok(Some(Problem::new(
+                "wrong_link",
+                format!(
+                    "the post links \"{}\" ({link}), but the passage is from \"{source}\"{}",
+                    linked.title.as_deref().unwrap_or(linked.id.as_str()),
+                    group
+                        .first()
+                        .and_then(|s| s.url.as_deref())
+                        .map(|u| format!(" ({u})"))
+                        .unwrap_or_default()
+                ),
+            )));
+        }
+    }
+    Ok(None)
 }
 
 fn excerpt(s: &str) -> String {
