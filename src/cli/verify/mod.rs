@@ -114,7 +114,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         if i > 0 && !args.json {
             println!();
         }
-        let read = Input::from_arg(arg).and_then(|input| {
+        let input = Input::from_arg(arg);
+        let name = input.as_ref().map_or_else(|_| arg.clone(), Input::name);
+        let read = input.and_then(|input| {
             let (text, post) = read_post(&input, &args, date, &mut fetcher)?;
             Ok((input, text, post))
         });
@@ -130,7 +132,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
                 eprintln!("error: {e:#}");
                 if args.json {
                     output::json_line(&serde_json::json!({
-                        "post": Input::from_arg(arg).map(|i| i.name()).unwrap_or_else(|_| arg.clone()),
+                        "post": name,
                         "error": format!("{e:#}"),
                     }))?;
                 }
