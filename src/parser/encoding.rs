@@ -48,7 +48,16 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
 /// invalid bytes as in `decode`. Unlike a browser it reads UTF-16 without a BOM by its first
 /// bytes: a page is only read here, never run.
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
-    decode_with(bytes, content_type, meta_charset).text
+    decode_document(bytes, content_type, true).text
+}
+
+/// Decodes a document that is not a feed (a post): as `decode_html` when `html`, else with no
+/// label read from the document itself; with the encoding it was read as. No XML declaration
+/// is rewritten.
+pub fn decode_document(bytes: &[u8], content_type: Option<&str>, html: bool) -> Decoded {
+    let in_document: fn(&[u8]) -> Option<&'static Encoding> =
+        if html { meta_charset } else { |_| None };
+    decode_with(bytes, content_type, in_document)
 }
 
 /// The common part of `decode` and `decode_html`: `in_document` finds the document's own label.

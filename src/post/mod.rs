@@ -28,6 +28,7 @@
 
 mod attribution;
 mod dates;
+pub mod decode;
 mod front;
 mod html;
 mod markdown;
