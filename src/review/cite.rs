@@ -607,41 +607,38 @@ mod tests {
                 None
             }
         };
-        let link = |s: &Story| link(s, owner);
-        // A tracking redirect's story: the canonical, tracking parameters dropped.
-        let s = story(
-            "https://t.example/r?id=9",
-            "wire",
-            Some("https://www.wire.example/news/a?utm_source=x#top"),
-        );
-        assert_eq!(link(&s).as_deref(), Some("https://www.wire.example/news/a"));
-        // The same site, another address.
-        let s = story(
-            "https://m.wire.example/a",
-            "wire",
-            Some("https://wire.example/a"),
-        );
-        assert_eq!(link(&s).as_deref(), Some("https://wire.example/a"));
-        // A copy naming its original on another outlet's site, or on a site no outlet owns.
-        for c in ["https://other.example/a", "https://unknown.example/a"] {
-            let s = story("https://wire.example/a", "wire", Some(c));
-            assert_eq!(link(&s).as_deref(), Some("https://wire.example/a"));
+        let page = "https://wire.example/a";
+        // (the story's URL, the page's canonical URL, the link cited)
+        let cases = [
+            // A tracking redirect's story: the canonical, tracking parameters dropped.
+            (
+                "https://t.example/r?id=9",
+                Some("https://www.wire.example/news/a?utm_source=x#top"),
+                "https://www.wire.example/news/a",
+            ),
+            // A redirector no outlet owns, to a page on a site no outlet owns: the page.
+            (
+                "https://t.example/r?id=9",
+                Some("https://gulf.example/x"),
+                "https://gulf.example/x",
+            ),
+            // The same site, another address.
+            ("https://m.wire.example/a", Some(page), page),
+            // A copy naming its original on another outlet's site, or on a site no outlet owns.
+            (page, Some("https://other.example/a"), page),
+            (page, Some("https://unknown.example/a"), page),
+            // A front page is nobody's canonical; nor is a URL that is not http(s).
+            (page, Some("https://wire.example/"), page),
+            (page, Some("ftp://wire.example/a"), page),
+            (page, None, page),
+        ];
+        for (url, canonical, cited) in cases {
+            let s = story(url, "wire", canonical);
+            assert_eq!(
+                link(&s, owner).as_deref(),
+                Some(cited),
+                "{url} {canonical:?}"
+            );
         }
-        // A front page is nobody's canonical.
-        let s = story(
-            "https://wire.example/a",
-            "wire",
-            Some("https://wire.example/"),
-        );
-        assert_eq!(link(&s).as_deref(), Some("https://wire.example/a"));
-        // Not http(s), or none: the story's URL.
-        let s = story(
-            "https://wire.example/a",
-            "wire",
-            Some("ftp://wire.example/a"),
-        );
-        assert_eq!(link(&s).as_deref(), Some("https://wire.example/a"));
-        let s = story("https://wire.example/a", "wire", None);
-        assert_eq!(link(&s).as_deref(), Some("https://wire.example/a"));
     }
 }

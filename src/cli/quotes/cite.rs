@@ -19,7 +19,8 @@ tracking or redirect link. The lead line names the speaker only when the passage
 
 A quotation you rejected is still cited, with a warning on stderr saying how to reset it.
 
-Exit codes: 0 every citation written (warnings included); 1 an id no quotation has (nothing \
+Exit codes: 0 every citation written (warnings included); 1 an id that names no single \
+quotation (nothing 
 written); 2 could not run (an id too short, the database unreadable).
 
 Examples:
