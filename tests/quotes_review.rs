@@ -121,13 +121,21 @@ fn review_survives_a_page_replacing_the_teaser_and_citations_follow_the_post_sty
     assert!(out.contains("U.S. civilian contractor killed"), "{out}");
     assert!(out.contains(&format!("{direct_id}  accepted")), "{out}");
 
-    // Citations: the post's "According to" line, then the passage word for word.
-    let url = direct["url"].as_str().unwrap();
+    // Citations: the post's "According to" line linking the page's canonical address, then
+    // the passage word for word, then a blank line.
+    let shown =
+        json_lines(&home.run(&["stories", "show", story["id"].as_str().unwrap(), "--json"]));
+    let canonical = shown[0]["article"]["canonical_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(direct["url"], canonical.as_str());
+    let url = canonical.as_str();
     let (code, md, _) = home.run_text(&["quotes", "cite", &direct_id]);
     assert_eq!(code, 0);
     assert_eq!(
         md,
-        format!("According to [wire]({url}):\n\n> “The coalition is aware of a rocket attack on K1 base in Kirkuk province,” a coalition spokesman said in a statement, adding that Iraqi security forces were leading the response and the investigation.\n")
+        format!("According to [wire]({url}):\n\n> “The coalition is aware of a rocket attack on K1 base in Kirkuk province,” a coalition spokesman said in a statement, adding that Iraqi security forces were leading the response and the investigation.\n\n")
     );
     let (_, html, _) = home.run_text(&["quotes", "cite", &direct_id, "--format", "html"]);
     assert!(

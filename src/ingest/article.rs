@@ -144,17 +144,23 @@ pub(super) async fn fetch_page(
         }
     }
     let base = resp.final_url.clone();
+    let redirected = base != url;
     let _slot = match cpu {
         Some(cpu) => cpu.acquire().await.ok(),
         None => None,
     };
     let extracted = limits::contain_async("article extractor", Some(PARSE_DEADLINE), move || {
-        let page = article::extract(
+        let mut page = article::extract(
             &resp.body,
             resp.content_type.as_deref(),
             Some(&base),
             &rules,
         );
+        // A page reached through redirects that names no canonical address is known by the
+        // one the redirects led to, not by the link that led there (`quotes cite` links it).
+        if redirected && page.meta.canonical_url.is_none() {
+            page.meta.canonical_url = Some(base.to_string());
+        }
         drop(resp);
         let mut prepared = PreparedTexts::default();
         if prepare {

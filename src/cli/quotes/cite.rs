@@ -1,16 +1,33 @@
 //! `quotewire quotes cite ID...`: ready-made citations to paste into the post, in the order
-//! given, in the post's convention (see `quotewire::review::cite`).
+//! given, in the post's convention (see `quotewire::review::cite`). Each ends with a blank
+//! line, so `quotes cite ID >> post.md` may be run once per quotation. A rejected quotation is
+//! still cited, with a warning on stderr; a warning does not change the exit code.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
-use quotewire::review::cite::{Citation, Format};
+use quotewire::review::cite::{self, Citation, Format};
+use quotewire::review::Status;
 
 use super::super::{output, Globals};
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  quotewire quotes cite 3f2a9c0d11e4b7a2\n  quotewire quotes cite 3f2a9c 81be07 --format html\n  quotewire quotes cite $(quotewire quotes --status accepted --json | jq -r .id)"
+    after_help = "Each citation ends with a blank line, so citations can be appended to a post one at a \
+time and stay separate blocks. The link is the page's canonical address, never a feed's \
+tracking or redirect link. The lead line names the speaker only when the passage does not.
+
+A quotation you rejected is still cited, with a warning on stderr saying how to reset it.
+
+Exit codes: 0 every citation written (warnings included); 1 an id that names no single \
+quotation (nothing 
+written); 2 could not run (an id too short, the database unreadable).
+
+Examples:
+  quotewire quotes cite 3f2a9c0d11e4b7a2
+  quotewire quotes cite 3f2a9c 81be07 --format html
+  quotewire quotes cite 3f2a9c >> post.md
+  quotewire quotes cite $(quotewire quotes --status accepted --json | jq -r .id) >> post.md"
 )]
 pub struct Args {
     /// Quotation ids as `quotewire quotes` lists them (the first 6 or more digits are enough)
@@ -19,7 +36,8 @@ pub struct Args {
     /// How to write the citations
     #[arg(long, value_enum, default_value = "markdown")]
     format: FormatArg,
-    /// JSON Lines: one object per citation, with the id, story, outlet, url and citation text
+    /// JSON Lines: one object per citation, with the id, review status, story, outlet, the url
+    /// linked and the citation text
     #[arg(long)]
     json: bool,
 }
@@ -50,22 +68,41 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         Ok(f) => f,
         Err(code) => return Ok(code),
     };
-    let mut texts = Vec::with_capacity(found.len());
+    let mut stored = Vec::with_capacity(found.len());
     for f in &found {
-        texts.push(store.text(&f.story)?.unwrap_or_default());
+        let text = store.text(&f.story)?.unwrap_or_default();
+        let quotes = quotewire::review::refresh(&store, &f.story.id, &text)?.quotes;
+        stored.push((text, quotes));
     }
     store.close()?;
-    for (i, (f, text)) in found.iter().zip(&texts).enumerate() {
+    let owner = |host: &str| {
+        config
+            .as_ref()
+            .and_then(|c| c.outlet_for_host(host))
+            .map(|o| o.id.clone())
+    };
+    for (f, (text, quotes)) in found.iter().zip(&stored) {
         let outlet = config
             .as_ref()
             .and_then(|c| c.outlet(&f.story.outlet))
             .map_or(f.story.outlet.as_str(), |o| o.name.as_str());
-        let citation = Citation::new(outlet, f.story.url.as_deref(), text, &f.quote.quote);
+        let url = cite::link(&f.story, owner);
+        let citation = Citation::new(
+            outlet,
+            url.as_deref(),
+            text,
+            &f.quote.quote,
+            quotes.iter().map(|q| &q.quote),
+        );
+        if f.status == Status::Rejected {
+            warn_rejected(f);
+        }
         let rendered = citation.render(format);
         if args.json {
             #[derive(serde::Serialize)]
             struct CiteJson<'a> {
                 id: &'a str,
+                status: Status,
                 story_id: &'a str,
                 outlet: &'a str,
                 url: Option<&'a str>,
@@ -75,19 +112,35 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             }
             output::json_line(&CiteJson {
                 id: &f.quote.id,
+                status: f.status,
                 story_id: &f.story.id,
                 outlet,
-                url: f.story.url.as_deref(),
+                url: url.as_deref(),
                 speaker: f.quote.quote.speaker.as_deref(),
                 published: output::rfc3339(f.story.published),
                 citation: &rendered,
             })?;
         } else {
-            if i > 0 {
-                println!();
-            }
             print!("{rendered}");
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says on stderr that a rejected quotation is being cited, and how to take the rejection back.
+fn warn_rejected(f: &quotewire::review::Found) {
+    let q = &f.quote.quote;
+    let mut words: String = q.text.chars().take(60).collect();
+    if q.text.chars().count() > 60 {
+        words.push('…');
+    }
+    let by = q
+        .speaker
+        .as_deref()
+        .map(|s| format!(", {s}"))
+        .unwrap_or_default();
+    let id = &f.quote.id;
+    eprintln!(
+        "warning: quotation {id} (“{words}”{by}) is rejected; cited anyway\n  fix: if you mean to use it, `quotewire quotes reset {id}` makes it a candidate again (or `quotewire quotes accept {id}`); otherwise leave it out of the post"
+    );
 }
