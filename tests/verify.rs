@@ -759,6 +759,8 @@ fn a_post_without_a_year_takes_the_year_its_sources_agree_with() {
     assert_eq!(report["year_guessed"], false);
     assert_eq!(report["date"], "2020-01-02", "the end of the title's range");
     check(&report, false);
+    let (_, out, _) = home.run_text(&["verify", post.to_str().unwrap()]);
+    assert!(out.contains("inferred from the sources"), "{out}");
     // A post with day headings and no range in its title at all is checked by day too.
     let md = "# Notes\n\n## January 27th\n\nAccording to Reuters:\n\n> One official said the United States was looking into the possible involvement of Kataib Hezbollah, an Iranian-backed Shi’ite Muslim militia group.\n";
     let path = home.config_path().with_file_name("norange.md");

@@ -227,6 +227,18 @@ impl Loaded {
         self.text.get(a..b).unwrap_or("")
     }
 
+    /// A byte range widened over the marks that cling to its first and last words (an
+    /// opening quote mark, a closing one, the full stop), so that the source's words read as
+    /// the source prints them.
+    fn with_marks(&self, (a, b): (usize, usize)) -> (usize, usize) {
+        let clings = |c: char| !c.is_whitespace() && !c.is_alphanumeric();
+        let before = self.text.get(..a).unwrap_or("");
+        let start = before.trim_end_matches(clings).len();
+        let after = self.text.get(b..).unwrap_or("");
+        let end = b + (after.len() - after.trim_start_matches(clings).len());
+        (start, end)
+    }
+
     /// The byte range of [`Self::span`].
     fn byte_span(&self, first: usize, last: usize) -> (usize, usize) {
         let end = self.bytes.len().saturating_sub(1);
@@ -459,7 +471,8 @@ fn place(p: &Prepared, loaded: &Loaded, query: &[u64]) -> Option<(Placed, usize)
     let end = sw
         .get(alignment.last.saturating_sub(1))
         .map_or(start, |w| w.end);
-    let source_bytes = loaded.byte_span(alignment.first, alignment.last.saturating_sub(1));
+    let source_bytes =
+        loaded.with_marks(loaded.byte_span(alignment.first, alignment.last.saturating_sub(1)));
     let (status, differences) = judge(p, &fitted, loaded, source_bytes.0);
     Some((
         Placed {
@@ -1001,7 +1014,7 @@ mod tests {
         let got = placed(&text, &s);
         let source = s.text.get(got.source_bytes.0..got.source_bytes.1).unwrap();
         assert!(
-            source.starts_with("w10 ") && source.ends_with("w39"),
+            source.starts_with("w10 ") && source.ends_with("w39."),
             "{source}"
         );
         let at = |d: &Difference| {

@@ -93,6 +93,10 @@ pub fn print(report: &Report, name: &str, encoding: &str, mixed: bool, view: &Vi
         println!(
             "  (the post gives no year: the days' years are guessed; pass --date YYYY-MM-DD or a front-matter date)"
         );
+    } else if report.year_from == "sources" {
+        println!(
+            "  (the post gives no year: the days' years are inferred from the sources; --date YYYY-MM-DD or a front-matter date sets it)"
+        );
     }
     for limit in &report.limits {
         println!(
