@@ -184,7 +184,12 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
     let checked = &post.passages[..post.passages.len().min(max)];
     let mut found = Vec::with_capacity(checked.len());
     for p in checked {
-        let short = crate::search::words::count(&p.text) < crate::search::index::WINDOW + 2;
+        // The index finds any run of `WINDOW` words a passage shares with a story; a shorter
+        // passage is also tried against the stories found so far and its outlet's stories of
+        // its day. Not the author's paragraphs: they count as copied only with more words in
+        // common than that.
+        let short = crate::search::words::count(&p.text) < crate::search::index::WINDOW + 2
+            && p.marked != Marked::Unmarked;
         let block = (p.marked == Marked::Block).then_some(p.text.as_str());
         let credited = credits.credited(&p.claimed, config, block);
         let named = credited.first().map(String::as_str);
