@@ -37,6 +37,30 @@ const SPEECH_VERBS: [&str; 15] = [
     "explained",
     "insisted",
 ];
+/// How far before an inline quote its speech verb may stand ("Pompeo said the move was “…”").
+const BEFORE_QUOTE_WORDS: usize = 6;
+/// Capitalised words after "said" that are no speaker ("…,” said Monday").
+const WHEN: [&str; 19] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 const REPORT_VERBS: [&str; 4] = ["reported", "reports", "reporting", "report"];
 const PRONOUNS: [&str; 9] = ["he", "she", "they", "it", "we", "i", "you", "this", "that"];
 /// Lower-case words allowed inside a name between capitalised ones ("Department of State").
@@ -283,6 +307,26 @@ fn speaker_after(rest: &str) -> Option<String> {
     if rest.trim_start_matches([' ', ',']).starts_with('\n') {
         return None;
     }
+    // "…,” said Hélène Marchetti", "…,” said spokesman John Kirby": the verb first, then the
+    // name after at most a few lower-case words of its role, within the clause.
+    if ws
+        .first()
+        .is_some_and(|w| is_any(w.core, &SPEECH_VERBS) && !w.ends)
+    {
+        for (k, w) in ws.iter().enumerate().skip(1).take(4) {
+            if capitalised(w.core) {
+                return name_at(&ws, k).map(|(name, _)| name).filter(|name| {
+                    let first = name.split(' ').next().unwrap_or("");
+                    let first = first.trim_end_matches("'s").trim_end_matches("’s");
+                    !is_any(first, &WHEN)
+                });
+            }
+            if w.ends {
+                return None;
+            }
+        }
+        return None;
+    }
     let (name, end) = name_at(&ws, 0)?;
     let next = ws.get(end)?;
     if is_any(next.core, &SPEECH_VERBS)
@@ -314,12 +358,13 @@ fn speaker_before(before: &str) -> Option<String> {
     let trimmed = trimmed
         .strip_suffix(['“', '"', '‘', '\''])
         .unwrap_or(trimmed);
-    // "Sistani said: “…”", "Sistani said, “…”", "Sistani said “…”": the speech verb just before.
+    // "Sistani said: “…”", "Sistani said “…”", "Okafor told Reuters: “…”", "Pompeo said the
+    // move was “…”": a speech verb among the last few words, within the sentence.
     let ws = words(trimmed);
-    let verb = ws.len().checked_sub(1)?;
-    if !is_any(ws[verb].core, &SPEECH_VERBS) {
-        return None;
-    }
+    let verb = (ws.len().saturating_sub(BEFORE_QUOTE_WORDS)..ws.len())
+        .rev()
+        .take_while(|&i| i + 1 == ws.len() || !ws[i].ends)
+        .find(|&i| is_any(ws[i].core, &SPEECH_VERBS))?;
     name_before(&ws, verb)
 }
 
@@ -417,11 +462,41 @@ mod tests {
             Some("Trump")
         );
         assert_eq!(speaker("“I think so,” he said."), None);
+        assert_eq!(
+            speaker("“Nobody wants that,” said Hélène Marchetti, a skipper.").as_deref(),
+            Some("Hélène Marchetti")
+        );
+        assert_eq!(
+            speaker("“We will see,” said spokesman John Kirby.").as_deref(),
+            Some("John Kirby")
+        );
+        assert_eq!(
+            speaker("“We will see,” said the official. Iraq then left."),
+            None
+        );
+        assert_eq!(speaker("“We will see,” said Monday's statement."), None);
         assert_eq!(speaker("“I think so,” the official said."), None);
         assert_eq!(
             speaker("\"This claim cannot justify it,\" Rabiee was quoted as saying.").as_deref(),
             Some("Rabiee")
         );
+        for (t, who) in [
+            (
+                "Okafor told Reuters: “We will not go back to sea.”",
+                Some("Okafor"),
+            ),
+            (
+                "Pompeo said the move was “a serious mistake by them”",
+                Some("Pompeo"),
+            ),
+            (
+                "Pompeo left. Officials later called it “a serious mistake by them”",
+                None,
+            ),
+        ] {
+            let start = t.find(['“']).unwrap() + '“'.len_utf8();
+            assert_eq!(speaker_around(t, start, t.len()).as_deref(), who, "{t}");
+        }
         let t = "Sistani said: “Iraq alone is entitled to deal with these practices.”";
         let start = t.find("Iraq").unwrap();
         assert_eq!(
