@@ -407,6 +407,24 @@ fn search(
     Ok(best.map(|b| b.0).filter(|b| b.status != Status::NotFound))
 }
 
+/// Where `text` stands in one story (`id`), if it is found there at all: whether a story the
+/// post links holds the passage too.
+pub fn place_in(
+    store: &Store,
+    cache: &mut Cache,
+    text: &str,
+    id: &str,
+) -> Result<Option<Placed>, StoreError> {
+    let p = prepare(text);
+    let query = index::query(&p.words);
+    let Some(loaded) = cache.get(store, id)? else {
+        return Ok(None);
+    };
+    Ok(place(&p, loaded, &query)
+        .map(|(placed, _)| placed)
+        .filter(|placed| placed.status != Status::NotFound))
+}
+
 /// An alignment, and where a passage aligned piece by piece does not run on in the source:
 /// the first word of each piece that starts before the piece ahead of it ends, or far after
 /// it with no omission mark between them.

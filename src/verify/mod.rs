@@ -611,7 +611,7 @@ fn report(
             ));
         }
     }
-    if let Some(problem) = wrong_link(store, &mut shown.linked, &p.claimed, group)? {
+    if let Some(problem) = wrong_link(store, cache, &mut shown.linked, p, group, placed.status)? {
         r.problems.push(problem);
     }
     if let Some(day) = ctx.day {
@@ -676,10 +676,18 @@ fn report(
 /// passage's source and its copies: the reader who follows it will not find the words.
 fn wrong_link(
     store: &Store,
+    cache: &mut Cache,
     linked: &mut HashMap<String, Option<Story>>,
-    claim: &crate::post::Claim,
+    passage: &Passage,
     group: &[Story],
+    status: Status,
 ) -> Result<Option<Problem>, StoreError> {
+    let claim = &passage.claimed;
+    let rank = |s: Status| match s {
+        Status::Verbatim | Status::Minor => 0,
+        Status::Altered => 1,
+        Status::NotFound => 2,
+    };
     let in_group = |link: &url::Url| {
         let link = crate::story::url::normalise(link);
         let id = crate::story::url::story_id(link.as_str());
@@ -703,6 +711,12 @@ fn wrong_link(
             linked.insert(id.clone(), story);
         }
         if let Some(Some(linked)) = linked.get(&id) {
+            // The linked story holds the passage too (an update, a second story that repeats
+            // it): the reader who follows the link finds the words.
+            let there = find::place_in(store, cache, &passage.text, &linked.id)?;
+            if there.is_some_and(|pl| rank(pl.status) <= rank(status)) {
+                return Ok(None);
+            }
             let source = group.first().map_or("the source", |s| {
                 s.title.as_deref().unwrap_or(s.id.as_str())
             });
