@@ -36,6 +36,7 @@ mod plain;
 mod spans;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -204,7 +205,8 @@ pub struct Claim {
     /// The post's own text that makes the claim: the lead-in, and for a passage inside a
     /// paragraph that paragraph. An outlet named anywhere in it, however the sentence puts it
     /// ("…, Gulf Post says.", "spoke to Wire Wire by phone"), is credited by `verify`.
-    pub context: Vec<String>,
+    /// Shared, not copied: a paragraph of a thousand quoted spans is held once.
+    pub context: Vec<Arc<str>>,
 }
 
 /// Whose words name a passage's speaker: see [`Claim::speaker_from`].
@@ -514,7 +516,7 @@ impl Claim {
         }
         claim.links.extend(para.links.iter().cloned());
         claim.link = claim.links.first().cloned();
-        claim.context.push(para.text.clone());
+        claim.context.push(Arc::from(para.text.as_str()));
         claim
     }
 }
@@ -589,7 +591,7 @@ fn assemble(doc: Doc, date_arg: Option<NaiveDate>, today: NaiveDate) -> Post {
                 claim.links = para.links.clone();
                 claim.link = claim.links.first().cloned();
                 claim.dangling &= claim.link.is_none();
-                claim.context = vec![para.text.clone()];
+                claim.context = vec![Arc::from(para.text.as_str())];
                 if claim.speaker.is_some() {
                     claim.speaker_from = Some(SpeakerFrom::Post);
                 }

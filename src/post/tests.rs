@@ -127,7 +127,10 @@ fn a_lead_in_names_its_speaker_and_link_anywhere() {
     let p = md("Ali Rahimi told [Wire Wire](https://wire.example/b):\n\n> We will not allow it to happen again here.\n");
     let block = p.iter().find(|p| p.marked == Marked::Block).unwrap();
     assert_eq!(block.claimed.speaker.as_deref(), Some("Ali Rahimi"));
-    assert_eq!(block.claimed.context, ["Ali Rahimi told Wire Wire:"]);
+    assert_eq!(
+        block.claimed.context,
+        [std::sync::Arc::from("Ali Rahimi told Wire Wire:")]
+    );
     // The speaker named inside the quotation is the quotation's own word.
     let p = md("According to Reuters:\n\n> \"We will not allow it,\" Sistani said.\n");
     let block = p.iter().find(|p| p.marked == Marked::Block).unwrap();
@@ -395,6 +398,8 @@ fn plain_text_a_paragraph_before_a_quoted_paragraph_introduces_it() {
     );
     assert_eq!(
         post.passages[1].claimed.context,
-        ["Fishing crews stayed ashore on Tuesday, Gulf Post says."]
+        [std::sync::Arc::from(
+            "Fishing crews stayed ashore on Tuesday, Gulf Post says."
+        )]
     );
 }

@@ -7,6 +7,10 @@
 //! linear in the text whatever the number of outlets. Whether the outlet credited published
 //! the source is `checks::attribution`'s question; this module only says who is named.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::config::Config;
@@ -17,6 +21,9 @@ pub struct Credits {
     finder: Option<AhoCorasick>,
     /// The outlet id of each pattern.
     outlet_of: Vec<String>,
+    /// The outlets named in each context text seen, by its address: the passages of one
+    /// paragraph share it, and it is searched once.
+    seen: RefCell<HashMap<usize, Vec<String>>>,
 }
 
 impl Credits {
@@ -39,7 +46,11 @@ impl Credits {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .ok();
-        Credits { finder, outlet_of }
+        Credits {
+            finder,
+            outlet_of,
+            seen: RefCell::default(),
+        }
     }
 
     /// The outlet ids named in `text`, in the order they first appear. A name counts where it
@@ -72,6 +83,17 @@ impl Credits {
         out
     }
 
+    /// [`Self::named_in`] of a shared text, searched once however many passages share it.
+    fn named_in_shared(&self, text: &Arc<str>) -> Vec<String> {
+        let key = Arc::as_ptr(text) as *const u8 as usize;
+        if let Some(ids) = self.seen.borrow().get(&key) {
+            return ids.clone();
+        }
+        let ids = self.named_in(text);
+        self.seen.borrow_mut().insert(key, ids.clone());
+        ids
+    }
+
     /// The outlets `claim` credits, in order: those named in its context (the lead-in, the
     /// paragraph), the one its lead-in names as written, those its links belong to; when it
     /// credits none and does not leave an "according to" dangling, those named in the passage
@@ -85,7 +107,7 @@ impl Credits {
             }
         };
         for text in &claim.context {
-            for id in self.named_in(text) {
+            for id in self.named_in_shared(text) {
                 add(&id);
             }
         }
@@ -169,7 +191,7 @@ feeds = []
         let cfg = config();
         let c = Credits::new(&cfg);
         let claim = Claim {
-            context: vec!["A spokesman said so, the Post says.".into()],
+            context: vec![std::sync::Arc::from("A spokesman said so, the Post says.")],
             links: vec![url::Url::parse("https://www.reuters.com/x").expect("a url")],
             ..Claim::default()
         };
