@@ -37,6 +37,10 @@ use report::{ColorArg, View};
 Marks without colour: {+added+} the post's words the source lacks, [-dropped-] the source's
 words the post leaves out, [changed] words that differ (the post's above, the source's below).
 
+Problem codes (--json): not_found, minor, altered, copied_unmarked, wrong_outlet,
+missing_attribution, dangling, wrong_link, wrong_speaker, date_after_day; warnings, which never
+set the exit code: date_gap, outlet_choice.
+
 Exit codes: 0 every passage of every post verifies, 1 something does not, 2 a post or the
 database could not be read (the other posts are still checked).")]
 pub struct Args {
@@ -49,6 +53,7 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "FORMAT")]
     format: Option<FormatArg>,
     /// The post's date, when its front matter has none: years of day headings come from it
+    /// (without it, from a year in the title, else the year the matched sources agree with)
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<String>,
     /// First fetch the linked articles the store does not have (same politeness and address
