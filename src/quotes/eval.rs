@@ -12,8 +12,8 @@
 //! speaker is right when it shares a content word (no stop word, pronoun or title such as Mr)
 //! with the Source or, for a pronoun Source, with its referent; PolNeAR does not annotate
 //! referents, so the referent is approximated by the nearest Source before it in the text that
-//! is not a pronoun (wrong after a change of speaker: "He" → "The Republican" when the nearest
-//! Source is another phrase for the same man, or another person). Offsets are chars.
+//! is not a pronoun (it errs after a change of speaker, and when that Source is another phrase
+//! for the same person: "the governor" where the extractor names him). Offsets are chars.
 
 use serde::Deserialize;
 
