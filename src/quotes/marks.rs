@@ -1,6 +1,7 @@
 //! Quoted spans: where quote marks open and close in a text.
 //!
-//! Handles “curly”, "straight", « guillemets » and „low-high“ marks, single marks nested in
+//! Handles “curly”, "straight", « guillemets », „low-high“ and ''two apostrophes'' (the
+//! typewriter convention some publishers keep) marks, single marks nested in
 //! double ones, apostrophes that are not marks (Iraq’s, don't, ’90s), and a quotation that runs
 //! over several paragraphs (each paragraph opens with a mark, only the last one closes). Works
 //! on a slice of chars so that offsets are in Unicode scalar values.
@@ -14,6 +15,22 @@ pub struct Span {
     pub open: usize,
     /// The closing mark's position, if the quote closes.
     pub close: Option<usize>,
+    /// Just after the closing mark (a mark may be two chars: ''), or `end` when unclosed.
+    pub after: usize,
+}
+
+/// Whether two apostrophes stand at `i` as one double mark ('').
+fn double_apostrophe(chars: &[char], i: usize) -> bool {
+    chars.get(i) == Some(&'\'') && chars.get(i + 1) == Some(&'\'')
+}
+
+/// How many chars the opening mark at `i` takes.
+fn mark_len(chars: &[char], i: usize) -> usize {
+    if double_apostrophe(chars, i) {
+        2
+    } else {
+        1
+    }
 }
 
 fn closer_for(open: char) -> &'static [char] {
@@ -28,6 +45,12 @@ fn closer_for(open: char) -> &'static [char] {
 
 fn is_opening(chars: &[char], i: usize) -> bool {
     let c = chars[i];
+    if double_apostrophe(chars, i) {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 2).copied();
+        return before.is_none_or(|b| b.is_whitespace() || "([—–-/:".contains(b))
+            && after.is_some_and(|a| !a.is_whitespace() && a != '\'');
+    }
     match c {
         '“' | '«' | '„' => true,
         '"' => {
@@ -50,11 +73,22 @@ pub fn spans(chars: &[char]) -> Vec<Span> {
             continue;
         }
         let open = i;
-        let closers = closer_for(chars[i]);
-        let mut j = i + 1;
+        let apostrophes = double_apostrophe(chars, i);
+        let closers = if apostrophes {
+            &['"', '”'][..]
+        } else {
+            closer_for(chars[i])
+        };
+        let mut j = i + mark_len(chars, i);
         let mut close = None;
+        let mut close_len = 1;
         while j < chars.len() {
             let c = chars[j];
+            if apostrophes && double_apostrophe(chars, j) {
+                close = Some(j);
+                close_len = 2;
+                break;
+            }
             if closers.contains(&c) {
                 close = Some(j);
                 break;
@@ -74,7 +108,7 @@ pub fn spans(chars: &[char]) -> Vec<Span> {
             j += 1;
         }
         let end = close.unwrap_or(j);
-        let mut start = open + 1;
+        let mut start = open + mark_len(chars, open);
         while start < end && chars[start].is_whitespace() {
             start += 1;
         }
@@ -88,9 +122,10 @@ pub fn spans(chars: &[char]) -> Vec<Span> {
                 end: stop,
                 open,
                 close,
+                after: close.map_or(stop, |c| c + close_len),
             });
         }
-        i = close.map_or(end, |c| c + 1);
+        i = close.map_or(end, |c| c + close_len);
     }
     out
 }
@@ -123,6 +158,23 @@ mod tests {
             texts("“This was a ‘defensive action’ by us,” he said."),
             ["This was a ‘defensive action’ by us,"]
         );
+    }
+
+    #[test]
+    fn two_apostrophes_are_one_mark() {
+        let t = "He said, ''We will not back down,'' and left. It's the Smiths' ''plan''.";
+        let chars: Vec<char> = t.chars().collect();
+        let found = spans(&chars);
+        assert_eq!(texts(t), ["We will not back down,", "plan"]);
+        let first = found[0];
+        assert_eq!(chars[first.open], '\'');
+        assert_eq!(first.start, first.open + 2);
+        assert_eq!(
+            chars[first.after..].iter().take(4).collect::<String>(),
+            " and"
+        );
+        // An apostrophe then a quote mark is no double mark: the Smiths' "plan".
+        assert_eq!(texts("the Smiths' \"plan\" went ahead"), ["plan"]);
     }
 
     #[test]

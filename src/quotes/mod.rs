@@ -243,7 +243,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
         let para_start = doc.paragraph_start(span.open);
         let lead = slice(para_start, span.open);
         let (lead_from, open_b) = (byte_at[para_start], byte_at[span.open]);
-        let after_end = span.close.map_or(span.end, |c| c + 1);
+        let after_end = span.after;
         let para_end = doc.paragraph_end(after_end);
         let tail = slice(after_end, para_end);
         // Only the lead's end is read here: its last words, lower-cased.
