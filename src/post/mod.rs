@@ -27,7 +27,7 @@
 //! has more.
 
 mod attribution;
-mod dates;
+pub(crate) mod dates;
 pub mod decode;
 mod front;
 mod html;

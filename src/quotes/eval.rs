@@ -393,6 +393,74 @@ pub fn same_speaker(predicted: &str, gold: &str) -> bool {
     content_words(predicted).iter().any(|w| g.contains(w))
 }
 
+/// Whether a Source can be the one person "he" or "she" refers to: not a thing that speaks
+/// ("the statement", "a Donald Trump tweet", "the article"), not a plural ("environmentalists",
+/// "Delegates", "human rights groups"), not a relative pronoun or "said" (an annotation slip).
+fn may_be_one_person(source: &str) -> bool {
+    const THINGS: &[&str] = &[
+        "statement",
+        "article",
+        "tweet",
+        "tweets",
+        "report",
+        "piece",
+        "letter",
+        "ad",
+        "memo",
+        "email",
+        "post",
+        "story",
+        "rules",
+        "study",
+        "survey",
+        "poll",
+        "video",
+        "book",
+        "said",
+        "which",
+        "that",
+        "filing",
+        "document",
+        "documents",
+        "finding",
+        "analysis",
+        "someone",
+    ];
+    let words = plain_words(source);
+    // The head: the last word before an apposition or a prepositional phrase.
+    let head_part = source.split(',').next().unwrap_or(source);
+    let head_words = plain_words(head_part);
+    let cut = head_words
+        .iter()
+        .position(|w| {
+            matches!(
+                w.as_str(),
+                "of" | "for" | "at" | "in" | "from" | "with" | "who"
+            )
+        })
+        .unwrap_or(head_words.len());
+    let Some(head) = head_words[..cut].last() else {
+        return false;
+    };
+    let named = source_class(Some(source)) == SourceClass::Name
+        && source
+            .split_whitespace()
+            .skip(1)
+            .any(|w| w.starts_with(char::is_uppercase));
+    if words.iter().any(|w| THINGS.contains(&w.as_str())) && !named {
+        return false;
+    }
+    if THINGS.contains(&head.as_str()) {
+        return false;
+    }
+    let plural = head.ends_with('s')
+        && !head.ends_with("ss")
+        && !head.ends_with("us")
+        && !named
+        && head.len() > 3;
+    !plural
+}
+
 /// What kind of speaker a Source is, for the per-class table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceClass {
@@ -467,11 +535,14 @@ pub fn brat_direct_quotes(text: &str, ann: &str) -> Vec<DirectGold> {
         let source_text = source.map(span_text);
         let source_start = source.map(|s| s.frags[0].0);
         let referent = match (&source_text, source_start) {
-            (Some(t), Some(at)) if is_pronoun(t) => sources
-                .iter()
-                .rev()
-                .find(|(s, t)| *s < at && !is_pronoun(t))
-                .map(|(_, t)| t.clone()),
+            (Some(t), Some(at)) if is_pronoun(t) => {
+                let singular = matches!(t.to_lowercase().trim(), "he" | "she" | "him" | "her");
+                sources
+                    .iter()
+                    .rev()
+                    .find(|(s, r)| *s < at && !is_pronoun(r) && (!singular || may_be_one_person(r)))
+                    .map(|(_, t)| t.clone())
+            }
             _ => None,
         };
         let cue = role("Cue").map(|c| c.frags[0]);

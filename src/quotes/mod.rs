@@ -21,6 +21,7 @@
 
 pub mod eval;
 pub mod marks;
+pub mod ranker;
 pub mod speaker;
 
 use std::sync::OnceLock;
@@ -217,8 +218,15 @@ fn lower_end(s: &str, n: usize) -> String {
 /// Prepositions before a title in quote marks: on “Fox and Friends”, in “The Atlantic”.
 const PREPOSITIONS: &[&str] = &["on", "in", "at", "from", "of", "by", "to"];
 
-/// Every quotation in `text`, in order.
+/// Every quotation in `text`, in order, each speaker the rules' or, where the model
+/// prefers another candidate, the model's (`ranker`).
 pub fn extract(text: &str) -> Vec<Quote> {
+    extract_with(text, ranker::model())
+}
+
+/// `extract` with another speaker model; an empty one leaves the rules' speakers (what the
+/// model is trained on).
+pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
     let doc = Doc::new(text);
     let chars = &doc.chars;
     let byte_at = &doc.byte_at;
@@ -396,7 +404,9 @@ pub fn extract(text: &str) -> Vec<Quote> {
         .map(|q| (byte_at[q.start], byte_at[q.end]))
         .collect();
     let subjects = speaker::sentence_subjects(text, &people, &quoted);
-    resolve(text, pending, &people, &subjects)
+    let mut out = resolve(text, pending, &people, &subjects);
+    ranker::choose(text, &mut out, &people, model);
+    out
 }
 
 /// An attribution whose speaker is no longer than `MAX_SPEAKER`: a longer one is none.

@@ -945,7 +945,7 @@ fn is_leading(w: &str) -> bool {
 }
 
 /// Whether `w` is one of `ORG_WORDS`.
-fn is_org_word(w: &str) -> bool {
+pub fn is_org_word(w: &str) -> bool {
     static S: OnceLock<WordSet> = OnceLock::new();
     S.get_or_init(|| ORG_WORDS.iter().copied().collect())
         .contains(w)
