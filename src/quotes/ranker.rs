@@ -991,7 +991,27 @@ fn pronoun_cue(q: &Quote) -> bool {
 
 /// Whether the model decides `q` under `gate`.
 pub fn decides(q: &Quote, gate: Gate) -> bool {
-    q.kind != Kind::Indirect && (q.cue.is_none() || gate == Gate::NoCueOrPronoun && pronoun_cue(q))
+    q.kind != Kind::Indirect
+        && (q.cue.is_none() || misparsed(q) || gate == Gate::NoCueOrPronoun && pronoun_cue(q))
+}
+
+/// Whether the rules' speaker phrase is no noun phrase, so their parse failed: it opens with
+/// a subordinator, a preposition or an adverb ("When Clinton", "shortly after Trump", "With
+/// Democratic"), or it is "I" with more words ("I laughed").
+fn misparsed(q: &Quote) -> bool {
+    const OPENERS: &[&str] = &[
+        "when", "while", "after", "before", "with", "without", "what", "why", "how", "where",
+        "shortly", "soon", "if", "as", "because", "since", "until", "although", "though", "but",
+        "and", "so", "then", "once", "during", "in", "on", "at", "for", "from", "by", "to", "of",
+        "later", "earlier", "also", "even", "just", "only", "here", "there", "now",
+    ];
+    let Some(w) = q.speaker_as_written.as_deref() else {
+        return false;
+    };
+    let mut words = w.split_whitespace();
+    let first = words.next().unwrap_or("").to_lowercase();
+    let more = words.next().is_some();
+    more && (OPENERS.contains(&first.as_str()) || first == "i")
 }
 
 /// The candidate the model gives `q` (None: the rules' speaker stays).
