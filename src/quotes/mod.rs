@@ -20,6 +20,7 @@
 //! (no news sentence is longer; a paragraph of words without a full stop is no sentence).
 
 pub mod eval;
+pub mod lexicon;
 pub mod marks;
 pub mod ranker;
 pub mod speaker;
