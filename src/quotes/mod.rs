@@ -507,7 +507,9 @@ fn resolve(
                         // Latest first; at the same place a speaker comes before a subject.
                         near.sort_by_key(|n| std::cmp::Reverse(n.0));
                         near.iter()
-                            .find(|(_, n)| gender.get(*n).is_none_or(|g| *g == female))
+                            .find(|(_, n)| {
+                                gender.get(*n).is_none_or(|g| *g == female) && could_be(n, female)
+                            })
                             .map(|(_, n)| (*n).clone())
                             .or_else(|| speaker::canonical(&as_written, p.at, people))
                     }
@@ -568,6 +570,24 @@ fn resolve(
         out.push(q);
     }
     out
+}
+
+/// Whether "he" (`female` false) or "she" may stand for speaker `n`: one person, not an
+/// organisation or a group, whose first name (`lexicon`'s table) or title is not of the
+/// other gender.
+fn could_be(n: &str, female: bool) -> bool {
+    if is_plural(n) || n.split_whitespace().any(speaker::is_org_word) || ranker::no_noun_phrase(n) {
+        return false;
+    }
+    let Some(first) = n.split_whitespace().next() else {
+        return false;
+    };
+    let g = lexicon::gender_of_title(first).or_else(|| {
+        n.contains(' ')
+            .then(|| lexicon::gender_of_first_name(first))
+            .flatten()
+    });
+    g.is_none_or(|g| (g == lexicon::Gender::Female) == female)
 }
 
 /// Whether a role phrase names more than one: "two Iraqi government officials", "Shipping

@@ -21,9 +21,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::speaker::{self, People};
-use super::{Kind, Quote};
+use super::{lexicon, Kind, Quote};
 use crate::post::dates;
-use lex as lexicon;
 
 /// Words read before a quote for candidates, and after it.
 const LEFT: usize = 90;
@@ -374,15 +373,124 @@ const PREPOSITIONS: &[&str] = &[
     "without", "as",
 ];
 
-/// Cue words: said, told, asked ... (the lexicon's single words, and the first word of its
-/// phrases).
+/// Cue words: said, told, asked ... the lexicon's (`data/cues.tsv`) single words and the
+/// first words of its phrases ("according" of "according to").
 fn is_cue(w: &str) -> bool {
-    lexicon::is_cue_word(w)
+    static FIRST: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    FIRST
+        .get_or_init(|| {
+            lexicon::cues()
+                .iter()
+                .filter_map(|c| c.text.split_whitespace().next())
+                .collect()
+        })
+        .contains(w)
 }
 
-/// Person nouns a role phrase ends with.
+/// Person nouns (and the things that speak for people) a role phrase ends with.
 fn is_role_noun(w: &str) -> bool {
-    lexicon::is_source_noun(w)
+    const N: &[&str] = &[
+        "official",
+        "officials",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "aide",
+        "aides",
+        "adviser",
+        "advisor",
+        "analyst",
+        "analysts",
+        "source",
+        "sources",
+        "narrator",
+        "reader",
+        "readers",
+        "friend",
+        "father",
+        "mother",
+        "critic",
+        "critics",
+        "candidate",
+        "nominee",
+        "senator",
+        "governor",
+        "lawmaker",
+        "lawmakers",
+        "director",
+        "chairman",
+        "chairwoman",
+        "leader",
+        "leaders",
+        "secretary",
+        "ambassador",
+        "campaign",
+        "statement",
+        "letter",
+        "article",
+        "report",
+        "ad",
+        "piece",
+        "memo",
+        "committee",
+        "group",
+        "company",
+        "witness",
+        "resident",
+        "residents",
+        "voter",
+        "voters",
+        "supporter",
+        "supporters",
+        "officer",
+        "agent",
+        "lawyer",
+        "attorney",
+        "expert",
+        "experts",
+        "economist",
+        "economists",
+        "professor",
+        "researcher",
+        "researchers",
+        "scientist",
+        "judge",
+        "prosecutor",
+        "mayor",
+        "manager",
+        "chief",
+        "executive",
+        "founder",
+        "member",
+        "members",
+        "people",
+        "man",
+        "woman",
+        "men",
+        "women",
+        "president",
+        "democrats",
+        "republicans",
+        "protesters",
+        "activists",
+        "organizers",
+        "veteran",
+        "student",
+        "teacher",
+        "parent",
+        "parents",
+        "mom",
+        "dad",
+        "wife",
+        "husband",
+        "son",
+        "daughter",
+        "sister",
+        "brother",
+        "widow",
+        "host",
+    ];
+    N.contains(&w)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -989,6 +1097,14 @@ fn pronoun_cue(q: &Quote) -> bool {
             .is_some_and(|s| matches!(s, "he" | "she" | "He" | "She"))
 }
 
+/// Words a noun phrase does not open with.
+const OPENERS: &[&str] = &[
+    "when", "while", "after", "before", "with", "without", "what", "why", "how", "where",
+    "shortly", "soon", "if", "as", "because", "since", "until", "although", "though", "but", "and",
+    "so", "then", "once", "during", "in", "on", "at", "for", "from", "by", "to", "of", "later",
+    "earlier", "also", "even", "just", "only", "here", "there", "now", "maybe", "perhaps",
+];
+
 /// Whether the model decides `q` under `gate`.
 pub fn decides(q: &Quote, gate: Gate) -> bool {
     q.kind != Kind::Indirect
@@ -999,19 +1115,20 @@ pub fn decides(q: &Quote, gate: Gate) -> bool {
 /// a subordinator, a preposition or an adverb ("When Clinton", "shortly after Trump", "With
 /// Democratic"), or it is "I" with more words ("I laughed").
 fn misparsed(q: &Quote) -> bool {
-    const OPENERS: &[&str] = &[
-        "when", "while", "after", "before", "with", "without", "what", "why", "how", "where",
-        "shortly", "soon", "if", "as", "because", "since", "until", "although", "though", "but",
-        "and", "so", "then", "once", "during", "in", "on", "at", "for", "from", "by", "to", "of",
-        "later", "earlier", "also", "even", "just", "only", "here", "there", "now",
-    ];
-    let Some(w) = q.speaker_as_written.as_deref() else {
-        return false;
-    };
+    q.speaker_as_written.as_deref().is_some_and(no_noun_phrase)
+}
+
+/// Whether a speaker phrase of several words opens with a subordinator, a preposition or an
+/// adverb, or with "I", or holds a quote mark or a dash: the words around a name, not a name.
+pub(crate) fn no_noun_phrase(w: &str) -> bool {
     let mut words = w.split_whitespace();
     let first = words.next().unwrap_or("").to_lowercase();
     let more = words.next().is_some();
-    more && (OPENERS.contains(&first.as_str()) || first == "i")
+    more && (OPENERS.contains(&first.as_str())
+        || first == "i"
+        || w.contains("--")
+        || w.contains(['“', '”', '"'])
+        || w.contains("''"))
 }
 
 /// The candidate the model gives `q` (None: the rules' speaker stays).
@@ -1050,204 +1167,6 @@ pub fn choose(text: &str, quotes: &mut [Quote], people: &People, model: &Model) 
                 q.speaker_as_written = Some(c.as_written.clone());
             }
         }
-    }
-}
-
-/// Stand-ins for the lexicon (the cue words, the role nouns, genders of names and titles).
-mod lex {
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Gender {
-        Male,
-        Female,
-    }
-
-    pub fn is_cue_word(w: &str) -> bool {
-        const C: &[&str] = &[
-            "said",
-            "says",
-            "say",
-            "saying",
-            "told",
-            "tells",
-            "telling",
-            "added",
-            "adds",
-            "stated",
-            "declared",
-            "warned",
-            "wrote",
-            "writes",
-            "writing",
-            "tweeted",
-            "tweeting",
-            "asked",
-            "asks",
-            "asking",
-            "explained",
-            "insisted",
-            "noted",
-            "argued",
-            "continued",
-            "replied",
-            "announced",
-            "stressed",
-            "urged",
-            "vowed",
-            "claimed",
-            "acknowledged",
-            "conceded",
-            "complained",
-            "recalled",
-            "recalls",
-            "predicted",
-            "cautioned",
-            "concluded",
-            "remarked",
-            "according",
-            "responded",
-            "demanded",
-            "sings",
-            "sang",
-            "reports",
-            "reported",
-            "posted",
-            "quipped",
-            "joked",
-            "shouted",
-            "yelled",
-            "exclaimed",
-            "suggested",
-            "reiterated",
-            "emailed",
-            "added",
-            "testified",
-            "admitted",
-            "countered",
-            "chanted",
-            "read",
-            "reads",
-            "pointed",
-            "observed",
-            "agreed",
-        ];
-        C.contains(&w)
-    }
-
-    pub fn is_source_noun(w: &str) -> bool {
-        const N: &[&str] = &[
-            "official",
-            "officials",
-            "spokesman",
-            "spokeswoman",
-            "spokesperson",
-            "aide",
-            "aides",
-            "adviser",
-            "advisor",
-            "analyst",
-            "analysts",
-            "source",
-            "sources",
-            "narrator",
-            "reader",
-            "readers",
-            "friend",
-            "father",
-            "mother",
-            "critic",
-            "critics",
-            "candidate",
-            "nominee",
-            "senator",
-            "governor",
-            "lawmaker",
-            "lawmakers",
-            "director",
-            "chairman",
-            "chairwoman",
-            "leader",
-            "leaders",
-            "secretary",
-            "ambassador",
-            "campaign",
-            "statement",
-            "letter",
-            "article",
-            "report",
-            "ad",
-            "piece",
-            "memo",
-            "committee",
-            "group",
-            "company",
-            "witness",
-            "resident",
-            "residents",
-            "voter",
-            "voters",
-            "supporter",
-            "supporters",
-            "officer",
-            "agent",
-            "lawyer",
-            "attorney",
-            "expert",
-            "experts",
-            "economist",
-            "economists",
-            "professor",
-            "researcher",
-            "researchers",
-            "scientist",
-            "judge",
-            "prosecutor",
-            "mayor",
-            "manager",
-            "chief",
-            "executive",
-            "founder",
-            "member",
-            "members",
-            "people",
-            "man",
-            "woman",
-            "men",
-            "women",
-            "president",
-            "democrats",
-            "republicans",
-            "protesters",
-            "activists",
-            "organizers",
-            "veteran",
-            "student",
-            "teacher",
-            "parent",
-            "parents",
-            "mom",
-            "dad",
-            "wife",
-            "husband",
-            "son",
-            "daughter",
-            "sister",
-            "brother",
-            "widow",
-            "host",
-        ];
-        N.contains(&w)
-    }
-
-    pub fn gender_of_title(t: &str) -> Option<Gender> {
-        match t.trim_end_matches('.') {
-            "Mr" | "Sir" | "Lord" => Some(Gender::Male),
-            "Mrs" | "Ms" | "Miss" | "Lady" | "Dame" => Some(Gender::Female),
-            _ => None,
-        }
-    }
-
-    pub fn gender_of_first_name(_: &str) -> Option<Gender> {
-        None
     }
 }
 
