@@ -21,6 +21,7 @@
 
 pub mod eval;
 pub mod marks;
+pub mod segment;
 pub mod speaker;
 
 use std::sync::OnceLock;
@@ -99,8 +100,11 @@ struct Doc<'a> {
     chars: Vec<char>,
     /// The byte offset of every char, and the text's length at the end.
     byte_at: Vec<usize>,
-    /// Char offsets `i` with `chars[i - 1] == chars[i] == '\n'`: a paragraph starts after each.
-    breaks: Vec<usize>,
+    /// The paragraph breaks (`segment::paragraph_breaks`) in char offsets: where a paragraph
+    /// ends (its newline) and where the next one starts.
+    breaks: Vec<(usize, usize)>,
+    /// The byte ranges of headlines that are paragraphs of their own: never speakers.
+    headlines: Vec<(usize, usize)>,
     /// Byte offsets just after a '.', '?' or '!' that is followed by a space and not preceded by
     /// a capital: where `sentence_lead` cuts.
     cuts: Vec<usize>,
@@ -116,8 +120,12 @@ impl<'a> Doc<'a> {
             .map(|(b, _)| b)
             .chain(std::iter::once(text.len()))
             .collect();
-        let breaks = (1..chars.len())
-            .filter(|&i| chars[i] == '\n' && chars[i - 1] == '\n')
+        let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
+        let byte_breaks = segment::paragraph_breaks(text);
+        let headlines = segment::headlines(text, &byte_breaks);
+        let breaks = byte_breaks
+            .iter()
+            .map(|b| (char_of(b.end), char_of(b.start)))
             .collect();
         let bytes = text.as_bytes();
         let mut cuts = Vec::new();
@@ -137,6 +145,7 @@ impl<'a> Doc<'a> {
             chars,
             byte_at,
             breaks,
+            headlines,
             cuts,
             newlines,
         }
@@ -147,16 +156,24 @@ impl<'a> Doc<'a> {
         &self.text[self.byte_at[a]..self.byte_at[b]]
     }
 
-    /// The char offset where the paragraph holding char `at` starts (after a blank line).
+    /// The char offset where the paragraph holding char `at` starts (after its break).
     fn paragraph_start(&self, at: usize) -> usize {
-        let k = self.breaks.partition_point(|&i| i < at);
-        k.checked_sub(1).map_or(0, |j| self.breaks[j] + 1)
+        let k = self.breaks.partition_point(|&(_, start)| start <= at);
+        k.checked_sub(1).map_or(0, |j| self.breaks[j].1)
     }
 
-    /// The char offset where the paragraph holding char `from` ends (its blank line, or the end).
+    /// The char offset where the paragraph holding char `from` ends (its break's newline, or
+    /// the end).
     fn paragraph_end(&self, from: usize) -> usize {
-        let k = self.breaks.partition_point(|&i| i < from + 1);
-        self.breaks.get(k).map_or(self.chars.len(), |&i| i - 1)
+        let k = self.breaks.partition_point(|&(end, _)| end < from);
+        self.breaks.get(k).map_or(self.chars.len(), |&(end, _)| end)
+    }
+
+    /// The paragraph before the one starting at char `start`: its start and end.
+    fn previous_paragraph(&self, start: usize) -> Option<(usize, usize)> {
+        let k = self.breaks.partition_point(|&(_, s)| s < start);
+        let &(end, s) = self.breaks.get(k)?;
+        (s == start).then(|| (self.paragraph_start(end), end))
     }
 
     /// The byte offset where `sentence_lead(&text[from..to])` starts: after the last sentence
@@ -222,7 +239,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
     let doc = Doc::new(text);
     let chars = &doc.chars;
     let byte_at = &doc.byte_at;
-    let people = speaker::people(text);
+    let people = speaker::people_outside(text, &doc.headlines);
     let slice = |a: usize, b: usize| doc.slice(a, b);
     // The longest ending tested: one of TITLE_WORDS, or a space and a preposition (chars).
     let ending_chars = TITLE_WORDS
@@ -237,7 +254,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
     let mut last_ws: Option<(usize, usize)> = None;
 
     let mut pending: Vec<Pending> = Vec::new();
-    for span in marks::spans(chars) {
+    for span in marks::spans_in(chars, &doc.breaks) {
         let inner = slice(span.start, span.end);
         let words = inner.split_whitespace().count();
         let para_start = doc.paragraph_start(span.open);
@@ -313,11 +330,11 @@ pub fn extract(text: &str) -> Vec<Quote> {
             })
             .or_else(|| {
                 // A quote opening a paragraph after a lead-in: "... Merkel told reporters:"
-                if !lead_blank || para_start < 2 {
+                if !lead_blank {
                     return None;
                 }
-                let prev_start = doc.paragraph_start(para_start - 2);
-                let prev = slice(prev_start, para_start).trim_end();
+                let (prev_start, prev_end) = doc.previous_paragraph(para_start)?;
+                let prev = slice(prev_start, prev_end).trim_end();
                 prev.ends_with(':')
                     .then(|| {
                         let from = byte_at[prev_start];
@@ -1166,6 +1183,21 @@ mod tests {
         assert_eq!(q.len(), 1, "{q:?}");
         assert_eq!(q[0].text, "a very long day indeed");
         assert_eq!((q[0].speaker.as_deref(), q[0].cue.as_deref()), (None, None));
+    }
+
+    #[test]
+    fn paragraphs_at_single_newlines() {
+        // A text whose paragraphs break at single newlines: its Title Case headline names
+        // nobody, and a cue in the next paragraph is not the quote's.
+        let text = "Governor Ann Marsh Signs Water Bill Into Law\nGov. Ann Marsh signed the water bill on Friday.\n“It will cost farmers dearly,” Marsh said.\n“We will appeal the ruling.”\nThe growers’ union said it would study the law first.";
+        let q = extract(text);
+        assert_eq!(speaker_of(&q, "It will cost"), Some("Ann Marsh"));
+        let appeal = q
+            .iter()
+            .find(|x| x.text.starts_with("We will appeal"))
+            .unwrap_or_else(|| panic!("{q:#?}"));
+        assert_eq!(appeal.cue, None, "{appeal:?}");
+        assert_eq!(appeal.speaker.as_deref(), Some("Ann Marsh"));
     }
 
     #[test]

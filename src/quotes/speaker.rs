@@ -781,7 +781,22 @@ fn trim_name(s: &str) -> String {
 /// capitalised words, with leading titles and sentence openers dropped ("Secretary of State
 /// Mike Pompeo" gives "Mike Pompeo"), and runs naming places or organisations left out.
 pub fn people(text: &str) -> People {
-    People::new(mentions_of_people(text))
+    let breaks = super::segment::paragraph_breaks(text);
+    people_outside(text, &super::segment::headlines(text, &breaks))
+}
+
+/// `people`, with no name read from the byte ranges `headlines` (in text order): a Title Case
+/// headline is a run of capitalised words ("Senator Ann Marsh Vows To Fight ...") that would
+/// be taken for a name.
+pub fn people_outside(text: &str, headlines: &[(usize, usize)]) -> People {
+    let mut mentions = mentions_of_people(text);
+    if !headlines.is_empty() {
+        mentions.retain(|(at, _)| {
+            let k = headlines.partition_point(|&(_, end)| end <= *at);
+            headlines.get(k).is_none_or(|&(start, _)| *at < start)
+        });
+    }
+    People::new(mentions)
 }
 
 /// The people mentions `people` indexes: byte offset and full name, in text order.
