@@ -105,8 +105,8 @@ struct Doc<'a> {
     breaks: Vec<(usize, usize)>,
     /// The byte ranges of headlines that are paragraphs of their own: never speakers.
     headlines: Vec<(usize, usize)>,
-    /// Byte offsets just after a '.', '?' or '!' that is followed by a space and not preceded by
-    /// a capital: where `sentence_lead` cuts.
+    /// Byte offsets just after a '.', '?' or '!' that ends a sentence (`segment::ends_sentence`):
+    /// where `sentence_lead` cuts.
     cuts: Vec<usize>,
     /// Byte offsets of every '\n'.
     newlines: Vec<usize>,
@@ -127,18 +127,11 @@ impl<'a> Doc<'a> {
             .iter()
             .map(|b| (char_of(b.end), char_of(b.start)))
             .collect();
-        let bytes = text.as_bytes();
-        let mut cuts = Vec::new();
-        let mut prev: Option<char> = None;
-        for (i, c) in text.char_indices() {
-            if matches!(c, '.' | '?' | '!')
-                && bytes.get(i + 1) == Some(&b' ')
-                && !prev.is_some_and(char::is_uppercase)
-            {
-                cuts.push(i + 1);
-            }
-            prev = Some(c);
-        }
+        let cuts = text
+            .match_indices(['.', '?', '!'])
+            .filter(|&(i, _)| segment::ends_sentence(text, i))
+            .map(|(i, _)| i + 1)
+            .collect();
         let newlines = text.match_indices('\n').map(|(i, _)| i).collect();
         Doc {
             text,
@@ -675,17 +668,12 @@ fn earlier_role(
     by_noun.get(&noun).cloned()
 }
 
-/// The part of `lead` after the last sentence end.
+/// The part of `lead` after the last sentence end (`segment::ends_sentence`).
 fn sentence_lead(lead: &str) -> &str {
     let cut = lead
-        .char_indices()
-        .rev()
-        .find(|(i, c)| {
-            matches!(c, '.' | '?' | '!')
-                && lead[i + c.len_utf8()..].starts_with(' ')
-                && !lead[..*i].ends_with(|ch: char| ch.is_uppercase())
-        })
-        .map_or(0, |(i, c)| i + c.len_utf8());
+        .rmatch_indices(['.', '?', '!'])
+        .find(|&(i, _)| i + 1 < lead.len() && segment::ends_sentence(lead, i))
+        .map_or(0, |(i, _)| i + 1);
     &lead[cut..]
 }
 
@@ -708,6 +696,22 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
         Regex::new(r"(?:^|[.!?]\s+|\n)According\s+to\s+(?P<who>[^,]{3,80}),(?:\s+(?:a|an|the)\s[^,“”\x22«»\n]{3,80},)?\s+(?P<clause>[^“”\x22«»\n]{10,}?(?:[^A-Z.\s]|[A-Za-z][A-Z]))\.(?:\s|$)").ok()
     });
     let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
+    // A match that opens after a full stop ending no sentence ("Sen. ") opens mid-sentence.
+    let mid_sentence =
+        |at: usize| text[at..].starts_with(['.', '!', '?']) && !segment::ends_sentence(text, at);
+    // Where a clause that the patterns end at a full stop ends: past an abbreviation's ("...
+    // backed by Sen. Ann Marsh."), at its sentence's end, when no quote mark or line break
+    // comes first.
+    let clause_end = |end: usize| -> Option<usize> {
+        if segment::ends_sentence(text, end) {
+            return Some(end);
+        }
+        let k = doc.cuts.partition_point(|&c| c <= end + 1);
+        let stop = doc.cuts.get(k)? - 1;
+        (stop - end <= SENTENCE_WINDOW
+            && !text[end..stop].contains(['“', '”', '"', '«', '»', '„', '\n']))
+        .then_some(stop)
+    };
     let mut out: Vec<(Quote, (String, String), usize)> = Vec::new();
     // Every span taken so far, marked or not, by start: they never overlap and none is empty,
     // so a new one overlaps one iff the last to start before its end ends after its start.
@@ -747,18 +751,17 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
     };
     if let Some(r) = according.as_ref() {
         for c in r.captures_iter(text) {
+            if c.get(0).is_some_and(|m| mid_sentence(m.start())) {
+                continue;
+            }
             if let (Some(w), Some(cl)) = (c.name("who"), c.name("clause")) {
+                let Some(end) = clause_end(cl.end()) else {
+                    continue;
+                };
                 // "According to data from the U.S. Energy Information Administration".
                 let who = w.as_str().trim();
                 let who = who.strip_prefix("data from ").unwrap_or(who);
-                push(
-                    who,
-                    w.start(),
-                    "according to",
-                    cl.start(),
-                    cl.end(),
-                    &mut out,
-                );
+                push(who, w.start(), "according to", cl.start(), end, &mut out);
             }
         }
     }
@@ -768,6 +771,9 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
     let trailing = T.get_or_init(|| Regex::new(TRAILING_PATTERN).ok());
     if let Some(r) = trailing.as_ref() {
         for c in r.captures_iter(text) {
+            if c.get(0).is_some_and(|m| mid_sentence(m.start())) {
+                continue;
+            }
             let (Some(cl), Some(w)) = (c.name("clause"), c.name("who").or(c.name("who2"))) else {
                 continue;
             };
@@ -832,7 +838,10 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
             if clause.starts_with("in a") && clause.split_whitespace().count() <= 5 {
                 continue;
             }
-            push(&who, k.start(), &cue_word, cl.start(), cl.end(), &mut out);
+            let Some(end) = clause_end(cl.end()) else {
+                continue;
+            };
+            push(&who, k.start(), &cue_word, cl.start(), end, &mut out);
         }
     }
     out
@@ -840,7 +849,7 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
 
 /// A reported clause with its attribution after it: "<clause>, two Iraqi security sources
 /// said." / "..., a police officer in Kirkuk said." / "..., according to the ministry."
-const TRAILING_PATTERN: &str = r"(?:^|[.!?]\s+|\n)(?P<clause>[A-Z][^“”\x22«»\n]{20,}?[\p{L}\d)%]),\s+(?:(?P<cue2>according\s+to)\s+(?P<who2>[^,“”\x22«»\n.]{3,60})|(?P<who>(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ne|[Mm]any|U\.S\.|[A-Z][\p{L}’'-]+)(?:\s+(?:U\.S\.|[\p{L}’'-]+)){0,9}?)\s+(?P<cue>said|says|reported|added|told\s+(?:reporters|[A-Z][\p{L}]+)))(?:\s+(?:in\s+an?\s+(?:[A-Z][a-z]+day\s+)?(?:statement|email|tweet|post|interview)|on\s+[A-Z][a-z]+day|on\s+Twitter))*\.(?:\s|$)";
+const TRAILING_PATTERN: &str = r"(?:^|[.!?]\s+|\n)(?P<clause>[A-Z][^“”\x22«»\n]{20,}?[\p{L}\d)%]),\s+(?:(?P<cue2>according\s+to)\s+(?P<who2>[^,“”\x22«»\n.]{3,60})|(?P<who>(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ne|[Mm]any|U\.S\.|[A-Z][\p{L}’'-]+\.?)(?:\s+(?:U\.S\.|[\p{L}’'-]+\.?)){0,9}?)\s+(?P<cue>said|says|reported|added|told\s+(?:reporters|[A-Z][\p{L}]+)))(?:\s+(?:in\s+an?\s+(?:[A-Z][a-z]+day\s+)?(?:statement|email|tweet|post|interview)|on\s+[A-Z][a-z]+day|on\s+Twitter))*\.(?:\s|$)";
 
 /// A cue of reported speech and the clause it reports.
 const CUE_PATTERN: &str = r"(?P<cue>(?-u:\b)(?:said|says|announced|warned|added|argued|insisted|acknowledged|told\s+(?:reporters|the\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2}|[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2})|(?:was|were)\s+quoted\s+(?:by\s+[^,.“”]{1,60}?\s+)?as\s+saying))(?:\s+(?:in\s+a\s+statement|here|there|later|earlier))?(?:\s+(?:on|late\s+on|early\s+on|in|at)\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+)?|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?(?:\s+that)?\s+(?P<clause>[^\s“”\x22«»,][^“”\x22«»\n]{10,}?(?:[^A-Z.\s]|[A-Za-z][A-Z]))\.(?:\s|$)";
@@ -1198,6 +1207,25 @@ mod tests {
             .unwrap_or_else(|| panic!("{q:#?}"));
         assert_eq!(appeal.cue, None, "{appeal:?}");
         assert_eq!(appeal.speaker.as_deref(), Some("Ann Marsh"));
+    }
+
+    #[test]
+    fn abbreviations_end_no_sentence() {
+        // The sentence of a partial quote runs on over "Dr." to its subject.
+        let text = "Sen. Ann Marsh said the plan, which Dr. Lee Chu drafted, was “a gift to the big landlords”.";
+        let q = extract(text);
+        let gift = q
+            .iter()
+            .find(|x| x.text.starts_with("a gift to"))
+            .unwrap_or_else(|| panic!("{q:#?}"));
+        assert_eq!(
+            (gift.speaker.as_deref(), gift.cue.as_deref()),
+            (Some("Ann Marsh"), Some("said"))
+        );
+        // Nor does a company's "Ltd." inside the speaker phrase after the cue.
+        let q =
+            extract("“Rates will rise again,” said Brightwater Ltd. chief economist Dana Ruiz.");
+        assert_eq!(speaker_of(&q, "Rates will rise"), Some("Dana Ruiz"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Paragraphs and headlines: where a text's paragraphs break, for every part of the quote stage
-//! that must not read across one (quote marks, cues, sentence subjects).
+//! Paragraphs, headlines and sentence ends: where a text's paragraphs break and its sentences
+//! end, for every part of the quote stage that must not read across one (quote marks, cues,
+//! sentence subjects).
 //!
 //! A blank line (only white space on it) always breaks a paragraph. Many texts break
 //! paragraphs with a single newline instead; one is a break when the line before it ends as a
@@ -8,6 +9,13 @@
 //! whose lines are wrapped at a fixed width (more lines run on into a lower-case word than end
 //! a sentence) keeps its single newlines inside paragraphs. Offsets are bytes of the text; all
 //! of it is one pass over the text.
+//!
+//! A full stop ends a sentence unless it ends an abbreviation (`ends_sentence`): the one list
+//! of them is here. After a title or an initial ("Sen.", "Dr.", "E.") it never does; after an
+//! abbreviation that may close a sentence ("Jr.", "Ltd.", "Calif.", "R-Ky.", "Sept.", "U.S.",
+//! "p.m.") only when a word that opens sentences follows ("The", "He", a quote mark); and no
+//! full stop does that a lower-case word, a digit or a comma or bracket follows ("Ltd. said",
+//! "Sept. 11", "R-Ky., said", "(D-N.C.)").
 
 /// A paragraph break, in byte offsets: the paragraph before it ends at `end` (its first
 /// newline), the next one starts at `start` (just after its last newline).
@@ -153,6 +161,166 @@ pub fn headlines(text: &str, breaks: &[Break]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Abbreviations that stand before a name or a number: a full stop after one never ends a
+/// sentence ("Sen. Ann Marsh", "St. Louis", "Roe v. Wade").
+const BEFORE_NAMES: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Messrs", "Mmes", "Dr", "Drs", "Sen", "Sens", "Rep", "Reps", "Gov", "Govs",
+    "Lt", "Gen", "Gens", "Col", "Maj", "Capt", "Sgt", "Cpl", "Pvt", "Adm", "Brig", "Cmdr", "Cdr",
+    "Prof", "Rev", "Hon", "Pres", "Supt", "Det", "Insp", "Atty", "Msgr", "Fr", "Amb", "Sec", "Rt",
+    "St", "Ste", "Mt", "Ft", "vs", "v",
+];
+
+/// Abbreviations that may close a sentence: after a name or a place ("Jr.", "Ltd.",
+/// "Calif.", the state of a party tag "R-Ky."), months and the like. A full stop after one ends
+/// a sentence only when a word that opens sentences follows (`OPENERS`); so does one after a
+/// dotted abbreviation ("U.S.", "D.C.", "p.m.").
+const AFTER_NAMES: &[&str] = &[
+    // People and companies.
+    "Jr", "Sr", "Ltd", "Inc", "Corp", "Co", "Cos", "Bros", "Plc", "PLC", "LLC", "Assn", "Dept",
+    "Univ", "Esq", "al", "etc", // Months.
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    // States, as the news writes them.
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Kans",
+    "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore",
+    "Pa", "Penn", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
+    // Numbers and addresses.
+    "No", "Nos", "Ave", "Blvd", "Rd",
+];
+
+/// Words that open sentences: after an abbreviation that may close a sentence, one of them
+/// says it did ("... Acme Ltd. The company said").
+const OPENERS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Its",
+    "Their",
+    "Our",
+    "My",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "Here",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "Or",
+    "So",
+    "Yet",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "As",
+    "If",
+    "For",
+    "Some",
+    "Many",
+    "Most",
+    "One",
+    "No",
+    "Not",
+    "Now",
+    "Then",
+    "Still",
+    "Also",
+    "Last",
+    "Next",
+    "Both",
+    "Each",
+    "Every",
+    "All",
+    "Since",
+    "Until",
+    "Though",
+    "Although",
+    "However",
+    "Meanwhile",
+    "Earlier",
+    "Later",
+    "Today",
+    "Why",
+    "What",
+    "Who",
+    "How",
+    "Where",
+];
+
+/// Whether the '.', '?' or '!' at byte `at` of `text` ends a sentence: white space follows it,
+/// then no lower-case word, digit, comma or closing bracket, and a full stop is no
+/// abbreviation's (see the module's doc). The end of the text ends one. Reads a few words on
+/// either side, never more.
+pub fn ends_sentence(text: &str, at: usize) -> bool {
+    let Some(c) = text.get(at..).and_then(|t| t.chars().next()) else {
+        return false;
+    };
+    if !matches!(c, '.' | '?' | '!') {
+        return false;
+    }
+    let rest = &text[at + 1..];
+    match rest.chars().next() {
+        None => return true,
+        Some(n) if !n.is_whitespace() => return false,
+        Some(_) => {}
+    }
+    let next = rest.trim_start();
+    let Some(first) = next.chars().next() else {
+        return true;
+    };
+    if first.is_lowercase()
+        || first.is_numeric()
+        || matches!(first, ',' | ';' | ':' | ')' | ']' | '}' | '%')
+    {
+        return false;
+    }
+    if c != '.' {
+        return true;
+    }
+    // The word before the full stop: its last 32 bytes at most, after white space or an
+    // opening bracket or mark; a party tag's state after its hyphen ("R-Ky" → "Ky").
+    let before = &text[text.floor_char_boundary(at.saturating_sub(32))..at];
+    let word = before
+        .rsplit(|ch: char| {
+            ch.is_whitespace() || matches!(ch, '(' | '[' | '“' | '"' | '‘' | '«' | '„' | '/')
+        })
+        .next()
+        .unwrap_or("");
+    let word = word.rsplit('-').next().unwrap_or(word);
+    if word.is_empty() {
+        return true;
+    }
+    let mut letters = word.chars();
+    let initial = letters.next().is_some_and(char::is_uppercase) && letters.next().is_none();
+    if initial || BEFORE_NAMES.contains(&word) {
+        return false;
+    }
+    if word.contains('.') || AFTER_NAMES.contains(&word) {
+        if matches!(first, '“' | '"' | '‘' | '«' | '„' | '\'') {
+            return true;
+        }
+        let opener: String = next
+            .chars()
+            .take(12)
+            .take_while(|ch| ch.is_alphabetic())
+            .collect();
+        return OPENERS.contains(&opener.as_str());
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +369,57 @@ mod tests {
     fn lines_wrapped_at_a_width_stay_one_paragraph() {
         let text = "The council voted on Monday to delay the plan for the new\nbridge until the spring.\nThe mayor said the delay would cost the city\nmoney, and her deputy agreed that the vote was a\nsetback.\n\nA second paragraph.";
         assert_eq!(paragraphs(text).len(), 2, "{:?}", paragraphs(text));
+    }
+
+    /// Where `ends_sentence` cuts `text`.
+    fn sentences(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        for (i, _) in text.match_indices(['.', '?', '!']) {
+            if ends_sentence(text, i) {
+                out.push(text[from..=i].trim());
+                from = i + 1;
+            }
+        }
+        if !text[from..].trim().is_empty() {
+            out.push(text[from..].trim());
+        }
+        out
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        assert_eq!(
+            sentences(
+                "Sen. Ann Marsh (D-Ore.) and Rep. Tom Vale, R-Ky., met Dr. Lee Chu. They spoke."
+            ),
+            [
+                "Sen. Ann Marsh (D-Ore.) and Rep. Tom Vale, R-Ky., met Dr. Lee Chu.",
+                "They spoke."
+            ]
+        );
+        assert_eq!(
+            sentences("Shares of Brightwater Ltd. rose after the Sept. 30 report by Maria E. Ortiz of the U.S. Treasury. The stock fell."),
+            [
+                "Shares of Brightwater Ltd. rose after the Sept. 30 report by Maria E. Ortiz of the U.S. Treasury.",
+                "The stock fell."
+            ]
+        );
+        // After an abbreviation that may close a sentence, a word that opens one says it did.
+        assert_eq!(
+            sentences("He works for Brightwater Ltd. The company said no. He moved to Dayton, Ohio, in the U.S. He left at 5 p.m. Tuesday."),
+            [
+                "He works for Brightwater Ltd.",
+                "The company said no.",
+                "He moved to Dayton, Ohio, in the U.S.",
+                "He left at 5 p.m. Tuesday."
+            ]
+        );
+        assert_eq!(
+            sentences("Why? Nobody knew! It ended."),
+            ["Why?", "Nobody knew!", "It ended."]
+        );
+        assert!(ends_sentence("It ended.", 8));
     }
 
     #[test]

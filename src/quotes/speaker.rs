@@ -443,8 +443,10 @@ fn cut_at_verb(seg: &str) -> &str {
 /// (AFP) - ") is not part of it.
 pub fn subject(prefix: &str) -> Option<String> {
     let mut p = prefix.trim();
-    if let Some(i) = p.rfind(['“', '”', '"', '«', '»', '„']) {
-        p = p[i..].trim_start_matches(['“', '”', '"', '«', '»', '„', ',', ' ']);
+    // After the last quote mark, two apostrophes ('') among them.
+    let mark = p.rfind(['“', '”', '"', '«', '»', '„']);
+    if let Some(i) = mark.max(p.rfind("''")) {
+        p = p[i..].trim_start_matches(['“', '”', '"', '«', '»', '„', '\'', ',', ' ']);
     }
     for dash in [") - ", ") — ", ") – ", ") -- "] {
         // Only a dash in the first 40 bytes counts, so only they are searched.
@@ -607,39 +609,30 @@ fn sentence_end(s: &str) -> usize {
     sentence_end_within(s, usize::MAX)
 }
 
-/// `sentence_end`, with the sentence cut at the full stop after the `titles + 1`-th title
-/// ("Mr.", "Gen.") it runs over, so that a run of titles is not one endless sentence.
+/// `sentence_end`, with the sentence cut at the `titles + 1`-th full stop that ends no
+/// sentence ("Mr.", "Gen.", "U.S.", `segment::ends_sentence`), so that a run of abbreviations
+/// is not one endless sentence. A full stop that ends `s` ends no sentence in it ("IG Ltd."
+/// before its cue).
 fn sentence_end_within(s: &str, titles: usize) -> usize {
-    let mut prev: Option<char> = None;
-    let mut prev2: Option<char> = None;
-    // Where the word before the current char starts: after the last space.
-    let mut word_start = 0;
-    let mut titles_passed = 0;
+    let mut passed = 0;
     for (i, c) in s.char_indices() {
         match c {
             '“' | '”' | '"' | '«' | '»' | '„' | '\n' | '!' | '?' | ';' | ':' => return i,
-            '.' => {
-                let abbrev = prev.is_some_and(char::is_uppercase)
-                    && prev2.is_none_or(|p| !p.is_alphabetic() || p == '.');
-                if !abbrev {
-                    if !is_leading(&s[word_start..i]) || titles_passed == titles {
-                        return i;
-                    }
-                    titles_passed += 1;
+            '.' if i + 1 < s.len() => {
+                if super::segment::ends_sentence(s, i) || passed == titles {
+                    return i;
                 }
+                passed += 1;
             }
-            ' ' => word_start = i + 1,
             _ => {}
         }
-        prev2 = prev;
-        prev = Some(c);
     }
     s.len()
 }
 
-/// How many titles with a full stop ("Mr.", "Gen.") a sentence read for its subject may run
-/// over ("Maj. Gen. Qassem Soleimani ..."): real sentences have a few.
-const SUBJECT_TITLES: usize = 8;
+/// How many abbreviations with a full stop ("Mr.", "Gen.", "U.S.") a sentence read for its
+/// subject may run over ("U.S. Army Maj. Gen. Ann Marsh ..."): real sentences have a few.
+const SUBJECT_TITLES: usize = 12;
 
 /// The people who open sentences (their subjects), as canonical names with byte offsets, for
 /// pronouns to resolve to: "Zarif briefed Wang ... He said" makes "he" Zarif, not Wang.
@@ -659,7 +652,6 @@ pub fn sentence_subjects(
     }
     let mut at_start = true;
     let mut prev = ' ';
-    let mut prev2 = ' ';
     // The first quoted range that does not end before the current char.
     let mut q = 0;
     for (i, c) in text.char_indices() {
@@ -676,13 +668,12 @@ pub fn sentence_subjects(
                     out.push(s);
                 }
             }
-        } else if (prev == '.' || prev == '!' || prev == '?')
+        } else if matches!(prev, '.' | '!' | '?')
             && c == ' '
-            && !(prev2.is_uppercase() || prev2 == '.')
+            && super::segment::ends_sentence(text, i - 1)
         {
             at_start = true;
         }
-        prev2 = prev;
         prev = c;
     }
     // A subject named in apposition can lie past the next sentence opening ("Gen. ..."); a
@@ -750,7 +741,30 @@ fn sentence_subject(text: &str, at: usize, people: &People) -> Option<(usize, St
     if s0.split_whitespace().count() <= 6 {
         if let Some(&(a, s1)) = segs.get(idx + 1) {
             if names_someone(s1.trim()) {
-                return within(a, a + s1.len());
+                if let Some(found) = within(a, a + s1.len()) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    // After introductory phrases, a part that opens with a person and goes on with a verb:
+    // "The day before, at a rally in Dayton, Ohio, Sen. Ann Marsh was blunt."
+    for &(a, seg) in segs.iter().skip(idx + 1).take(3) {
+        let t = seg.trim_start();
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let run = words
+            .iter()
+            .take_while(|w| w.starts_with(char::is_uppercase))
+            .count();
+        let titles = words.iter().take_while(|w| is_title(w)).count();
+        if run > titles
+            && run < words.len()
+            && run <= titles + people.longest
+            && words[run].starts_with(char::is_lowercase)
+        {
+            let c = canonical(&words[..run].join(" "), a + seg.len(), people);
+            if let Some(c) = c.filter(|c| is_person(c)) {
+                return Some((a + (seg.len() - t.len()), c));
             }
         }
     }
@@ -761,16 +775,9 @@ fn sentence_subject(text: &str, at: usize, people: &People) -> Option<(usize, St
 /// Command.\n\nThe coalition" → "The coalition".
 fn last_sentence_part(s: &str) -> &str {
     let s = s.rsplit('\n').next().unwrap_or(s);
-    let cut = s
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| {
-            c == '.'
-                && s[i + 1..].starts_with(' ')
-                && s[..i].chars().next_back().is_some_and(char::is_lowercase)
-        })
-        .map_or(0, |(i, _)| i + 2);
-    &s[cut..]
+    s.rmatch_indices('.')
+        .find(|&(i, _)| i + 1 < s.len() && super::segment::ends_sentence(s, i))
+        .map_or(s, |(i, _)| s[i + 1..].trim_start())
 }
 
 fn trim_name(s: &str) -> String {
@@ -803,14 +810,32 @@ pub fn people_outside(text: &str, headlines: &[(usize, usize)]) -> People {
 fn mentions_of_people(text: &str) -> Vec<(usize, String)> {
     static P: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(r) = re(&P, || {
-        r"(?-u:\b)[A-Z][\p{L}’'.-]+(?:[^\S\n]+(?:al-|bin[^\S\n]+|el-)?[A-Z][\p{L}’'-]+){1,7}"
+        r"(?-u:\b)[A-Z][\p{L}’'.-]+(?:[^\S\n]+(?:al-|bin[^\S\n]+|el-)?[A-Z](?:[\p{L}’'-]+|\.)){1,7}"
             .to_string()
     }) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for m in r.find_iter(text) {
-        let tokens: Vec<&str> = m.as_str().split_whitespace().collect();
+        let mut tokens: Vec<&str> = m.as_str().split_whitespace().collect();
+        // Inside a dotted abbreviation ("Former U.N. Ambassador ..."): the match that ends at
+        // its first letter has no name at its end, the one after it none at its start.
+        if text[..m.start()].ends_with('.') && !tokens.is_empty() {
+            tokens.remove(0);
+        }
+        if text[m.end()..].starts_with(|c: char| !c.is_whitespace())
+            && tokens
+                .last()
+                .is_some_and(|t| t.len() == 2 && t.ends_with('.'))
+        {
+            tokens.pop();
+        }
+        // "Florida Sen. Ann Marsh": a title before its full stop ends no name.
+        if text[m.end()..].starts_with('.') {
+            while tokens.last().is_some_and(|t| is_leading(t)) {
+                tokens.pop();
+            }
+        }
         let skip = tokens
             .iter()
             .take_while(|t| is_title(t) || is_org_word(t))
@@ -1543,6 +1568,29 @@ mod tests {
         );
         assert_eq!(roles.earlier("The U.S.-led coalition", text.len()), None);
         assert_eq!(roles.earlier("the officer", 0), None);
+    }
+
+    #[test]
+    fn names_with_initials_and_abbreviations() {
+        let text =
+            "Florida Sen. Ann Marsh met Leonard E. Burke and Former U.N. Ambassador Tom Vale.";
+        let people = people(text);
+        let names: Vec<&str> = people.mentions().iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["Ann Marsh", "Leonard E. Burke", "Tom Vale"]);
+        // A sentence opens after introductory phrases with its subject, over "Ohio.,".
+        let text =
+            "Tom Vale spoke. The day before, at a rally in Dayton, Ohio, Sen. Ann Marsh was blunt.";
+        let people = super::people(text);
+        let subjects = sentence_subjects(text, &people, &[]);
+        assert_eq!(
+            subjects.last().map(|(_, n)| n.as_str()),
+            Some("Ann Marsh"),
+            "{subjects:?}"
+        );
+        assert_eq!(
+            subject("''Wind is cheap,'' Mr. Okafor").as_deref(),
+            Some("Mr. Okafor")
+        );
     }
 
     #[test]
