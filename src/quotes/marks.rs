@@ -99,7 +99,13 @@ pub fn spans_in(chars: &[char], breaks: &[(usize, usize)]) -> Vec<Span> {
         while j < chars.len() {
             let c = chars[j];
             if apostrophes && double_apostrophe(chars, j) {
-                close = Some(j);
+                // An inner single quote closing with it (three apostrophes): the last two of
+                // the run close.
+                let mut last = j;
+                while chars.get(last + 2) == Some(&'\'') {
+                    last += 1;
+                }
+                close = Some(last);
                 close_len = 2;
                 break;
             }
@@ -195,6 +201,23 @@ mod tests {
         );
         // An apostrophe then a quote mark is no double mark: the Smiths' "plan".
         assert_eq!(texts("the Smiths' \"plan\" went ahead"), ["plan"]);
+    }
+
+    #[test]
+    fn an_inner_quote_closing_with_the_outer_one() {
+        // Three apostrophes: the inner single quote's, then the outer double mark.
+        let t = "''They told me, 'Not today,''' she said. Then ''more''.";
+        let chars: Vec<char> = t.chars().collect();
+        let found = spans(&chars);
+        assert_eq!(texts(t), ["They told me, 'Not today,'", "more"]);
+        assert_eq!(
+            chars[found[0].after..].iter().take(9).collect::<String>(),
+            " she said"
+        );
+        assert_eq!(
+            texts("“We heard ‘never again,’” he said, “and ‘not now.’”"),
+            ["We heard ‘never again,’", "and ‘not now.’"]
+        );
     }
 
     #[test]

@@ -300,10 +300,15 @@ pub fn extract(text: &str) -> Vec<Quote> {
         }
         // A cue after the quote follows its punctuation: `“...,” he said`, `“...”, he said`;
         // a quote that runs on into the sentence (`an “imminent” threat, ...`) has none there.
-        let punctuated = inner.trim_end().ends_with([',', '.', '?', '!', '…'])
+        // A quote whose inner quote closes with it ends with that quote's punctuation:
+        // `“... the ‘wrong choice,’” she said`.
+        let punctuated = inner
+            .trim_end()
+            .trim_end_matches(['’', '\'', '‘'])
+            .ends_with([',', '.', '?', '!', '…'])
             || tail
                 .trim_start()
-                .starts_with([',', '.', '?', '!', '—', '–']);
+                .starts_with([',', '.', '?', '!', '—', '–', '―']);
         let sentence = doc.sentence(lead_from, open_b);
         // The sentence lead is blank when nothing but whitespace follows its start; then it
         // names no speaker either.
@@ -319,6 +324,13 @@ pub fn extract(text: &str) -> Vec<Quote> {
                             .or_else(|| fits(speaker::colon_lead(sentence)))
                             .or_else(|| fits(speaker::partial(sentence)))
                     })
+                    .flatten()
+            })
+            .or_else(|| {
+                // A quote that opens its sentence and runs on into it: the cue at the
+                // sentence's end, `“...” of the plan, Smith said.`
+                (sentence_blank && !punctuated)
+                    .then(|| run_on(&doc, byte_at[after_end], byte_at[para_end]))
                     .flatten()
             })
             .or_else(|| {
@@ -407,6 +419,22 @@ pub fn extract(text: &str) -> Vec<Quote> {
         .collect();
     let subjects = speaker::sentence_subjects(text, &people, &quoted);
     resolve(text, pending, &people, &subjects)
+}
+
+/// The cue at the end of the sentence that a quote runs on into, `from` (bytes) just after the
+/// closing mark and `to` its paragraph's end: `“...” of the plan, Smith said.` One of the
+/// sentence's last commas opens a speaker and its cue (`speaker::after`); a quote mark before
+/// the sentence's end, or a sentence longer than `SENTENCE_WINDOW`, gives none.
+fn run_on(doc: &Doc, from: usize, to: usize) -> Option<speaker::Attribution> {
+    let k = doc.cuts.partition_point(|&c| c <= from);
+    let end = doc.cuts.get(k).map_or(to, |&c| c.min(to));
+    let rest = doc.text.get(from..end)?;
+    if rest.len() > SENTENCE_WINDOW || rest.contains(['“', '”', '"', '«', '»', '„']) {
+        return None;
+    }
+    rest.rmatch_indices(',')
+        .take(3)
+        .find_map(|(i, _)| fits(speaker::after(&rest[i..])))
 }
 
 /// An attribution whose speaker is no longer than `MAX_SPEAKER`: a longer one is none.
@@ -1226,6 +1254,18 @@ mod tests {
         let q =
             extract("“Rates will rise again,” said Brightwater Ltd. chief economist Dana Ruiz.");
         assert_eq!(speaker_of(&q, "Rates will rise"), Some("Dana Ruiz"));
+    }
+
+    #[test]
+    fn nested_closes_and_quotes_that_run_on() {
+        // The cue after a quote whose inner quote closes with it.
+        let q = extract("“Parents ask me, ‘Why is the school still shut?’” Walden said.\n\n\"Voters tell me, 'It is about rent,'\" said Ana Ruiz, an organizer in Toledo.\n\n''They said, 'Not this year,''' Okafor said.");
+        assert_eq!(speaker_of(&q, "Parents ask me"), Some("Walden"));
+        assert_eq!(speaker_of(&q, "Voters tell me"), Some("Ana Ruiz"));
+        assert_eq!(speaker_of(&q, "They said"), Some("Okafor"));
+        // A quote that opens a sentence and runs on into it: the cue at its end.
+        let q = extract("''We admire the ambition'' of the new budget plan, Mr. Okafor said.");
+        assert_eq!(speaker_of(&q, "We admire"), Some("Okafor"));
     }
 
     #[test]
