@@ -315,7 +315,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
         let sentence_blank =
             doc.sentence_start(lead_from, open_b) >= lead_from + lead_trimmed.len();
         let found = punctuated
-            .then(|| fits(speaker::after(tail)))
+            .then(|| fits(speaker::after(tail)).or_else(|| fits(speaker::dash(tail))))
             .flatten()
             .or_else(|| {
                 (!sentence_blank)
@@ -1266,6 +1266,22 @@ mod tests {
         // A quote that opens a sentence and runs on into it: the cue at its end.
         let q = extract("''We admire the ambition'' of the new budget plan, Mr. Okafor said.");
         assert_eq!(speaker_of(&q, "We admire"), Some("Okafor"));
+    }
+
+    #[test]
+    fn dash_attributions_and_short_quotes_with_a_speaker() {
+        let text = "Readers wrote in about the bus cuts.\n\n“We need better roads, not fewer buses.” ― Dana Whitfield\n\n\"Subpoenas matter,\" panel Chairman Rep. Tom Vale (R-Ohio) said after the hearing.";
+        let q = extract(text);
+        let roads = q
+            .iter()
+            .find(|x| x.text.starts_with("We need better roads"))
+            .unwrap_or_else(|| panic!("{q:#?}"));
+        assert_eq!(
+            (roads.speaker.as_deref(), roads.cue.as_deref()),
+            (Some("Dana Whitfield"), Some("—"))
+        );
+        // Two words with a cue are a quote, not a scare quote.
+        assert_eq!(speaker_of(&q, "Subpoenas matter"), Some("Tom Vale"));
     }
 
     #[test]

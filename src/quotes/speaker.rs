@@ -52,7 +52,7 @@ pub fn after(text: &str) -> Option<Attribution> {
     static A: OnceLock<Option<Regex>> = OnceLock::new();
     let r = re(&A, || {
         format!(
-            r"^[\s,”\x22»“]*(?:(?P<cue1>{CUES})\s+(?P<who1>[^\n“”\x22«»„]+)|(?P<who2>[^!?\n“”\x22«»„]{{1,120}}?)\s+(?:(?:also|later|then|had|has)\s+)?(?P<cue2>{CUES})(?-u:\b))"
+            r"^[\s,”\x22»“]*(?:(?P<cue1>{CUES})\s+(?P<who1>[^\n“”\x22«»„]+)|(?P<who2>[^!?\n“”\x22«»„]{{1,250}}?)\s+(?:(?:also|later|then|had|has)\s+)?(?P<cue2>{CUES})(?-u:\b))"
         )
     })?;
     let c = r.captures(text)?;
@@ -75,6 +75,26 @@ pub fn after(text: &str) -> Option<Attribution> {
     Some(Attribution {
         as_written: trim_name(&who),
         cue: cue.to_lowercase(),
+    })
+}
+
+/// A dash and a name closing the paragraph after a quote, as reader roundups and epigraphs
+/// attribute: `“...” ― Dana Whitfield`, `“...” — Jorge Peña, 41, Tucson` (the text from the
+/// mark to the paragraph's end). The name is the first part before a comma; the cue is "—".
+pub fn dash(text: &str) -> Option<Attribution> {
+    let t = text.trim();
+    let rest = t
+        .strip_prefix(['―', '—', '–'])
+        .or_else(|| t.strip_prefix("--"))?;
+    let rest = rest.trim_start();
+    if rest.len() > 120 || rest.contains(['\n', '“', '”', '"', '«', '»', '„']) {
+        return None;
+    }
+    let name = rest.split(',').next()?.trim().trim_end_matches('.');
+    let words = name.split_whitespace().count();
+    ((2..=6).contains(&words) && names_someone(name) && is_name_like(name)).then(|| Attribution {
+        as_written: trim_name(name),
+        cue: "—".into(),
     })
 }
 
@@ -372,7 +392,8 @@ const DETERMINERS: &[&str] = &[
     "his", "her", "its", "their", "most", "few", "both",
 ];
 
-/// Whether a comma-separated part can be a speaker: a name, a pronoun or a role phrase.
+/// Whether a comma-separated part can be a speaker: a name, a pronoun or a role phrase
+/// (`role_before_name` too: "panel chairman Rep. Ann Marsh", "9/11 widow Lena Ruiz").
 fn np_like(seg: &str) -> bool {
     let Some(first) = seg.split_whitespace().next() else {
         return false;
@@ -384,6 +405,110 @@ fn np_like(seg: &str) -> bool {
     first.starts_with(char::is_uppercase)
         || DETERMINERS.contains(&lower.as_str())
         || matches!(lower.as_str(), "he" | "she" | "they")
+        || role_before_name(seg)
+}
+
+/// Prepositions that open a phrase of place or time, never a speaker's.
+const PLACE_WORDS: &[&str] = &[
+    "inside",
+    "outside",
+    "near",
+    "across",
+    "into",
+    "through",
+    "toward",
+    "towards",
+    "against",
+    "among",
+    "about",
+    "around",
+    "behind",
+    "beyond",
+    "despite",
+    "like",
+    "unlike",
+    "amid",
+    "via",
+    "per",
+    "upon",
+    "within",
+    "throughout",
+    "until",
+    "than",
+    "to",
+    "of",
+    "if",
+    "because",
+];
+
+/// A role in lower case or with a number before a name: "panel chairman Rep. Ann Marsh",
+/// "longtime aide Mia Cole", "9/11 widow Lena Ruiz", "36-year-old nurse Ana Ruiz". The
+/// first word is no preposition, verb form or adverb, and two capitalised words end it.
+fn role_before_name(seg: &str) -> bool {
+    let words: Vec<&str> = seg.split_whitespace().collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let lower = first.to_lowercase();
+    if !(first.starts_with(char::is_lowercase) || first.starts_with(char::is_numeric))
+        || words.len() > 8
+        || NOT_SUBJECT.contains(&lower.as_str())
+        || PLACE_WORDS.contains(&lower.as_str())
+        || lower.ends_with("ing")
+        || lower.ends_with("ly")
+        || (lower.ends_with("ed") && !lower.contains('-'))
+    {
+        return false;
+    }
+    let capitals = words
+        .iter()
+        .rev()
+        .take_while(|w| w.starts_with(char::is_uppercase))
+        .count();
+    capitals >= 2
+        && capitals < words.len()
+        && !words[words.len() - capitals..]
+            .iter()
+            .any(|w| is_org_word(w))
+}
+
+/// A party and state tag in apposition: "R-Ky.", "D-N.C.", "I-Vt".
+fn is_party_tag(seg: &str) -> bool {
+    let t = seg.trim().trim_end_matches('.');
+    let mut parts = t.splitn(2, '-');
+    matches!(parts.next(), Some("R" | "D" | "I"))
+        && parts.next().is_some_and(|st| {
+            st.len() <= 8 && st.starts_with(char::is_uppercase) && !st.contains(' ')
+        })
+}
+
+/// `s` without its short bracketed asides: "Rep. Ann Marsh (D-Ore.)" → "Rep. Ann Marsh". An
+/// opening bracket with no closing one in the next 40 chars stays.
+fn without_brackets(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('(') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('(') {
+        let close = rest[i..]
+            .char_indices()
+            .take(40)
+            .find(|&(_, c)| c == ')')
+            .map(|(j, _)| i + j);
+        match close {
+            Some(j) => {
+                out.push_str(rest[..i].trim_end());
+                rest = &rest[j + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=i]);
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether a part names someone ("Li Shaoxian", "Pentagon spokesman Jonathan Hoffman",
@@ -458,6 +583,8 @@ pub fn subject(prefix: &str) -> Option<String> {
     for lead in ["But ", "And ", "Yet ", "So "] {
         p = p.strip_prefix(lead).unwrap_or(p);
     }
+    let bare = without_brackets(p);
+    let p: &str = &bare;
     let appositive = p.ends_with(',');
     let mut p = p.trim_end_matches(',').trim();
     for adverb in [
@@ -574,11 +701,16 @@ fn strip_place(seg: &str) -> &str {
 /// with the same apposition rules as `subject`.
 pub fn subject_after(rest: &str) -> Option<String> {
     let end = sentence_end(rest);
-    let part = rest[..end].trim();
+    let bare = without_brackets(&rest[..end]);
+    let part = bare.trim();
     if part.is_empty() {
         return None;
     }
-    let segs: Vec<&str> = part.split(',').map(str::trim).collect();
+    let segs: Vec<&str> = part
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !is_party_tag(s))
+        .collect();
     let first = *segs.first()?;
     if !np_like(first) {
         return None;
@@ -1408,6 +1540,51 @@ mod tests {
         let b = before("The president said in a statement: ").unwrap();
         assert_eq!(b.cue, "said in a statement");
         assert!(after(" and a long sentence follows.").is_none());
+    }
+
+    #[test]
+    fn speaker_phrases_after_a_quote() {
+        let who = |t: &str| after(t).map(|a| a.as_written);
+        // Party and state tags, in brackets or in apposition.
+        assert_eq!(
+            who(" Rep. Ann Dorsey (D-Ore.) said.").as_deref(),
+            Some("Rep. Ann Dorsey")
+        );
+        assert_eq!(
+            who(" said Sen. Carl Benning, D-Mont., on Friday.").as_deref(),
+            Some("Sen. Carl Benning")
+        );
+        assert_eq!(
+            who(" House Minority Whip Carl Benning, D-Mont., said Friday.").as_deref(),
+            Some("House Minority Whip Carl Benning")
+        );
+        // A role in lower case or with a number before the name.
+        assert_eq!(
+            who(" committee Chairman Rep. Tom Vale (R-Ohio) said after the vote.").as_deref(),
+            Some("committee Chairman Rep. Tom Vale")
+        );
+        assert_eq!(
+            who(" said 9/11 survivor Lena Ruiz.").as_deref(),
+            Some("9/11 survivor Lena Ruiz")
+        );
+        // A long apposition after the name, up to the cue.
+        assert_eq!(
+            who(" Maria T. Okafor, director of the Fiscal Policy Lab at the Center for Budget Studies and a lecturer at the Hume School of Public Affairs at Kent University, said.")
+                .as_deref(),
+            Some("Maria T. Okafor")
+        );
+        // No speaker from a place or a verb form before a name.
+        assert_eq!(subject_after("inside the Rose Garden Hall"), None);
+        // A dash and a name at the paragraph's end.
+        let d = dash(" ― Dana Whitfield").map(|a| (a.as_written, a.cue));
+        assert_eq!(d, Some(("Dana Whitfield".into(), "—".into())));
+        assert_eq!(
+            dash(" — Jorge Peña, 41, Tucson")
+                .map(|a| a.as_written)
+                .as_deref(),
+            Some("Jorge Peña")
+        );
+        assert!(dash(" — the campaign's slogan — was everywhere.").is_none());
     }
 
     #[test]
