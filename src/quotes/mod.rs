@@ -224,8 +224,279 @@ fn lower_end(s: &str, n: usize) -> String {
     t[from..].to_lowercase()
 }
 
+/// Words that headlines and titles write in lower case ("Guardians of the Galaxy").
+const TITLE_SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "for", "by", "with",
+    "from", "as", "vs", "into", "over", "per", "via", "is", "be", "are", "it", "o'", "para", "de",
+    "la", "el", "del",
+];
+
+/// How many capitalised words `inner` has when it is written in Title Case: every word opens
+/// with a capital or a digit or is one that titles write in lower case (`TITLE_SMALL_WORDS`);
+/// None when it is not.
+fn title_case_words(inner: &str) -> Option<usize> {
+    let mut capitals = 0;
+    for w in inner.split_whitespace() {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(first) = bare.chars().next() else {
+            continue;
+        };
+        if first.is_uppercase() {
+            capitals += 1;
+        } else if !first.is_numeric() && !TITLE_SMALL_WORDS.contains(&bare) {
+            return None;
+        }
+    }
+    Some(capitals)
+}
+
+/// Whether `lead` ends with a word that says what the quote in Title Case after it is: words
+/// written, chanted or shouted ("a sign that read “...”", "chanting “...”").
+fn after_words_of_saying(lead: &str) -> bool {
+    let before = lead.trim_end();
+    let before = &before[before.floor_char_boundary(before.len().saturating_sub(20))..];
+    let last = before
+        .trim_end_matches([',', ':'])
+        .split_whitespace()
+        .next_back()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "read"
+            | "reads"
+            | "reading"
+            | "chant"
+            | "chants"
+            | "chanted"
+            | "chanting"
+            | "shout"
+            | "shouted"
+            | "shouting"
+            | "yelled"
+            | "yelling"
+            | "cried"
+            | "sang"
+            | "singing"
+            | "saying"
+            | "says"
+            | "said"
+    )
+}
+
+/// Nouns before "of" that say a title follows: host of “...”, the co-author of ''...''.
+const WORK_ROLES: &[&str] = &[
+    "host",
+    "hosts",
+    "star",
+    "stars",
+    "author",
+    "co-author",
+    "creator",
+    "creators",
+    "producer",
+    "director",
+    "cast",
+    "episode",
+    "season",
+    "edition",
+    "anchor",
+    "fans",
+    "premiere",
+    "finale",
+    "writer",
+    "publisher",
+    "editor",
+    "sequel",
+    "remake",
+    "version",
+    "chapter",
+    "title",
+];
+
+/// Words that, set before a title's quote marks, say it names a work, a show or a slogan
+/// (besides `TITLE_WORDS`): the podcast “...”, his memoir, ''...''.
+const WORK_WORDS: &[&str] = &[
+    "podcast",
+    "autobiography",
+    "memoir",
+    "column",
+    "sitcom",
+    "musical",
+    "opera",
+    "anthem",
+    "hashtag",
+    "motto",
+    "tagline",
+    "classic",
+    "hit",
+    "bestseller",
+    "best-seller",
+    "named",
+    "segment",
+    "broadcast",
+    "episode",
+    "special",
+    "blog",
+    "newsletter",
+    "channel",
+];
+
+/// Nouns right after a title's closing mark that it modifies: the “...” star, a “...” hat.
+const WORK_NOUNS: &[&str] = &[
+    "star",
+    "stars",
+    "actor",
+    "actress",
+    "host",
+    "hosts",
+    "show",
+    "program",
+    "programme",
+    "broadcast",
+    "broadcasts",
+    "series",
+    "episode",
+    "segment",
+    "hat",
+    "hats",
+    "sign",
+    "signs",
+    "shirt",
+    "shirts",
+    "t-shirt",
+    "t-shirts",
+    "slogan",
+    "page",
+    "movement",
+    "podcast",
+    "album",
+    "song",
+    "book",
+    "film",
+    "movie",
+    "franchise",
+    "creator",
+    "author",
+    "anchor",
+    "singer",
+    "director",
+    "producer",
+    "writer",
+    "cast",
+    "tour",
+    "banner",
+    "banners",
+    "sticker",
+    "stickers",
+    "chant",
+    "chants",
+    "logo",
+    "caucus",
+    "pac",
+    "theme",
+    "speech",
+    "campaign",
+    "bill",
+    "act",
+    "plan",
+    "actors",
+    "fans",
+    "co-star",
+    "premiere",
+    "finale",
+    "season",
+];
+
+/// Whether the words around a Title Case quote say it names a work, a show or a slogan: a
+/// capitalised possessive before it (CNN’s “...”, ABC's ''...''), a role "of" (host of “...”),
+/// a word for a work, with or without a comma (his memoir, ''...''); or after it a noun it
+/// modifies (the “...” star), its author or outlet (“...,” by Ann Marsh; ''...,'' on HBO), or
+/// a verb of works (was written by, aired, premiered, starring). `lead` is the paragraph up to
+/// the opening mark, `tail` the paragraph after the closing one; only their ends near the
+/// quote are read.
+fn names_a_work(lead: &str, tail: &str) -> bool {
+    let before = lead.trim_end();
+    let before = &before[before.floor_char_boundary(before.len().saturating_sub(60))..];
+    let before = before.trim_end_matches([',', ':']).trim_end();
+    let mut words = before.split_whitespace().rev();
+    let last = words.next().unwrap_or("");
+    let prev = words.next().unwrap_or("");
+    let possessive = last.ends_with("’s") || last.ends_with("'s");
+    if possessive && last.starts_with(char::is_uppercase) {
+        return true;
+    }
+    let lower = last.to_lowercase();
+    if WORK_WORDS.contains(&lower.as_str())
+        || (lower == "of" && WORK_ROLES.contains(&prev.to_lowercase().as_str()))
+    {
+        return true;
+    }
+    let after = tail.get(..tail.floor_char_boundary(60)).unwrap_or(tail);
+    let after = after
+        .trim_start()
+        .trim_start_matches([',', ')'])
+        .trim_start();
+    let next: String = after
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_lowercase();
+    if WORK_NOUNS.contains(&next.as_str())
+        && after[next.len()..].starts_with(|c: char| c.is_whitespace() || ".,;:".contains(c))
+    {
+        return true;
+    }
+    let by_someone = after
+        .strip_prefix("by ")
+        .is_some_and(|r| r.starts_with(char::is_uppercase));
+    let on_outlet = after.strip_prefix("on ").is_some_and(|r| {
+        r.starts_with(char::is_uppercase) && !DAYS.iter().any(|d| r.starts_with(d))
+    });
+    by_someone
+        || on_outlet
+        || [
+            "was written by",
+            "written by",
+            "was published",
+            "published in",
+            "starring",
+            "airs ",
+            "aired ",
+            "premiered",
+            "premieres",
+            "was released",
+            "directed by",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
+}
+
+/// The days of the week and months: "on Monday" after a quote says when, not where it aired.
+const DAYS: [&str; 19] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Jan",
+    "Feb",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+];
+
 /// Prepositions before a title in quote marks: on “Fox and Friends”, in “The Atlantic”.
-const PREPOSITIONS: &[&str] = &["on", "in", "at", "from", "of", "by", "to"];
+const PREPOSITIONS: &[&str] = &["on", "in", "at", "from", "of", "by", "to", "with"];
 
 /// Every quotation in `text`, in order.
 pub fn extract(text: &str) -> Vec<Quote> {
@@ -272,6 +543,11 @@ pub fn extract(text: &str) -> Vec<Quote> {
             .filter(|w| w.chars().count() > 3)
             .all(|w| w.starts_with(char::is_uppercase));
         if after_preposition && title_case && words <= 6 {
+            continue;
+        }
+        // A title of a work or show, a slogan: by the words around it (`names_a_work`).
+        let title_words = title_case_words(inner);
+        if title_words.is_some_and(|n| n >= 1) && words <= 10 && names_a_work(lead, tail) {
             continue;
         }
         // A nickname between two parts of a name: Qassem "the Shadow Commander" Soleimani.
@@ -377,6 +653,16 @@ pub fn extract(text: &str) -> Vec<Quote> {
             || found.as_ref().is_some_and(|_| lead_trimmed.ends_with(','));
         if found.is_none() && words <= 2 {
             continue; // a scare quote
+        }
+        // A name in Title Case inside the reporter's sentence, with no cue: a title, a
+        // slogan or a nickname ("the “Gang of Eight,” which ...", "his ''Feel the Bern'' wave").
+        if found.is_none()
+            && !sentence_blank
+            && title_words.is_some_and(|n| n >= 2)
+            && words <= 8
+            && !after_words_of_saying(lead)
+        {
+            continue;
         }
         let kind = if starts_sentence
             && (words >= 4 || inner.trim_end().ends_with(['.', ',', '?', '!']))
@@ -1282,6 +1568,24 @@ mod tests {
         );
         // Two words with a cue are a quote, not a scare quote.
         assert_eq!(speaker_of(&q, "Subpoenas matter"), Some("Tom Vale"));
+    }
+
+    #[test]
+    fn titles_of_works_shows_and_slogans_are_not_quotes() {
+        let text = "Marsh told NBC’s “Meet the Voters” on Sunday that she would run.\n\nVale is the host of “Night Desk Live,” a late show.\n\nIn her memoir, ''A Long Road Home,'' she wrote about the farm.\n\nThe “Orange Grove” star backed her.\n\n“Harbor Lights,” by Lena Ruiz, sold well.\n\nRuiz joined the “Blue Dog Circle” in March.\n\nShe spoke in an interview with “Sunday Hour.”";
+        let q = extract(text);
+        assert!(
+            q.iter().all(|x| x.kind == Kind::Indirect),
+            "{:#?}",
+            q.iter()
+                .filter(|x| x.kind != Kind::Indirect)
+                .collect::<Vec<_>>()
+        );
+        // Title Case with a cue is a quote.
+        let q = extract(
+            "“Vote For Change,” Marsh said.\n\nVale described the bill as “A Gift To Landlords”.",
+        );
+        assert_eq!(q.len(), 2, "{q:#?}");
     }
 
     #[test]
