@@ -1400,6 +1400,36 @@ mod tests {
     }
 
     #[test]
+    fn single_newline_paragraphs_and_abbreviations_repeated() {
+        // 30,000 paragraphs at single newlines, each with a party tag in its speaker phrase.
+        let text = "“Yes, we will,” Rep. Ann Dorsey (D-Ore.) said.\n".repeat(30_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 30_000);
+        well_formed(&text, &q, true);
+        assert!(q.iter().all(|x| x.speaker.as_deref() == Some("Ann Dorsey")));
+        // Quotes that run on into their sentence, and dash attributions.
+        let text =
+            "''We admire it'' of the plan, Mr. Okafor said.\n“Roads first.” ― Dana Whitfield\n"
+                .repeat(15_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 30_000);
+        well_formed(&text, &q, true);
+        assert!(q.iter().all(|x| x.speaker.is_some()));
+        // Abbreviations, brackets and dashes with nothing to quote.
+        for unit in [
+            "Sen. (R-Ky. ",
+            "( ",
+            "— ",
+            "\n \n",
+            "U.S. Ltd. p.m. ",
+            "Title Case Line\n",
+        ] {
+            let text = repeated(unit, 200_000);
+            assert!(extract(&text).is_empty(), "{unit:?}");
+        }
+    }
+
+    #[test]
     fn names_and_pronouns_repeated() {
         // 30,000 paragraphs: a pronoun goes to the one speaker, however many came before.
         let text = "“We will respond,” said Mike Pompeo.\n\n“Yes,” he said.\n\n".repeat(30_000);

@@ -66,12 +66,20 @@ pub fn is_headline(line: &str) -> bool {
 }
 
 /// Whether a line ends as a paragraph does: with a sentence end or a colon, possibly inside
-/// closing marks or brackets (`.”`, `?'`, `.)`), or with a closing bracket (a reference:
-/// "[Gallup]", "(Reporting by ...)").
+/// closing marks or brackets (`.”`, `?'`, `.)`), with a closing bracket (a reference:
+/// "[Gallup]", "(Reporting by ...)"), or with a quote and a dash and a name after it
+/// (`“...” ― Jane Doe`).
 fn ends_paragraph(line: &str) -> bool {
     let t = line.trim_end();
     if t.ends_with([')', ']']) {
         return true;
+    }
+    let tail = &t[t.floor_char_boundary(t.len().saturating_sub(80))..];
+    if let Some(i) = tail.rfind(['”', '"']) {
+        let after = tail[i..].trim_start_matches(['”', '"']).trim_start();
+        if after.starts_with(['―', '—', '–']) && after.split_whitespace().count() <= 7 {
+            return true;
+        }
     }
     let bare = t.trim_end_matches(['”', '’', '"', '\'', '»']);
     bare.ends_with(['.', '?', '!', '…', ':'])
@@ -353,6 +361,14 @@ mod tests {
                 "By Jane Roe",
                 "The council meets in June (a date not yet set)",
                 "It has not said more."
+            ]
+        );
+        // A quote with a dash and a name after it ends one.
+        assert_eq!(
+            paragraphs("“Roads first.” ― Dana Whitfield\n“Buses too.” ― Omar Haddad"),
+            [
+                "“Roads first.” ― Dana Whitfield",
+                "“Buses too.” ― Omar Haddad"
             ]
         );
         // A line that runs on into a lower-case word does not end its paragraph.
