@@ -131,6 +131,21 @@ fn resolve_subject(adjacent: Option<&str>, prefix: &str) -> Option<String> {
     if adjacent.is_some_and(|w| matches!(w, "he" | "she" | "they" | "He" | "She" | "They")) {
         return adjacent.map(str::to_string);
     }
+    // The subject of a clause the cue is in: "... so heated that Gov. Ann Marsh said".
+    if let Some(w) = adjacent {
+        let before = prefix.trim_end().strip_suffix(w.trim()).unwrap_or("");
+        let word = before.split_whitespace().next_back().unwrap_or("");
+        if !before.is_empty()
+            && before.ends_with(char::is_whitespace)
+            && matches!(
+                word,
+                "that" | "when" | "as" | "after" | "while" | "because" | "so"
+            )
+            && w.starts_with(char::is_uppercase)
+        {
+            return Some(w.to_string());
+        }
+    }
     subject(prefix).or_else(|| adjacent.map(str::to_string))
 }
 
@@ -384,7 +399,35 @@ const NOT_SUBJECT: &[&str] = &[
     "director",
     "spokesman",
     "spokeswoman",
+    "of",
+    "about",
+    "to",
+    "because",
+    "if",
+    "though",
+    "unless",
+    "until",
+    "once",
+    "despite",
+    "amid",
+    "among",
+    "through",
 ];
+
+/// Words that open a clause or a phrase of place or time, never a speaker's noun phrase:
+/// "as Bush continued", "when Rubio thanked Miami", "of Carson".
+const OPENS_CLAUSE: &[&str] = &[
+    "as", "when", "while", "after", "before", "because", "if", "since", "until", "though",
+    "although", "once", "unless", "whereas", "where", "of", "in", "on", "at", "for", "from",
+    "with", "by", "under", "over", "during", "about", "to", "like", "that", "so",
+];
+
+/// Whether a phrase opens with a word of `OPENS_CLAUSE`.
+fn opens_clause(seg: &str) -> bool {
+    seg.split_whitespace()
+        .next()
+        .is_some_and(|w| OPENS_CLAUSE.contains(&w.to_lowercase().as_str()))
+}
 
 /// Determiners that open a role phrase ("a senior official", "two sources", "the group").
 const DETERMINERS: &[&str] = &[
@@ -644,6 +687,7 @@ pub fn subject(prefix: &str) -> Option<String> {
     if pick.is_empty()
         || pick.split_whitespace().count() > 12
         || !(np_like(pick) || names_someone(pick))
+        || opens_clause(pick)
     {
         return None;
     }
@@ -706,31 +750,33 @@ pub fn subject_after(rest: &str) -> Option<String> {
     if part.is_empty() {
         return None;
     }
+    // A part ends before a clause: "said Hook when asked about ...".
+    let cut = |s: &'_ str, words: &[&str]| -> usize {
+        words
+            .iter()
+            .filter_map(|w| s.find(w))
+            .min()
+            .unwrap_or(s.len())
+    };
     let segs: Vec<&str> = part
         .split(',')
         .map(str::trim)
         .filter(|s| !is_party_tag(s))
+        .map(|s| &s[..cut(s, &[" when ", " while ", " after ", " as "])])
         .collect();
     let first = *segs.first()?;
     if !np_like(first) {
         return None;
     }
+    // "said the official, adding ..." / "said Hook in an interview": a name ends before "in".
     let named = segs
         .iter()
         .take(3)
         .copied()
         .filter(|s| np_like(s))
+        .map(|s| &s[..cut(s, &[" in ", " on "])])
         .find(|s| names_someone(s) && is_name_like(s));
     let pick = named.unwrap_or(first);
-    // "said the official, adding ..." / "said Hook in an interview".
-    let pick = pick
-        .split(" in ")
-        .next()
-        .unwrap_or(pick)
-        .split(" on ")
-        .next()
-        .unwrap_or(pick);
-    let pick = if named.is_some() { pick } else { first };
     let pick = strip_place(cut_at_verb(cut_relative(pick)));
     (pick.split_whitespace().count() <= 12).then(|| trim_name(pick))
 }
@@ -1573,8 +1619,24 @@ mod tests {
                 .as_deref(),
             Some("Maria T. Okafor")
         );
-        // No speaker from a place or a verb form before a name.
+        // No speaker from a place or a verb form before a name, nor from a clause.
         assert_eq!(subject_after("inside the Rose Garden Hall"), None);
+        assert_eq!(who(" he shouted, as Vale kept talking.").as_deref(), None);
+        assert_eq!(
+            who(" said Ann Marsh when asked about Tom Vale.").as_deref(),
+            Some("Ann Marsh")
+        );
+        assert_eq!(
+            subject("Of the mayor, Lena Ruiz, who backs Tom Vale,").as_deref(),
+            Some("Lena Ruiz")
+        );
+        // The subject of the clause the cue is in.
+        assert_eq!(
+            before("The debate grew so loud that Ohio Gov. Ann Marsh said, ")
+                .map(|a| a.as_written)
+                .as_deref(),
+            Some("Ohio Gov. Ann Marsh")
+        );
         // A dash and a name at the paragraph's end.
         let d = dash(" ― Dana Whitfield").map(|a| (a.as_written, a.cue));
         assert_eq!(d, Some(("Dana Whitfield".into(), "—".into())));
