@@ -65,6 +65,20 @@ fn is_opening(chars: &[char], i: usize) -> bool {
 
 /// Every top-level quoted span, in order.
 pub fn spans(chars: &[char]) -> Vec<Span> {
+    let text: String = chars.iter().collect();
+    let byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
+    let breaks: Vec<(usize, usize)> = super::segment::paragraph_breaks(&text)
+        .iter()
+        .map(|b| (char_of(b.end), char_of(b.start)))
+        .collect();
+    spans_in(chars, &breaks)
+}
+
+/// Every top-level quoted span, in order, given the text's paragraph breaks in char offsets
+/// (where a paragraph ends and where the next starts, `segment::paragraph_breaks`): a quote
+/// goes on over a break only when the next paragraph opens with a mark again.
+pub fn spans_in(chars: &[char], breaks: &[(usize, usize)]) -> Vec<Span> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -85,7 +99,13 @@ pub fn spans(chars: &[char]) -> Vec<Span> {
         while j < chars.len() {
             let c = chars[j];
             if apostrophes && double_apostrophe(chars, j) {
-                close = Some(j);
+                // An inner single quote closing with it (three apostrophes): the last two of
+                // the run close.
+                let mut last = j;
+                while chars.get(last + 2) == Some(&'\'') {
+                    last += 1;
+                }
+                close = Some(last);
                 close_len = 2;
                 break;
             }
@@ -94,8 +114,14 @@ pub fn spans(chars: &[char]) -> Vec<Span> {
                 break;
             }
             // A paragraph break: the quote goes on only if the next paragraph opens again.
-            if c == '\n' && chars.get(j + 1) == Some(&'\n') {
-                let mut k = j + 1;
+            let at_break = if c == '\n' {
+                let b = breaks.partition_point(|&(end, _)| end < j);
+                breaks.get(b).filter(|&&(end, _)| end == j).copied()
+            } else {
+                None
+            };
+            if let Some((_, next)) = at_break {
+                let mut k = next;
                 while k < chars.len() && chars[k].is_whitespace() {
                     k += 1;
                 }
@@ -175,6 +201,23 @@ mod tests {
         );
         // An apostrophe then a quote mark is no double mark: the Smiths' "plan".
         assert_eq!(texts("the Smiths' \"plan\" went ahead"), ["plan"]);
+    }
+
+    #[test]
+    fn an_inner_quote_closing_with_the_outer_one() {
+        // Three apostrophes: the inner single quote's, then the outer double mark.
+        let t = "''They told me, 'Not today,''' she said. Then ''more''.";
+        let chars: Vec<char> = t.chars().collect();
+        let found = spans(&chars);
+        assert_eq!(texts(t), ["They told me, 'Not today,'", "more"]);
+        assert_eq!(
+            chars[found[0].after..].iter().take(9).collect::<String>(),
+            " she said"
+        );
+        assert_eq!(
+            texts("“We heard ‘never again,’” he said, “and ‘not now.’”"),
+            ["We heard ‘never again,’", "and ‘not now.’"]
+        );
     }
 
     #[test]

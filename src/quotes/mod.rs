@@ -23,6 +23,7 @@ pub mod eval;
 pub mod lexicon;
 pub mod marks;
 pub mod ranker;
+pub mod segment;
 pub mod speaker;
 
 use std::sync::OnceLock;
@@ -101,10 +102,13 @@ struct Doc<'a> {
     chars: Vec<char>,
     /// The byte offset of every char, and the text's length at the end.
     byte_at: Vec<usize>,
-    /// Char offsets `i` with `chars[i - 1] == chars[i] == '\n'`: a paragraph starts after each.
-    breaks: Vec<usize>,
-    /// Byte offsets just after a '.', '?' or '!' that is followed by a space and not preceded by
-    /// a capital: where `sentence_lead` cuts.
+    /// The paragraph breaks (`segment::paragraph_breaks`) in char offsets: where a paragraph
+    /// ends (its newline) and where the next one starts.
+    breaks: Vec<(usize, usize)>,
+    /// The byte ranges of headlines that are paragraphs of their own: never speakers.
+    headlines: Vec<(usize, usize)>,
+    /// Byte offsets just after a '.', '?' or '!' that ends a sentence (`segment::ends_sentence`):
+    /// where `sentence_lead` cuts.
     cuts: Vec<usize>,
     /// Byte offsets of every '\n'.
     newlines: Vec<usize>,
@@ -118,27 +122,25 @@ impl<'a> Doc<'a> {
             .map(|(b, _)| b)
             .chain(std::iter::once(text.len()))
             .collect();
-        let breaks = (1..chars.len())
-            .filter(|&i| chars[i] == '\n' && chars[i - 1] == '\n')
+        let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
+        let byte_breaks = segment::paragraph_breaks(text);
+        let headlines = segment::headlines(text, &byte_breaks);
+        let breaks = byte_breaks
+            .iter()
+            .map(|b| (char_of(b.end), char_of(b.start)))
             .collect();
-        let bytes = text.as_bytes();
-        let mut cuts = Vec::new();
-        let mut prev: Option<char> = None;
-        for (i, c) in text.char_indices() {
-            if matches!(c, '.' | '?' | '!')
-                && bytes.get(i + 1) == Some(&b' ')
-                && !prev.is_some_and(char::is_uppercase)
-            {
-                cuts.push(i + 1);
-            }
-            prev = Some(c);
-        }
+        let cuts = text
+            .match_indices(['.', '?', '!'])
+            .filter(|&(i, _)| segment::ends_sentence(text, i))
+            .map(|(i, _)| i + 1)
+            .collect();
         let newlines = text.match_indices('\n').map(|(i, _)| i).collect();
         Doc {
             text,
             chars,
             byte_at,
             breaks,
+            headlines,
             cuts,
             newlines,
         }
@@ -149,16 +151,24 @@ impl<'a> Doc<'a> {
         &self.text[self.byte_at[a]..self.byte_at[b]]
     }
 
-    /// The char offset where the paragraph holding char `at` starts (after a blank line).
+    /// The char offset where the paragraph holding char `at` starts (after its break).
     fn paragraph_start(&self, at: usize) -> usize {
-        let k = self.breaks.partition_point(|&i| i < at);
-        k.checked_sub(1).map_or(0, |j| self.breaks[j] + 1)
+        let k = self.breaks.partition_point(|&(_, start)| start <= at);
+        k.checked_sub(1).map_or(0, |j| self.breaks[j].1)
     }
 
-    /// The char offset where the paragraph holding char `from` ends (its blank line, or the end).
+    /// The char offset where the paragraph holding char `from` ends (its break's newline, or
+    /// the end).
     fn paragraph_end(&self, from: usize) -> usize {
-        let k = self.breaks.partition_point(|&i| i < from + 1);
-        self.breaks.get(k).map_or(self.chars.len(), |&i| i - 1)
+        let k = self.breaks.partition_point(|&(end, _)| end < from);
+        self.breaks.get(k).map_or(self.chars.len(), |&(end, _)| end)
+    }
+
+    /// The paragraph before the one starting at char `start`: its start and end.
+    fn previous_paragraph(&self, start: usize) -> Option<(usize, usize)> {
+        let k = self.breaks.partition_point(|&(_, s)| s < start);
+        let &(end, s) = self.breaks.get(k)?;
+        (s == start).then(|| (self.paragraph_start(end), end))
     }
 
     /// The byte offset where `sentence_lead(&text[from..to])` starts: after the last sentence
@@ -216,8 +226,279 @@ fn lower_end(s: &str, n: usize) -> String {
     t[from..].to_lowercase()
 }
 
+/// Words that headlines and titles write in lower case ("Guardians of the Galaxy").
+const TITLE_SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "for", "by", "with",
+    "from", "as", "vs", "into", "over", "per", "via", "is", "be", "are", "it", "o'", "para", "de",
+    "la", "el", "del",
+];
+
+/// How many capitalised words `inner` has when it is written in Title Case: every word opens
+/// with a capital or a digit or is one that titles write in lower case (`TITLE_SMALL_WORDS`);
+/// None when it is not.
+fn title_case_words(inner: &str) -> Option<usize> {
+    let mut capitals = 0;
+    for w in inner.split_whitespace() {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(first) = bare.chars().next() else {
+            continue;
+        };
+        if first.is_uppercase() {
+            capitals += 1;
+        } else if !first.is_numeric() && !TITLE_SMALL_WORDS.contains(&bare) {
+            return None;
+        }
+    }
+    Some(capitals)
+}
+
+/// Whether `lead` ends with a word that says what the quote in Title Case after it is: words
+/// written, chanted or shouted ("a sign that read “...”", "chanting “...”").
+fn after_words_of_saying(lead: &str) -> bool {
+    let before = lead.trim_end();
+    let before = &before[before.floor_char_boundary(before.len().saturating_sub(20))..];
+    let last = before
+        .trim_end_matches([',', ':'])
+        .split_whitespace()
+        .next_back()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "read"
+            | "reads"
+            | "reading"
+            | "chant"
+            | "chants"
+            | "chanted"
+            | "chanting"
+            | "shout"
+            | "shouted"
+            | "shouting"
+            | "yelled"
+            | "yelling"
+            | "cried"
+            | "sang"
+            | "singing"
+            | "saying"
+            | "says"
+            | "said"
+    )
+}
+
+/// Nouns before "of" that say a title follows: host of “...”, the co-author of ''...''.
+const WORK_ROLES: &[&str] = &[
+    "host",
+    "hosts",
+    "star",
+    "stars",
+    "author",
+    "co-author",
+    "creator",
+    "creators",
+    "producer",
+    "director",
+    "cast",
+    "episode",
+    "season",
+    "edition",
+    "anchor",
+    "fans",
+    "premiere",
+    "finale",
+    "writer",
+    "publisher",
+    "editor",
+    "sequel",
+    "remake",
+    "version",
+    "chapter",
+    "title",
+];
+
+/// Words that, set before a title's quote marks, say it names a work, a show or a slogan
+/// (besides `TITLE_WORDS`): the podcast “...”, his memoir, ''...''.
+const WORK_WORDS: &[&str] = &[
+    "podcast",
+    "autobiography",
+    "memoir",
+    "column",
+    "sitcom",
+    "musical",
+    "opera",
+    "anthem",
+    "hashtag",
+    "motto",
+    "tagline",
+    "classic",
+    "hit",
+    "bestseller",
+    "best-seller",
+    "named",
+    "segment",
+    "broadcast",
+    "episode",
+    "special",
+    "blog",
+    "newsletter",
+    "channel",
+];
+
+/// Nouns right after a title's closing mark that it modifies: the “...” star, a “...” hat.
+const WORK_NOUNS: &[&str] = &[
+    "star",
+    "stars",
+    "actor",
+    "actress",
+    "host",
+    "hosts",
+    "show",
+    "program",
+    "programme",
+    "broadcast",
+    "broadcasts",
+    "series",
+    "episode",
+    "segment",
+    "hat",
+    "hats",
+    "sign",
+    "signs",
+    "shirt",
+    "shirts",
+    "t-shirt",
+    "t-shirts",
+    "slogan",
+    "page",
+    "movement",
+    "podcast",
+    "album",
+    "song",
+    "book",
+    "film",
+    "movie",
+    "franchise",
+    "creator",
+    "author",
+    "anchor",
+    "singer",
+    "director",
+    "producer",
+    "writer",
+    "cast",
+    "tour",
+    "banner",
+    "banners",
+    "sticker",
+    "stickers",
+    "chant",
+    "chants",
+    "logo",
+    "caucus",
+    "pac",
+    "theme",
+    "speech",
+    "campaign",
+    "bill",
+    "act",
+    "plan",
+    "actors",
+    "fans",
+    "co-star",
+    "premiere",
+    "finale",
+    "season",
+];
+
+/// Whether the words around a Title Case quote say it names a work, a show or a slogan: a
+/// capitalised possessive before it (CNN’s “...”, ABC's ''...''), a role "of" (host of “...”),
+/// a word for a work, with or without a comma (his memoir, ''...''); or after it a noun it
+/// modifies (the “...” star), its author or outlet (“...,” by Ann Marsh; ''...,'' on HBO), or
+/// a verb of works (was written by, aired, premiered, starring). `lead` is the paragraph up to
+/// the opening mark, `tail` the paragraph after the closing one; only their ends near the
+/// quote are read.
+fn names_a_work(lead: &str, tail: &str) -> bool {
+    let before = lead.trim_end();
+    let before = &before[before.floor_char_boundary(before.len().saturating_sub(60))..];
+    let before = before.trim_end_matches([',', ':']).trim_end();
+    let mut words = before.split_whitespace().rev();
+    let last = words.next().unwrap_or("");
+    let prev = words.next().unwrap_or("");
+    let possessive = last.ends_with("’s") || last.ends_with("'s");
+    if possessive && last.starts_with(char::is_uppercase) {
+        return true;
+    }
+    let lower = last.to_lowercase();
+    if WORK_WORDS.contains(&lower.as_str())
+        || (lower == "of" && WORK_ROLES.contains(&prev.to_lowercase().as_str()))
+    {
+        return true;
+    }
+    let after = tail.get(..tail.floor_char_boundary(60)).unwrap_or(tail);
+    let after = after
+        .trim_start()
+        .trim_start_matches([',', ')'])
+        .trim_start();
+    let next: String = after
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_lowercase();
+    if WORK_NOUNS.contains(&next.as_str())
+        && after[next.len()..].starts_with(|c: char| c.is_whitespace() || ".,;:".contains(c))
+    {
+        return true;
+    }
+    let by_someone = after
+        .strip_prefix("by ")
+        .is_some_and(|r| r.starts_with(char::is_uppercase));
+    let on_outlet = after.strip_prefix("on ").is_some_and(|r| {
+        r.starts_with(char::is_uppercase) && !DAYS.iter().any(|d| r.starts_with(d))
+    });
+    by_someone
+        || on_outlet
+        || [
+            "was written by",
+            "written by",
+            "was published",
+            "published in",
+            "starring",
+            "airs ",
+            "aired ",
+            "premiered",
+            "premieres",
+            "was released",
+            "directed by",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w))
+}
+
+/// The days of the week and months: "on Monday" after a quote says when, not where it aired.
+const DAYS: [&str; 19] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Jan",
+    "Feb",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+];
+
 /// Prepositions before a title in quote marks: on “Fox and Friends”, in “The Atlantic”.
-const PREPOSITIONS: &[&str] = &["on", "in", "at", "from", "of", "by", "to"];
+const PREPOSITIONS: &[&str] = &["on", "in", "at", "from", "of", "by", "to", "with"];
 
 /// Every quotation in `text`, in order, each speaker the rules' or, where the model
 /// prefers another candidate, the model's (`ranker`).
@@ -231,7 +512,7 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
     let doc = Doc::new(text);
     let chars = &doc.chars;
     let byte_at = &doc.byte_at;
-    let people = speaker::people(text);
+    let people = speaker::people_outside(text, &doc.headlines);
     let slice = |a: usize, b: usize| doc.slice(a, b);
     // The longest ending tested: one of TITLE_WORDS, or a space and a preposition (chars).
     let ending_chars = TITLE_WORDS
@@ -246,7 +527,7 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
     let mut last_ws: Option<(usize, usize)> = None;
 
     let mut pending: Vec<Pending> = Vec::new();
-    for span in marks::spans(chars) {
+    for span in marks::spans_in(chars, &doc.breaks) {
         let inner = slice(span.start, span.end);
         let words = inner.split_whitespace().count();
         let para_start = doc.paragraph_start(span.open);
@@ -271,6 +552,11 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
             .filter(|w| w.chars().count() > 3)
             .all(|w| w.starts_with(char::is_uppercase));
         if after_preposition && title_case && words <= 6 {
+            continue;
+        }
+        // A title of a work or show, a slogan: by the words around it (`names_a_work`).
+        let title_words = title_case_words(inner);
+        if title_words.is_some_and(|n| n >= 1) && words <= 10 && names_a_work(lead, tail) {
             continue;
         }
         // A nickname between two parts of a name: Qassem "the Shadow Commander" Soleimani.
@@ -299,17 +585,22 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
         }
         // A cue after the quote follows its punctuation: `“...,” he said`, `“...”, he said`;
         // a quote that runs on into the sentence (`an “imminent” threat, ...`) has none there.
-        let punctuated = inner.trim_end().ends_with([',', '.', '?', '!', '…'])
+        // A quote whose inner quote closes with it ends with that quote's punctuation:
+        // `“... the ‘wrong choice,’” she said`.
+        let punctuated = inner
+            .trim_end()
+            .trim_end_matches(['’', '\'', '‘'])
+            .ends_with([',', '.', '?', '!', '…'])
             || tail
                 .trim_start()
-                .starts_with([',', '.', '?', '!', '—', '–']);
+                .starts_with([',', '.', '?', '!', '—', '–', '―']);
         let sentence = doc.sentence(lead_from, open_b);
         // The sentence lead is blank when nothing but whitespace follows its start; then it
         // names no speaker either.
         let sentence_blank =
             doc.sentence_start(lead_from, open_b) >= lead_from + lead_trimmed.len();
         let found = punctuated
-            .then(|| fits(speaker::after(tail)))
+            .then(|| fits(speaker::after(tail)).or_else(|| fits(speaker::dash(tail))))
             .flatten()
             .or_else(|| {
                 (!sentence_blank)
@@ -321,12 +612,19 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
                     .flatten()
             })
             .or_else(|| {
+                // A quote that opens its sentence and runs on into it: the cue at the
+                // sentence's end, `“...” of the plan, Smith said.`
+                (sentence_blank && !punctuated)
+                    .then(|| run_on(&doc, byte_at[after_end], byte_at[para_end]))
+                    .flatten()
+            })
+            .or_else(|| {
                 // A quote opening a paragraph after a lead-in: "... Merkel told reporters:"
-                if !lead_blank || para_start < 2 {
+                if !lead_blank {
                     return None;
                 }
-                let prev_start = doc.paragraph_start(para_start - 2);
-                let prev = slice(prev_start, para_start).trim_end();
+                let (prev_start, prev_end) = doc.previous_paragraph(para_start)?;
+                let prev = slice(prev_start, prev_end).trim_end();
                 prev.ends_with(':')
                     .then(|| {
                         let from = byte_at[prev_start];
@@ -364,6 +662,16 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
             || found.as_ref().is_some_and(|_| lead_trimmed.ends_with(','));
         if found.is_none() && words <= 2 {
             continue; // a scare quote
+        }
+        // A name in Title Case inside the reporter's sentence, with no cue: a title, a
+        // slogan or a nickname ("the “Gang of Eight,” which ...", "his ''Feel the Bern'' wave").
+        if found.is_none()
+            && !sentence_blank
+            && title_words.is_some_and(|n| n >= 2)
+            && words <= 8
+            && !after_words_of_saying(lead)
+        {
+            continue;
         }
         let kind = if starts_sentence
             && (words >= 4 || inner.trim_end().ends_with(['.', ',', '?', '!']))
@@ -408,6 +716,22 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
     let mut out = resolve(text, pending, &people, &subjects);
     ranker::choose(text, &mut out, &people, model);
     out
+}
+
+/// The cue at the end of the sentence that a quote runs on into, `from` (bytes) just after the
+/// closing mark and `to` its paragraph's end: `“...” of the plan, Smith said.` One of the
+/// sentence's last commas opens a speaker and its cue (`speaker::after`); a quote mark before
+/// the sentence's end, or a sentence longer than `SENTENCE_WINDOW`, gives none.
+fn run_on(doc: &Doc, from: usize, to: usize) -> Option<speaker::Attribution> {
+    let k = doc.cuts.partition_point(|&c| c <= from);
+    let end = doc.cuts.get(k).map_or(to, |&c| c.min(to));
+    let rest = doc.text.get(from..end)?;
+    if rest.len() > SENTENCE_WINDOW || rest.contains(['“', '”', '"', '«', '»', '„']) {
+        return None;
+    }
+    rest.rmatch_indices(',')
+        .take(3)
+        .find_map(|(i, _)| fits(speaker::after(&rest[i..])))
 }
 
 /// An attribution whose speaker is no longer than `MAX_SPEAKER`: a longer one is none.
@@ -689,17 +1013,12 @@ fn earlier_role(
     by_noun.get(&noun).cloned()
 }
 
-/// The part of `lead` after the last sentence end.
+/// The part of `lead` after the last sentence end (`segment::ends_sentence`).
 fn sentence_lead(lead: &str) -> &str {
     let cut = lead
-        .char_indices()
-        .rev()
-        .find(|(i, c)| {
-            matches!(c, '.' | '?' | '!')
-                && lead[i + c.len_utf8()..].starts_with(' ')
-                && !lead[..*i].ends_with(|ch: char| ch.is_uppercase())
-        })
-        .map_or(0, |(i, c)| i + c.len_utf8());
+        .rmatch_indices(['.', '?', '!'])
+        .find(|&(i, _)| i + 1 < lead.len() && segment::ends_sentence(lead, i))
+        .map_or(0, |(i, _)| i + 1);
     &lead[cut..]
 }
 
@@ -722,6 +1041,22 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
         Regex::new(r"(?:^|[.!?]\s+|\n)According\s+to\s+(?P<who>[^,]{3,80}),(?:\s+(?:a|an|the)\s[^,“”\x22«»\n]{3,80},)?\s+(?P<clause>[^“”\x22«»\n]{10,}?(?:[^A-Z.\s]|[A-Za-z][A-Z]))\.(?:\s|$)").ok()
     });
     let char_of = |b: usize| byte_at.partition_point(|&x| x < b);
+    // A match that opens after a full stop ending no sentence ("Sen. ") opens mid-sentence.
+    let mid_sentence =
+        |at: usize| text[at..].starts_with(['.', '!', '?']) && !segment::ends_sentence(text, at);
+    // Where a clause that the patterns end at a full stop ends: past an abbreviation's ("...
+    // backed by Sen. Ann Marsh."), at its sentence's end, when no quote mark or line break
+    // comes first.
+    let clause_end = |end: usize| -> Option<usize> {
+        if segment::ends_sentence(text, end) {
+            return Some(end);
+        }
+        let k = doc.cuts.partition_point(|&c| c <= end + 1);
+        let stop = doc.cuts.get(k)? - 1;
+        (stop - end <= SENTENCE_WINDOW
+            && !text[end..stop].contains(['“', '”', '"', '«', '»', '„', '\n']))
+        .then_some(stop)
+    };
     let mut out: Vec<(Quote, (String, String), usize)> = Vec::new();
     // Every span taken so far, marked or not, by start: they never overlap and none is empty,
     // so a new one overlaps one iff the last to start before its end ends after its start.
@@ -761,18 +1096,17 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
     };
     if let Some(r) = according.as_ref() {
         for c in r.captures_iter(text) {
+            if c.get(0).is_some_and(|m| mid_sentence(m.start())) {
+                continue;
+            }
             if let (Some(w), Some(cl)) = (c.name("who"), c.name("clause")) {
+                let Some(end) = clause_end(cl.end()) else {
+                    continue;
+                };
                 // "According to data from the U.S. Energy Information Administration".
                 let who = w.as_str().trim();
                 let who = who.strip_prefix("data from ").unwrap_or(who);
-                push(
-                    who,
-                    w.start(),
-                    "according to",
-                    cl.start(),
-                    cl.end(),
-                    &mut out,
-                );
+                push(who, w.start(), "according to", cl.start(), end, &mut out);
             }
         }
     }
@@ -782,6 +1116,9 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
     let trailing = T.get_or_init(|| Regex::new(TRAILING_PATTERN).ok());
     if let Some(r) = trailing.as_ref() {
         for c in r.captures_iter(text) {
+            if c.get(0).is_some_and(|m| mid_sentence(m.start())) {
+                continue;
+            }
             let (Some(cl), Some(w)) = (c.name("clause"), c.name("who").or(c.name("who2"))) else {
                 continue;
             };
@@ -846,7 +1183,10 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
             if clause.starts_with("in a") && clause.split_whitespace().count() <= 5 {
                 continue;
             }
-            push(&who, k.start(), &cue_word, cl.start(), cl.end(), &mut out);
+            let Some(end) = clause_end(cl.end()) else {
+                continue;
+            };
+            push(&who, k.start(), &cue_word, cl.start(), end, &mut out);
         }
     }
     out
@@ -854,7 +1194,7 @@ fn indirect(doc: &Doc, quoted: &[Quote]) -> Vec<(Quote, (String, String), usize)
 
 /// A reported clause with its attribution after it: "<clause>, two Iraqi security sources
 /// said." / "..., a police officer in Kirkuk said." / "..., according to the ministry."
-const TRAILING_PATTERN: &str = r"(?:^|[.!?]\s+|\n)(?P<clause>[A-Z][^“”\x22«»\n]{20,}?[\p{L}\d)%]),\s+(?:(?P<cue2>according\s+to)\s+(?P<who2>[^,“”\x22«»\n.]{3,60})|(?P<who>(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ne|[Mm]any|U\.S\.|[A-Z][\p{L}’'-]+)(?:\s+(?:U\.S\.|[\p{L}’'-]+)){0,9}?)\s+(?P<cue>said|says|reported|added|told\s+(?:reporters|[A-Z][\p{L}]+)))(?:\s+(?:in\s+an?\s+(?:[A-Z][a-z]+day\s+)?(?:statement|email|tweet|post|interview)|on\s+[A-Z][a-z]+day|on\s+Twitter))*\.(?:\s|$)";
+const TRAILING_PATTERN: &str = r"(?:^|[.!?]\s+|\n)(?P<clause>[A-Z][^“”\x22«»\n]{20,}?[\p{L}\d)%]),\s+(?:(?P<cue2>according\s+to)\s+(?P<who2>[^,“”\x22«»\n.]{3,60})|(?P<who>(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ne|[Mm]any|U\.S\.|[A-Z][\p{L}’'-]+\.?)(?:\s+(?:U\.S\.|[\p{L}’'-]+\.?)){0,9}?)\s+(?P<cue>said|says|reported|added|told\s+(?:reporters|[A-Z][\p{L}]+)))(?:\s+(?:in\s+an?\s+(?:[A-Z][a-z]+day\s+)?(?:statement|email|tweet|post|interview)|on\s+[A-Z][a-z]+day|on\s+Twitter))*\.(?:\s|$)";
 
 /// A cue of reported speech and the clause it reports.
 const CUE_PATTERN: &str = r"(?P<cue>(?-u:\b)(?:said|says|announced|warned|added|argued|insisted|acknowledged|told\s+(?:reporters|the\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2}|[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+){0,2})|(?:was|were)\s+quoted\s+(?:by\s+[^,.“”]{1,60}?\s+)?as\s+saying))(?:\s+(?:in\s+a\s+statement|here|there|later|earlier))?(?:\s+(?:on|late\s+on|early\s+on|in|at)\s+[A-Z][\p{L}]+(?:\s+[A-Z][\p{L}]+)?|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?(?:\s+that)?\s+(?P<clause>[^\s“”\x22«»,][^“”\x22«»\n]{10,}?(?:[^A-Z.\s]|[A-Za-z][A-Z]))\.(?:\s|$)";
@@ -1091,6 +1431,36 @@ mod tests {
     }
 
     #[test]
+    fn single_newline_paragraphs_and_abbreviations_repeated() {
+        // 30,000 paragraphs at single newlines, each with a party tag in its speaker phrase.
+        let text = "“Yes, we will,” Rep. Ann Dorsey (D-Ore.) said.\n".repeat(30_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 30_000);
+        well_formed(&text, &q, true);
+        assert!(q.iter().all(|x| x.speaker.as_deref() == Some("Ann Dorsey")));
+        // Quotes that run on into their sentence, and dash attributions.
+        let text =
+            "''We admire it'' of the plan, Mr. Okafor said.\n“Roads first.” ― Dana Whitfield\n"
+                .repeat(15_000);
+        let q = extract(&text);
+        assert_eq!(q.len(), 30_000);
+        well_formed(&text, &q, true);
+        assert!(q.iter().all(|x| x.speaker.is_some()));
+        // Abbreviations, brackets and dashes with nothing to quote.
+        for unit in [
+            "Sen. (R-Ky. ",
+            "( ",
+            "— ",
+            "\n \n",
+            "U.S. Ltd. p.m. ",
+            "Title Case Line\n",
+        ] {
+            let text = repeated(unit, 200_000);
+            assert!(extract(&text).is_empty(), "{unit:?}");
+        }
+    }
+
+    #[test]
     fn names_and_pronouns_repeated() {
         // 30,000 paragraphs: a pronoun goes to the one speaker, however many came before.
         let text = "“We will respond,” said Mike Pompeo.\n\n“Yes,” he said.\n\n".repeat(30_000);
@@ -1197,6 +1567,86 @@ mod tests {
         assert_eq!(q.len(), 1, "{q:?}");
         assert_eq!(q[0].text, "a very long day indeed");
         assert_eq!((q[0].speaker.as_deref(), q[0].cue.as_deref()), (None, None));
+    }
+
+    #[test]
+    fn paragraphs_at_single_newlines() {
+        // A text whose paragraphs break at single newlines: its Title Case headline names
+        // nobody, and a cue in the next paragraph is not the quote's.
+        let text = "Governor Ann Marsh Signs Water Bill Into Law\nGov. Ann Marsh signed the water bill on Friday.\n“It will cost farmers dearly,” Marsh said.\n“We will appeal the ruling.”\nThe growers’ union said it would study the law first.";
+        let q = extract(text);
+        assert_eq!(speaker_of(&q, "It will cost"), Some("Ann Marsh"));
+        let appeal = q
+            .iter()
+            .find(|x| x.text.starts_with("We will appeal"))
+            .unwrap_or_else(|| panic!("{q:#?}"));
+        assert_eq!(appeal.cue, None, "{appeal:?}");
+        assert_eq!(appeal.speaker.as_deref(), Some("Ann Marsh"));
+    }
+
+    #[test]
+    fn abbreviations_end_no_sentence() {
+        // The sentence of a partial quote runs on over "Dr." to its subject.
+        let text = "Sen. Ann Marsh said the plan, which Dr. Lee Chu drafted, was “a gift to the big landlords”.";
+        let q = extract(text);
+        let gift = q
+            .iter()
+            .find(|x| x.text.starts_with("a gift to"))
+            .unwrap_or_else(|| panic!("{q:#?}"));
+        assert_eq!(
+            (gift.speaker.as_deref(), gift.cue.as_deref()),
+            (Some("Ann Marsh"), Some("said"))
+        );
+        // Nor does a company's "Ltd." inside the speaker phrase after the cue.
+        let q =
+            extract("“Rates will rise again,” said Brightwater Ltd. chief economist Dana Ruiz.");
+        assert_eq!(speaker_of(&q, "Rates will rise"), Some("Dana Ruiz"));
+    }
+
+    #[test]
+    fn nested_closes_and_quotes_that_run_on() {
+        // The cue after a quote whose inner quote closes with it.
+        let q = extract("“Parents ask me, ‘Why is the school still shut?’” Walden said.\n\n\"Voters tell me, 'It is about rent,'\" said Ana Ruiz, an organizer in Toledo.\n\n''They said, 'Not this year,''' Okafor said.");
+        assert_eq!(speaker_of(&q, "Parents ask me"), Some("Walden"));
+        assert_eq!(speaker_of(&q, "Voters tell me"), Some("Ana Ruiz"));
+        assert_eq!(speaker_of(&q, "They said"), Some("Okafor"));
+        // A quote that opens a sentence and runs on into it: the cue at its end.
+        let q = extract("''We admire the ambition'' of the new budget plan, Mr. Okafor said.");
+        assert_eq!(speaker_of(&q, "We admire"), Some("Okafor"));
+    }
+
+    #[test]
+    fn dash_attributions_and_short_quotes_with_a_speaker() {
+        let text = "Readers wrote in about the bus cuts.\n\n“We need better roads, not fewer buses.” ― Dana Whitfield\n\n\"Subpoenas matter,\" panel Chairman Rep. Tom Vale (R-Ohio) said after the hearing.";
+        let q = extract(text);
+        let roads = q
+            .iter()
+            .find(|x| x.text.starts_with("We need better roads"))
+            .unwrap_or_else(|| panic!("{q:#?}"));
+        assert_eq!(
+            (roads.speaker.as_deref(), roads.cue.as_deref()),
+            (Some("Dana Whitfield"), Some("—"))
+        );
+        // Two words with a cue are a quote, not a scare quote.
+        assert_eq!(speaker_of(&q, "Subpoenas matter"), Some("Tom Vale"));
+    }
+
+    #[test]
+    fn titles_of_works_shows_and_slogans_are_not_quotes() {
+        let text = "Marsh told NBC’s “Meet the Voters” on Sunday that she would run.\n\nVale is the host of “Night Desk Live,” a late show.\n\nIn her memoir, ''A Long Road Home,'' she wrote about the farm.\n\nThe “Orange Grove” star backed her.\n\n“Harbor Lights,” by Lena Ruiz, sold well.\n\nRuiz joined the “Blue Dog Circle” in March.\n\nShe spoke in an interview with “Sunday Hour.”";
+        let q = extract(text);
+        assert!(
+            q.iter().all(|x| x.kind == Kind::Indirect),
+            "{:#?}",
+            q.iter()
+                .filter(|x| x.kind != Kind::Indirect)
+                .collect::<Vec<_>>()
+        );
+        // Title Case with a cue is a quote.
+        let q = extract(
+            "“Vote For Change,” Marsh said.\n\nVale described the bill as “A Gift To Landlords”.",
+        );
+        assert_eq!(q.len(), 2, "{q:#?}");
     }
 
     #[test]

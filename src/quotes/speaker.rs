@@ -80,7 +80,7 @@ pub fn after(text: &str) -> Option<Attribution> {
     let r = re(&A, || {
         let (cues, caps) = (cues(), capitalised_cues());
         format!(
-            r"^[\s,”\x22»“]*(?:(?P<cue1>{cues}|{caps})\s+(?P<who1>[^\n“”\x22«»„]+)|(?P<who2>[^!?\n“”\x22«»„]{{1,120}}?)\s+(?:(?:also|later|then|had|has)\s+)?(?P<cue2>{cues})(?-u:\b))"
+            r"^[\s,”\x22»“]*(?:(?P<cue1>{cues}|{caps})\s+(?P<who1>[^\n“”\x22«»„]+)|(?P<who2>[^!?\n“”\x22«»„]{{1,250}}?)\s+(?:(?:also|later|then|had|has)\s+)?(?P<cue2>{cues})(?-u:\b))"
         )
     })?;
     let c = r.captures(text)?;
@@ -103,6 +103,26 @@ pub fn after(text: &str) -> Option<Attribution> {
     Some(Attribution {
         as_written: trim_name(&who),
         cue: cue.to_lowercase(),
+    })
+}
+
+/// A dash and a name closing the paragraph after a quote, as reader roundups and epigraphs
+/// attribute: `“...” ― Dana Whitfield`, `“...” — Jorge Peña, 41, Tucson` (the text from the
+/// mark to the paragraph's end). The name is the first part before a comma; the cue is "—".
+pub fn dash(text: &str) -> Option<Attribution> {
+    let t = text.trim();
+    let rest = t
+        .strip_prefix(['―', '—', '–'])
+        .or_else(|| t.strip_prefix("--"))?;
+    let rest = rest.trim_start();
+    if rest.len() > 120 || rest.contains(['\n', '“', '”', '"', '«', '»', '„']) {
+        return None;
+    }
+    let name = rest.split(',').next()?.trim().trim_end_matches('.');
+    let words = name.split_whitespace().count();
+    ((2..=6).contains(&words) && names_someone(name) && is_name_like(name)).then(|| Attribution {
+        as_written: trim_name(name),
+        cue: "—".into(),
     })
 }
 
@@ -158,6 +178,21 @@ fn resolve_subject(adjacent: Option<&str>, prefix: &str) -> Option<String> {
     }
     if adjacent.is_some_and(|w| matches!(w, "he" | "she" | "they" | "He" | "She" | "They")) {
         return adjacent.map(str::to_string);
+    }
+    // The subject of a clause the cue is in: "... so heated that Gov. Ann Marsh said".
+    if let Some(w) = adjacent {
+        let before = prefix.trim_end().strip_suffix(w.trim()).unwrap_or("");
+        let word = before.split_whitespace().next_back().unwrap_or("");
+        if !before.is_empty()
+            && before.ends_with(char::is_whitespace)
+            && matches!(
+                word,
+                "that" | "when" | "as" | "after" | "while" | "because" | "so"
+            )
+            && w.starts_with(char::is_uppercase)
+        {
+            return Some(w.to_string());
+        }
     }
     subject(prefix).or_else(|| adjacent.map(str::to_string))
 }
@@ -415,7 +450,35 @@ const NOT_SUBJECT: &[&str] = &[
     "director",
     "spokesman",
     "spokeswoman",
+    "of",
+    "about",
+    "to",
+    "because",
+    "if",
+    "though",
+    "unless",
+    "until",
+    "once",
+    "despite",
+    "amid",
+    "among",
+    "through",
 ];
+
+/// Words that open a clause or a phrase of place or time, never a speaker's noun phrase:
+/// "as Bush continued", "when Rubio thanked Miami", "of Carson".
+const OPENS_CLAUSE: &[&str] = &[
+    "as", "when", "while", "after", "before", "because", "if", "since", "until", "though",
+    "although", "once", "unless", "whereas", "where", "of", "in", "on", "at", "for", "from",
+    "with", "by", "under", "over", "during", "about", "to", "like", "that", "so",
+];
+
+/// Whether a phrase opens with a word of `OPENS_CLAUSE`.
+fn opens_clause(seg: &str) -> bool {
+    seg.split_whitespace()
+        .next()
+        .is_some_and(|w| OPENS_CLAUSE.contains(&w.to_lowercase().as_str()))
+}
 
 /// Determiners that open a role phrase ("a senior official", "two sources", "the group").
 const DETERMINERS: &[&str] = &[
@@ -423,7 +486,8 @@ const DETERMINERS: &[&str] = &[
     "his", "her", "its", "their", "most", "few", "both",
 ];
 
-/// Whether a comma-separated part can be a speaker: a name, a pronoun or a role phrase.
+/// Whether a comma-separated part can be a speaker: a name, a pronoun or a role phrase
+/// (`role_before_name` too: "panel chairman Rep. Ann Marsh", "9/11 widow Lena Ruiz").
 fn np_like(seg: &str) -> bool {
     let Some(first) = seg.split_whitespace().next() else {
         return false;
@@ -435,6 +499,110 @@ fn np_like(seg: &str) -> bool {
     first.starts_with(char::is_uppercase)
         || DETERMINERS.contains(&lower.as_str())
         || matches!(lower.as_str(), "he" | "she" | "they")
+        || role_before_name(seg)
+}
+
+/// Prepositions that open a phrase of place or time, never a speaker's.
+const PLACE_WORDS: &[&str] = &[
+    "inside",
+    "outside",
+    "near",
+    "across",
+    "into",
+    "through",
+    "toward",
+    "towards",
+    "against",
+    "among",
+    "about",
+    "around",
+    "behind",
+    "beyond",
+    "despite",
+    "like",
+    "unlike",
+    "amid",
+    "via",
+    "per",
+    "upon",
+    "within",
+    "throughout",
+    "until",
+    "than",
+    "to",
+    "of",
+    "if",
+    "because",
+];
+
+/// A role in lower case or with a number before a name: "panel chairman Rep. Ann Marsh",
+/// "longtime aide Mia Cole", "9/11 widow Lena Ruiz", "36-year-old nurse Ana Ruiz". The
+/// first word is no preposition, verb form or adverb, and two capitalised words end it.
+fn role_before_name(seg: &str) -> bool {
+    let words: Vec<&str> = seg.split_whitespace().collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let lower = first.to_lowercase();
+    if !(first.starts_with(char::is_lowercase) || first.starts_with(char::is_numeric))
+        || words.len() > 8
+        || NOT_SUBJECT.contains(&lower.as_str())
+        || PLACE_WORDS.contains(&lower.as_str())
+        || lower.ends_with("ing")
+        || lower.ends_with("ly")
+        || (lower.ends_with("ed") && !lower.contains('-'))
+    {
+        return false;
+    }
+    let capitals = words
+        .iter()
+        .rev()
+        .take_while(|w| w.starts_with(char::is_uppercase))
+        .count();
+    capitals >= 2
+        && capitals < words.len()
+        && !words[words.len() - capitals..]
+            .iter()
+            .any(|w| is_org_word(w))
+}
+
+/// A party and state tag in apposition: "R-Ky.", "D-N.C.", "I-Vt".
+fn is_party_tag(seg: &str) -> bool {
+    let t = seg.trim().trim_end_matches('.');
+    let mut parts = t.splitn(2, '-');
+    matches!(parts.next(), Some("R" | "D" | "I"))
+        && parts.next().is_some_and(|st| {
+            st.len() <= 8 && st.starts_with(char::is_uppercase) && !st.contains(' ')
+        })
+}
+
+/// `s` without its short bracketed asides: "Rep. Ann Marsh (D-Ore.)" → "Rep. Ann Marsh". An
+/// opening bracket with no closing one in the next 40 chars stays.
+fn without_brackets(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('(') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('(') {
+        let close = rest[i..]
+            .char_indices()
+            .take(40)
+            .find(|&(_, c)| c == ')')
+            .map(|(j, _)| i + j);
+        match close {
+            Some(j) => {
+                out.push_str(rest[..i].trim_end());
+                rest = &rest[j + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=i]);
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether a part names someone ("Li Shaoxian", "Pentagon spokesman Jonathan Hoffman",
@@ -494,8 +662,10 @@ fn cut_at_verb(seg: &str) -> &str {
 /// (AFP) - ") is not part of it.
 pub fn subject(prefix: &str) -> Option<String> {
     let mut p = prefix.trim();
-    if let Some(i) = p.rfind(['“', '”', '"', '«', '»', '„']) {
-        p = p[i..].trim_start_matches(['“', '”', '"', '«', '»', '„', ',', ' ']);
+    // After the last quote mark, two apostrophes ('') among them.
+    let mark = p.rfind(['“', '”', '"', '«', '»', '„']);
+    if let Some(i) = mark.max(p.rfind("''")) {
+        p = p[i..].trim_start_matches(['“', '”', '"', '«', '»', '„', '\'', ',', ' ']);
     }
     for dash in [") - ", ") — ", ") – ", ") -- "] {
         // Only a dash in the first 40 bytes counts, so only they are searched.
@@ -507,6 +677,8 @@ pub fn subject(prefix: &str) -> Option<String> {
     for lead in ["But ", "And ", "Yet ", "So "] {
         p = p.strip_prefix(lead).unwrap_or(p);
     }
+    let bare = without_brackets(p);
+    let p: &str = &bare;
     let appositive = p.ends_with(',');
     let mut p = p.trim_end_matches(',').trim();
     for adverb in [
@@ -566,6 +738,7 @@ pub fn subject(prefix: &str) -> Option<String> {
     if pick.is_empty()
         || pick.split_whitespace().count() > 12
         || !(np_like(pick) || names_someone(pick))
+        || opens_clause(pick)
     {
         return None;
     }
@@ -623,31 +796,38 @@ fn strip_place(seg: &str) -> &str {
 /// with the same apposition rules as `subject`.
 pub fn subject_after(rest: &str) -> Option<String> {
     let end = sentence_end(rest);
-    let part = rest[..end].trim();
+    let bare = without_brackets(&rest[..end]);
+    let part = bare.trim();
     if part.is_empty() {
         return None;
     }
-    let segs: Vec<&str> = part.split(',').map(str::trim).collect();
+    // A part ends before a clause: "said Hook when asked about ...".
+    let cut = |s: &'_ str, words: &[&str]| -> usize {
+        words
+            .iter()
+            .filter_map(|w| s.find(w))
+            .min()
+            .unwrap_or(s.len())
+    };
+    let segs: Vec<&str> = part
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !is_party_tag(s))
+        .map(|s| &s[..cut(s, &[" when ", " while ", " after ", " as "])])
+        .collect();
     let first = *segs.first()?;
     if !np_like(first) {
         return None;
     }
+    // "said the official, adding ..." / "said Hook in an interview": a name ends before "in".
     let named = segs
         .iter()
         .take(3)
         .copied()
         .filter(|s| np_like(s))
+        .map(|s| &s[..cut(s, &[" in ", " on "])])
         .find(|s| names_someone(s) && is_name_like(s));
     let pick = named.unwrap_or(first);
-    // "said the official, adding ..." / "said Hook in an interview".
-    let pick = pick
-        .split(" in ")
-        .next()
-        .unwrap_or(pick)
-        .split(" on ")
-        .next()
-        .unwrap_or(pick);
-    let pick = if named.is_some() { pick } else { first };
     let pick = strip_place(cut_at_verb(cut_relative(pick)));
     (pick.split_whitespace().count() <= 12).then(|| trim_name(pick))
 }
@@ -658,39 +838,30 @@ fn sentence_end(s: &str) -> usize {
     sentence_end_within(s, usize::MAX)
 }
 
-/// `sentence_end`, with the sentence cut at the full stop after the `titles + 1`-th title
-/// ("Mr.", "Gen.") it runs over, so that a run of titles is not one endless sentence.
+/// `sentence_end`, with the sentence cut at the `titles + 1`-th full stop that ends no
+/// sentence ("Mr.", "Gen.", "U.S.", `segment::ends_sentence`), so that a run of abbreviations
+/// is not one endless sentence. A full stop that ends `s` ends no sentence in it ("IG Ltd."
+/// before its cue).
 fn sentence_end_within(s: &str, titles: usize) -> usize {
-    let mut prev: Option<char> = None;
-    let mut prev2: Option<char> = None;
-    // Where the word before the current char starts: after the last space.
-    let mut word_start = 0;
-    let mut titles_passed = 0;
+    let mut passed = 0;
     for (i, c) in s.char_indices() {
         match c {
             '“' | '”' | '"' | '«' | '»' | '„' | '\n' | '!' | '?' | ';' | ':' => return i,
-            '.' => {
-                let abbrev = prev.is_some_and(char::is_uppercase)
-                    && prev2.is_none_or(|p| !p.is_alphabetic() || p == '.');
-                if !abbrev {
-                    if !is_leading(&s[word_start..i]) || titles_passed == titles {
-                        return i;
-                    }
-                    titles_passed += 1;
+            '.' if i + 1 < s.len() => {
+                if super::segment::ends_sentence(s, i) || passed == titles {
+                    return i;
                 }
+                passed += 1;
             }
-            ' ' => word_start = i + 1,
             _ => {}
         }
-        prev2 = prev;
-        prev = Some(c);
     }
     s.len()
 }
 
-/// How many titles with a full stop ("Mr.", "Gen.") a sentence read for its subject may run
-/// over ("Maj. Gen. Qassem Soleimani ..."): real sentences have a few.
-const SUBJECT_TITLES: usize = 8;
+/// How many abbreviations with a full stop ("Mr.", "Gen.", "U.S.") a sentence read for its
+/// subject may run over ("U.S. Army Maj. Gen. Ann Marsh ..."): real sentences have a few.
+const SUBJECT_TITLES: usize = 12;
 
 /// The people who open sentences (their subjects), as canonical names with byte offsets, for
 /// pronouns to resolve to: "Zarif briefed Wang ... He said" makes "he" Zarif, not Wang.
@@ -710,7 +881,6 @@ pub fn sentence_subjects(
     }
     let mut at_start = true;
     let mut prev = ' ';
-    let mut prev2 = ' ';
     // The first quoted range that does not end before the current char.
     let mut q = 0;
     for (i, c) in text.char_indices() {
@@ -727,13 +897,12 @@ pub fn sentence_subjects(
                     out.push(s);
                 }
             }
-        } else if (prev == '.' || prev == '!' || prev == '?')
+        } else if matches!(prev, '.' | '!' | '?')
             && c == ' '
-            && !(prev2.is_uppercase() || prev2 == '.')
+            && super::segment::ends_sentence(text, i - 1)
         {
             at_start = true;
         }
-        prev2 = prev;
         prev = c;
     }
     // A subject named in apposition can lie past the next sentence opening ("Gen. ..."); a
@@ -801,7 +970,30 @@ fn sentence_subject(text: &str, at: usize, people: &People) -> Option<(usize, St
     if s0.split_whitespace().count() <= 6 {
         if let Some(&(a, s1)) = segs.get(idx + 1) {
             if names_someone(s1.trim()) {
-                return within(a, a + s1.len());
+                if let Some(found) = within(a, a + s1.len()) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    // After introductory phrases, a part that opens with a person and goes on with a verb:
+    // "The day before, at a rally in Dayton, Ohio, Sen. Ann Marsh was blunt."
+    for &(a, seg) in segs.iter().skip(idx + 1).take(3) {
+        let t = seg.trim_start();
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let run = words
+            .iter()
+            .take_while(|w| w.starts_with(char::is_uppercase))
+            .count();
+        let titles = words.iter().take_while(|w| is_title(w)).count();
+        if run > titles
+            && run < words.len()
+            && run <= titles + people.longest
+            && words[run].starts_with(char::is_lowercase)
+        {
+            let c = canonical(&words[..run].join(" "), a + seg.len(), people);
+            if let Some(c) = c.filter(|c| is_person(c)) {
+                return Some((a + (seg.len() - t.len()), c));
             }
         }
     }
@@ -812,16 +1004,9 @@ fn sentence_subject(text: &str, at: usize, people: &People) -> Option<(usize, St
 /// Command.\n\nThe coalition" → "The coalition".
 fn last_sentence_part(s: &str) -> &str {
     let s = s.rsplit('\n').next().unwrap_or(s);
-    let cut = s
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| {
-            c == '.'
-                && s[i + 1..].starts_with(' ')
-                && s[..i].chars().next_back().is_some_and(char::is_lowercase)
-        })
-        .map_or(0, |(i, _)| i + 2);
-    &s[cut..]
+    s.rmatch_indices('.')
+        .find(|&(i, _)| i + 1 < s.len() && super::segment::ends_sentence(s, i))
+        .map_or(s, |(i, _)| s[i + 1..].trim_start())
 }
 
 fn trim_name(s: &str) -> String {
@@ -832,21 +1017,54 @@ fn trim_name(s: &str) -> String {
 /// capitalised words, with leading titles and sentence openers dropped ("Secretary of State
 /// Mike Pompeo" gives "Mike Pompeo"), and runs naming places or organisations left out.
 pub fn people(text: &str) -> People {
-    People::new(mentions_of_people(text))
+    let breaks = super::segment::paragraph_breaks(text);
+    people_outside(text, &super::segment::headlines(text, &breaks))
+}
+
+/// `people`, with no name read from the byte ranges `headlines` (in text order): a Title Case
+/// headline is a run of capitalised words ("Senator Ann Marsh Vows To Fight ...") that would
+/// be taken for a name.
+pub fn people_outside(text: &str, headlines: &[(usize, usize)]) -> People {
+    let mut mentions = mentions_of_people(text);
+    if !headlines.is_empty() {
+        mentions.retain(|(at, _)| {
+            let k = headlines.partition_point(|&(_, end)| end <= *at);
+            headlines.get(k).is_none_or(|&(start, _)| *at < start)
+        });
+    }
+    People::new(mentions)
 }
 
 /// The people mentions `people` indexes: byte offset and full name, in text order.
 fn mentions_of_people(text: &str) -> Vec<(usize, String)> {
     static P: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(r) = re(&P, || {
-        r"(?-u:\b)[A-Z][\p{L}’'.-]+(?:[^\S\n]+(?:al-|bin[^\S\n]+|el-)?[A-Z][\p{L}’'-]+){1,7}"
+        r"(?-u:\b)[A-Z][\p{L}’'.-]+(?:[^\S\n]+(?:al-|bin[^\S\n]+|el-)?[A-Z](?:[\p{L}’'-]+|\.)){1,7}"
             .to_string()
     }) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for m in r.find_iter(text) {
-        let tokens: Vec<&str> = m.as_str().split_whitespace().collect();
+        let mut tokens: Vec<&str> = m.as_str().split_whitespace().collect();
+        // Inside a dotted abbreviation ("Former U.N. Ambassador ..."): the match that ends at
+        // its first letter has no name at its end, the one after it none at its start.
+        if text[..m.start()].ends_with('.') && !tokens.is_empty() {
+            tokens.remove(0);
+        }
+        if text[m.end()..].starts_with(|c: char| !c.is_whitespace())
+            && tokens
+                .last()
+                .is_some_and(|t| t.len() == 2 && t.ends_with('.'))
+        {
+            tokens.pop();
+        }
+        // "Florida Sen. Ann Marsh": a title before its full stop ends no name.
+        if text[m.end()..].starts_with('.') {
+            while tokens.last().is_some_and(|t| is_leading(t)) {
+                tokens.pop();
+            }
+        }
         let skip = tokens
             .iter()
             .take_while(|t| is_title(t) || is_org_word(t))
@@ -1469,6 +1687,67 @@ mod tests {
     }
 
     #[test]
+    fn speaker_phrases_after_a_quote() {
+        let who = |t: &str| after(t).map(|a| a.as_written);
+        // Party and state tags, in brackets or in apposition.
+        assert_eq!(
+            who(" Rep. Ann Dorsey (D-Ore.) said.").as_deref(),
+            Some("Rep. Ann Dorsey")
+        );
+        assert_eq!(
+            who(" said Sen. Carl Benning, D-Mont., on Friday.").as_deref(),
+            Some("Sen. Carl Benning")
+        );
+        assert_eq!(
+            who(" House Minority Whip Carl Benning, D-Mont., said Friday.").as_deref(),
+            Some("House Minority Whip Carl Benning")
+        );
+        // A role in lower case or with a number before the name.
+        assert_eq!(
+            who(" committee Chairman Rep. Tom Vale (R-Ohio) said after the vote.").as_deref(),
+            Some("committee Chairman Rep. Tom Vale")
+        );
+        assert_eq!(
+            who(" said 9/11 survivor Lena Ruiz.").as_deref(),
+            Some("9/11 survivor Lena Ruiz")
+        );
+        // A long apposition after the name, up to the cue.
+        assert_eq!(
+            who(" Maria T. Okafor, director of the Fiscal Policy Lab at the Center for Budget Studies and a lecturer at the Hume School of Public Affairs at Kent University, said.")
+                .as_deref(),
+            Some("Maria T. Okafor")
+        );
+        // No speaker from a place or a verb form before a name, nor from a clause.
+        assert_eq!(subject_after("inside the Rose Garden Hall"), None);
+        assert_eq!(who(" he paused, as Vale kept talking.").as_deref(), None);
+        assert_eq!(
+            who(" said Ann Marsh when asked about Tom Vale.").as_deref(),
+            Some("Ann Marsh")
+        );
+        assert_eq!(
+            subject("Of the mayor, Lena Ruiz, who backs Tom Vale,").as_deref(),
+            Some("Lena Ruiz")
+        );
+        // The subject of the clause the cue is in.
+        assert_eq!(
+            before("The debate grew so loud that Ohio Gov. Ann Marsh said, ")
+                .map(|a| a.as_written)
+                .as_deref(),
+            Some("Ohio Gov. Ann Marsh")
+        );
+        // A dash and a name at the paragraph's end.
+        let d = dash(" ― Dana Whitfield").map(|a| (a.as_written, a.cue));
+        assert_eq!(d, Some(("Dana Whitfield".into(), "—".into())));
+        assert_eq!(
+            dash(" — Jorge Peña, 41, Tucson")
+                .map(|a| a.as_written)
+                .as_deref(),
+            Some("Jorge Peña")
+        );
+        assert!(dash(" — the campaign's slogan — was everywhere.").is_none());
+    }
+
+    #[test]
     fn subjects_with_asides_and_appositions() {
         let s = |p: &str| subject(p);
         assert_eq!(
@@ -1626,6 +1905,29 @@ mod tests {
         );
         assert_eq!(roles.earlier("The U.S.-led coalition", text.len()), None);
         assert_eq!(roles.earlier("the officer", 0), None);
+    }
+
+    #[test]
+    fn names_with_initials_and_abbreviations() {
+        let text =
+            "Florida Sen. Ann Marsh met Leonard E. Burke and Former U.N. Ambassador Tom Vale.";
+        let people = people(text);
+        let names: Vec<&str> = people.mentions().iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["Ann Marsh", "Leonard E. Burke", "Tom Vale"]);
+        // A sentence opens after introductory phrases with its subject, over "Ohio.,".
+        let text =
+            "Tom Vale spoke. The day before, at a rally in Dayton, Ohio, Sen. Ann Marsh was blunt.";
+        let people = super::people(text);
+        let subjects = sentence_subjects(text, &people, &[]);
+        assert_eq!(
+            subjects.last().map(|(_, n)| n.as_str()),
+            Some("Ann Marsh"),
+            "{subjects:?}"
+        );
+        assert_eq!(
+            subject("''Wind is cheap,'' Mr. Okafor").as_deref(),
+            Some("Mr. Okafor")
+        );
     }
 
     #[test]
