@@ -1228,7 +1228,10 @@ mod tests {
         let model = extract(text);
         assert_eq!(rules.len(), 2);
         assert_eq!(model.len(), 2);
-        assert!(rules[0].cue.is_none() && rules[0].speaker.is_none(), "{rules:?}");
+        assert!(
+            rules[0].cue.is_none() && rules[0].speaker.is_none(),
+            "{rules:?}"
+        );
         assert_eq!(
             model[0].speaker.as_deref(),
             Some("Dana Okafor"),
