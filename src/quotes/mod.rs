@@ -26,6 +26,7 @@ pub mod ranker;
 pub mod segment;
 pub mod speaker;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -497,6 +498,78 @@ const DAYS: [&str; 19] = [
     "Dec",
 ];
 
+/// `text` with the capitalised words that are cues of the lexicon in lower case but the
+/// first (a headline's “Clinton Says”), so that the speaker patterns, which read cues in lower
+/// case and names by their capitals, find them. Only ASCII words change, so offsets hold.
+fn cues_lowered(text: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut first = true;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        // A word ends at a space or punctuation, not in the middle of a non-ASCII one.
+        let whole = (start == 0 || !text[..start].ends_with(char::is_alphanumeric))
+            && !text[i..].starts_with(char::is_alphanumeric);
+        let word = &text[start..i];
+        if whole && !first && bytes[start].is_ascii_uppercase() && lexicon::is_cue(word) {
+            out.get_or_insert_with(|| text.to_string())[start..i].make_ascii_lowercase();
+        }
+        first = false;
+    }
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// Words that open a sentence before its subject ("After Baghdad, ...", "As Exxon ..."): a
+/// capitalised run that starts with one is no organisation's name.
+const SENTENCE_OPENERS: &[&str] = &[
+    "after",
+    "before",
+    "during",
+    "since",
+    "under",
+    "for",
+    "but",
+    "and",
+    "as",
+    "when",
+    "while",
+    "if",
+    "though",
+    "although",
+    "amid",
+    "despite",
+    "across",
+    "near",
+    "over",
+    "into",
+    "through",
+    "about",
+    "against",
+    "between",
+    "without",
+    "within",
+    "until",
+    "like",
+    "yet",
+    "so",
+    "still",
+    "meanwhile",
+    "because",
+    "unlike",
+    "outside",
+    "inside",
+    "beyond",
+    "following",
+];
+
 /// Prepositions before a title in quote marks: on “Fox and Friends”, in “The Atlantic”.
 const PREPOSITIONS: &[&str] = &["on", "in", "at", "from", "of", "by", "to", "with"];
 
@@ -527,7 +600,14 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
     let mut last_ws: Option<(usize, usize)> = None;
 
     let mut pending: Vec<Pending> = Vec::new();
-    for span in marks::spans_in(chars, &doc.breaks) {
+    let spans = marks::spans_in(chars, &doc.breaks);
+    let is_single = |span: &marks::Span| {
+        matches!(chars[span.open], '‘' | '\'') && chars.get(span.open + 1) != Some(&'\'')
+    };
+    // A text that quotes in double marks uses single ones in its body for words it holds at
+    // a distance (its mission of ‘advise and assist’), not for quotations.
+    let double_style = spans.iter().any(|s| !is_single(s));
+    for span in spans {
         let inner = slice(span.start, span.end);
         let words = inner.split_whitespace().count();
         let para_start = doc.paragraph_start(span.open);
@@ -543,6 +623,17 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
         if TITLE_WORDS.iter().any(|w| lead_lower.ends_with(w)) {
             continue;
         }
+        // A headline writes every word in Title Case, quotes too: there the tests of Title
+        // Case below tell nothing.
+        let in_headline = {
+            let k = doc.headlines.partition_point(|&(_, end)| end <= open_b);
+            doc.headlines
+                .get(k)
+                .is_some_and(|&(start, _)| start <= open_b)
+        };
+        if double_style && !in_headline && is_single(&span) {
+            continue;
+        }
         // A title after a preposition: on “Fox and Friends”, in “The Atlantic”.
         let after_preposition = PREPOSITIONS
             .iter()
@@ -551,7 +642,7 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
             .split_whitespace()
             .filter(|w| w.chars().count() > 3)
             .all(|w| w.starts_with(char::is_uppercase));
-        if after_preposition && title_case && words <= 6 {
+        if after_preposition && title_case && words <= 6 && !in_headline {
             continue;
         }
         // A title of a work or show, a slogan: by the words around it (`names_a_work`).
@@ -560,7 +651,8 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
             continue;
         }
         // A nickname between two parts of a name: Qassem "the Shadow Commander" Soleimani.
-        if lead_trimmed.ends_with(|c: char| c.is_alphabetic())
+        if !in_headline
+            && lead_trimmed.ends_with(|c: char| c.is_alphabetic())
             && tail.trim_start().starts_with(char::is_uppercase)
             && !inner.trim_end().ends_with([',', '.', '?', '!'])
             && words <= 4
@@ -595,6 +687,13 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
                 .trim_start()
                 .starts_with([',', '.', '?', '!', '—', '–', '―']);
         let sentence = doc.sentence(lead_from, open_b);
+        // A headline capitalises its cues too: “Clinton Says ‘...’”, “‘...’, Noah Says”.
+        let (sentence, tail) = if in_headline {
+            (cues_lowered(sentence), cues_lowered(tail))
+        } else {
+            (Cow::Borrowed(sentence), Cow::Borrowed(tail))
+        };
+        let (sentence, tail) = (sentence.as_ref(), tail.as_ref());
         // The sentence lead is blank when nothing but whitespace follows its start; then it
         // names no speaker either.
         let sentence_blank =
@@ -663,10 +762,24 @@ pub fn extract_with(text: &str, model: &ranker::Model) -> Vec<Quote> {
         if found.is_none() && words <= 2 {
             continue; // a scare quote
         }
+        // Single marks as the outer ones are the mark of headlines, crossheads and pull
+        // quotes as often as of quotations: with no cue and no colon before, none.
+        let single = is_single(&span);
+        if single && found.is_none() && !lead_trimmed.ends_with(':') {
+            continue;
+        }
+        // A heading that is nothing but a quoted phrase, with no cue: a crosshead or a
+        // pull quote, which repeats words the text gives with their speaker.
+        if found.is_none() && in_headline && lead_blank && tail.trim().trim_matches('.').is_empty()
+        {
+            continue;
+        }
         // A name in Title Case inside the reporter's sentence, with no cue: a title, a
         // slogan or a nickname ("the “Gang of Eight,” which ...", "his ''Feel the Bern'' wave").
+        // A headline's `Name: ‘...’` is the headline form of a quotation, though.
         if found.is_none()
             && !sentence_blank
+            && !(in_headline && lead_trimmed.ends_with(':'))
             && title_words.is_some_and(|n| n >= 2)
             && words <= 8
             && !after_words_of_saying(lead)
@@ -858,7 +971,15 @@ fn resolve(
                     } else {
                         singular.push((p.at, c.clone()));
                     }
-                    if c.starts_with(char::is_uppercase) && !people.is_person(c) {
+                    // An organisation: a name ("Kataib Hezbollah") or a description whose head
+                    // is an organisation's ("The U.S.-led coalition"), not a person's role
+                    // ("One military official").
+                    let head = c.rsplit(' ').next().unwrap_or("");
+                    if c.starts_with(char::is_uppercase)
+                        && !people.is_person(c)
+                        && (head.starts_with(char::is_uppercase)
+                            || ORGANISATION_NOUNS.contains(&head.to_lowercase().as_str()))
+                    {
                         last_org = Some((p.at, c.clone()));
                     }
                     let title = as_written.split_whitespace().next().unwrap_or("");
@@ -899,6 +1020,16 @@ fn resolve(
 /// Whether "he" (`female` false) or "she" may stand for speaker `n`: one person, not an
 /// organisation or a group, whose first name (`lexicon`'s table) or title is not of the
 /// other gender.
+/// Whether a name opens with a title or a given name that says its gender ("Mr. Hale", "Ana
+/// Lind"): a person's, not a company's ("Northwind Shipping Lines").
+fn has_given_name(n: &str) -> bool {
+    n.split_whitespace().next().is_some_and(|first| {
+        lexicon::gender_of_title(first)
+            .or_else(|| lexicon::gender_of_first_name(first))
+            .is_some()
+    })
+}
+
 fn could_be(n: &str, female: bool) -> bool {
     if is_plural(n) || n.split_whitespace().any(speaker::is_org_word) || ranker::no_noun_phrase(n) {
         return false;
@@ -937,6 +1068,41 @@ fn is_possessive_word(w: &str) -> bool {
     w.ends_with("’s") || w.ends_with("'s")
 }
 
+/// The nouns with which a text names again an organisation it has named ("the company said",
+/// "the newspaper reported"): `earlier_group` gives them the organisation last named.
+const ORGANISATION_NOUNS: &[&str] = &[
+    "group",
+    "movement",
+    "militia",
+    "organisation",
+    "organization",
+    "party",
+    "alliance",
+    "coalition",
+    "company",
+    "firm",
+    "bank",
+    "agency",
+    "newspaper",
+    "paper",
+    "magazine",
+    "network",
+    "broadcaster",
+    "channel",
+    "station",
+    "website",
+    "union",
+    "council",
+    "committee",
+    "ministry",
+    "department",
+    "commission",
+    "institute",
+    "foundation",
+    "association",
+    "university",
+];
+
 /// "the group" after an organisation opened a sentence ("Kataib Hezbollah, one of the most
 /// hardline factions, went further.") or spoke (`spoken`, the last organisation to speak):
 /// that organisation. Only the 600 bytes before `at` are read for an opener.
@@ -950,20 +1116,7 @@ fn earlier_group(
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     let lower = as_written.to_lowercase();
     let noun = lower.strip_prefix("the ")?;
-    if !matches!(
-        noun,
-        "group"
-            | "movement"
-            | "militia"
-            | "organisation"
-            | "organization"
-            | "party"
-            | "alliance"
-            | "company"
-            | "firm"
-            | "bank"
-            | "agency"
-    ) {
+    if !ORGANISATION_NOUNS.contains(&noun) {
         return None;
     }
     let from = text.floor_char_boundary(at.saturating_sub(600));
@@ -993,7 +1146,15 @@ fn earlier_group(
                     };
                     (start, org.to_string())
                 })
-                .filter(|(_, n)| n.contains(' ') && !people.is_person(n) && !n.starts_with("The "))
+                // "The Iraqi" opening "The Iraqi militia said" is no name; "The Washington
+                // Post" is.
+                .filter(|(_, n)| {
+                    let first = n.split(' ').next().unwrap_or("").to_lowercase();
+                    let a_person = people.is_person(n) && has_given_name(n);
+                    let opener = PREPOSITIONS.contains(&first.as_str())
+                        || SENTENCE_OPENERS.contains(&first.as_str());
+                    n.strip_prefix("The ").unwrap_or(n).contains(' ') && !a_person && !opener
+                })
                 .last()
         });
     match (opener, spoken) {
@@ -1289,6 +1450,45 @@ mod tests {
         );
         assert_eq!(speaker_of(&q, "We are postured"), Some("Mark Milley"));
         assert_eq!(speaker_of(&q, "Our forces"), Some("Mark Milley"));
+    }
+
+    #[test]
+    fn headlines_quote_in_single_marks_and_capitalise_cues() {
+        let text = "Mayor Lund: ‘We Will Rebuild the Bridge’\n\nHarbour Town, Norway — The mayor spoke on Friday.\n\n'Nobody Will Be Left Behind,' Lund Says\n\nThe town council met later.";
+        let q = extract(text);
+        assert_eq!(speaker_of(&q, "We Will Rebuild"), Some("Lund"));
+        assert_eq!(speaker_of(&q, "Nobody Will Be"), Some("Lund"));
+    }
+
+    #[test]
+    fn single_marks_without_a_cue_and_crossheads_are_no_quotes() {
+        // A text in double marks holds words at a distance in single ones; a heading that is
+        // only a quoted phrase repeats words the text gives with their speaker.
+        let text = "The ministry said its policy of ‘quiet support’ would continue, officials said.\n\n“Nobody leaves the harbour,” said Ana Lind, the port director.\n\n“Nobody Leaves the Harbour”\n\nShips waited outside.";
+        let q = extract(text);
+        assert!(q.iter().all(|x| x.text != "quiet support"), "{q:?}");
+        assert_eq!(
+            q.iter().filter(|x| x.text.starts_with("Nobody")).count(),
+            1,
+            "{q:?}"
+        );
+        // With no double marks anywhere, a cue-less phrase in single ones is no quote either.
+        let q = extract("The plan, dubbed ‘Operation Lantern’ by staff, begins in May.");
+        assert!(q.iter().all(|x| x.kind == Kind::Indirect), "{q:?}");
+    }
+
+    #[test]
+    fn the_company_is_the_organisation_last_named() {
+        let text = "Northwind Shipping Lines, the largest carrier on the route, cut sailings on Monday. “We cannot insure the cargo,” the company said.\n\nThe Harbour Gazette, which first reported the cuts, went further. “Three more carriers will follow,” the newspaper wrote.";
+        let q = extract(text);
+        assert_eq!(
+            speaker_of(&q, "We cannot insure"),
+            Some("Northwind Shipping Lines")
+        );
+        assert_eq!(
+            speaker_of(&q, "Three more carriers"),
+            Some("The Harbour Gazette")
+        );
     }
 
     #[test]
