@@ -230,14 +230,18 @@ fn main() {
         bytes, lenient.spans.gold, lenient.spans.predicted
     );
     println!();
-    println!("| measure | P | R | F1 |");
-    println!("|---|---:|---:|---:|");
+    println!("| measure | P | R | F1 | predicted right | gold found |");
+    println!("|---|---:|---:|---:|---:|---:|");
     for (n, c) in [("lenient (≥ 0.3)", &lenient), ("strict (≥ 0.8)", &strict)] {
         println!(
-            "| {n} | {:.3} | {:.3} | {:.3} |",
+            "| {n} | {:.3} | {:.3} | {:.4} | {}/{} | {}/{} |",
             c.spans.precision(),
             c.spans.recall(),
-            c.spans.f1()
+            c.spans.f1(),
+            c.spans.matched_predicted,
+            c.spans.predicted,
+            c.spans.matched_gold,
+            c.spans.gold
         );
     }
     println!();

@@ -343,6 +343,22 @@ const WORK_WORDS: &[&str] = &[
     "blog",
     "newsletter",
     "channel",
+    "book",
+    "novel",
+    "commentary",
+    "essay",
+    "editorial",
+    "op-ed",
+    "headline",
+    "film",
+    "movie",
+    "documentary",
+    "song",
+    "album",
+    "poem",
+    "play",
+    "show",
+    "series",
 ];
 
 /// Nouns right after a title's closing mark that it modifies: the “...” star, a “...” hat.
@@ -1833,7 +1849,7 @@ mod tests {
 
     #[test]
     fn titles_of_works_shows_and_slogans_are_not_quotes() {
-        let text = "Marsh told NBC’s “Meet the Voters” on Sunday that she would run.\n\nVale is the host of “Night Desk Live,” a late show.\n\nIn her memoir, ''A Long Road Home,'' she wrote about the farm.\n\nThe “Orange Grove” star backed her.\n\n“Harbor Lights,” by Lena Ruiz, sold well.\n\nRuiz joined the “Blue Dog Circle” in March.\n\nShe spoke in an interview with “Sunday Hour.”";
+        let text = "Marsh told NBC’s “Meet the Voters” on Sunday that she would run.\n\nVale is the host of “Night Desk Live,” a late show.\n\nIn her memoir, ''A Long Road Home,'' she wrote about the farm.\n\nThe “Orange Grove” star backed her.\n\n“Harbor Lights,” by Lena Ruiz, sold well.\n\nRuiz joined the “Blue Dog Circle” in March.\n\nShe spoke in an interview with “Sunday Hour.”\n\nIn his 2009 book, “Save Early, Sleep Well,” Mr. Orr suggested a budget.\n\nAna Lind's commentary, “Keep Your Ferries, Lisbon,” is thoughtful.";
         let q = extract(text);
         assert!(
             q.iter().all(|x| x.kind == Kind::Indirect),

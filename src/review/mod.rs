@@ -22,7 +22,7 @@ use crate::story::Story;
 
 /// The version of the stored extraction: stories extracted by an older one are extracted again
 /// when next read. Raise it whenever `quotes::extract` changes what it finds.
-pub const EXTRACTION_VERSION: u32 = 6;
+pub const EXTRACTION_VERSION: u32 = 7;
 
 /// A story's quotations, in text order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
