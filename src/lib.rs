@@ -8,6 +8,7 @@
 
 pub mod article;
 pub mod config;
+pub mod desk;
 pub mod fetcher;
 pub mod ingest;
 pub mod limits;

@@ -8,58 +8,13 @@ mod support;
 
 use std::collections::HashMap;
 
-use quotewire::config::Config;
 use serde_json::Value;
-use support::{fixture, Home, Server};
-
-/// The sample's outlets as the shipped feeds.toml names them, fed from the test server.
-fn config(srv: &Server) -> String {
-    let shipped =
-        Config::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("feeds.toml"))
-            .expect("the shipped feeds.toml loads");
-    let mut out = String::new();
-    for id in [
-        "reuters",
-        "aljazeera",
-        "antiwar",
-        "dailystar",
-        "ap",
-        "defensepost",
-        "msn",
-        "xinhua",
-        "middleeasteye",
-        "militarytimes",
-        "newarab",
-        "france24",
-        "afp",
-    ] {
-        let o = shipped.outlet(id).expect("outlet in feeds.toml");
-        let list = |v: &[String]| {
-            v.iter()
-                .map(|s| format!("{s:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let feeds = if id == "afp" {
-            String::new()
-        } else {
-            format!("{:?}", srv.url(&format!("/f/src-{id}.xml")))
-        };
-        out += &format!(
-            "[[outlet]]\nid = {:?}\nname = {:?}\naliases = [{}]\ndomains = [{}]\nfeeds = [{feeds}]\n\n",
-            o.id,
-            o.name,
-            list(&o.aliases),
-            list(&o.domains),
-        );
-    }
-    out
-}
+use support::{fixture, sample_outlets, Home, Server};
 
 fn setup() -> (Server, Home) {
     let srv = Server::start();
     let home = Home::new();
-    home.write_config(&config(&srv));
+    home.write_config(&sample_outlets(&srv));
     let (code, report) = home.fetch_all();
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["stories_new"], 18, "{report}");
@@ -377,7 +332,7 @@ fn a_post_that_quotes_its_sources_exactly_verifies() {
 fn fetch_brings_in_the_linked_articles_and_refuses_private_addresses() {
     let srv = Server::start();
     let home = Home::new();
-    home.write_config(&config(&srv));
+    home.write_config(&sample_outlets(&srv));
     let port = srv
         .url("/")
         .split(':')

@@ -11,6 +11,7 @@ mod feeds;
 mod fetch;
 mod output;
 mod quotes;
+mod serve;
 mod stories;
 mod verify;
 mod when;
@@ -88,6 +89,8 @@ enum Command {
     Quotes(quotes::Args),
     /// Trace every passage of a post to its source and say what does not hold
     Verify(verify::Args),
+    /// The desk: review quotations in a browser (http://127.0.0.1:8340/)
+    Serve(serve::Args),
 }
 
 #[derive(Subcommand)]
@@ -177,6 +180,7 @@ pub fn main() -> ExitCode {
         } => article::run(&globals, args),
         Command::Quotes(args) => quotes::run(&globals, args),
         Command::Verify(args) => verify::run(&globals, args),
+        Command::Serve(args) => serve::run(&globals, args),
     };
     match result {
         Ok(code) => code,

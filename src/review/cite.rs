@@ -217,12 +217,10 @@ pub fn passage(text: &str, start: usize, end: usize) -> Vec<String> {
     passage_at(text, start, end).1
 }
 
-/// `passage`, with the char range of `text` the paragraphs cover.
-fn passage_at(text: &str, start: usize, end: usize) -> ((usize, usize), Vec<String>) {
-    let chars: Vec<char> = text.chars().collect();
-    if start >= chars.len() {
-        return ((start, start), Vec::new());
-    }
+/// The char range from the start of the line holding `start` to the end of the one holding
+/// `end` (offsets clamped to `chars`).
+pub fn paragraph_bounds(chars: &[char], start: usize, end: usize) -> (usize, usize) {
+    let start = start.min(chars.len());
     let end = end.clamp(start, chars.len());
     let from = chars[..start]
         .iter()
@@ -232,6 +230,16 @@ fn passage_at(text: &str, start: usize, end: usize) -> ((usize, usize), Vec<Stri
         .iter()
         .position(|&c| c == '\n')
         .map_or(chars.len(), |i| end + i);
+    (from, to)
+}
+
+/// `passage`, with the char range of `text` the paragraphs cover.
+fn passage_at(text: &str, start: usize, end: usize) -> ((usize, usize), Vec<String>) {
+    let chars: Vec<char> = text.chars().collect();
+    if start >= chars.len() {
+        return ((start, start), Vec::new());
+    }
+    let (from, to) = paragraph_bounds(&chars, start, end);
     let paragraphs = chars[from..to]
         .iter()
         .collect::<String>()

@@ -9,6 +9,7 @@
 //! `crate::store::quotes`.
 
 pub mod cite;
+pub mod query;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -191,8 +192,8 @@ pub struct Filter {
     pub stories: StoryQuery,
     /// Part of the speaker's name, as written or in full; any case.
     pub speaker: Option<String>,
-    /// Words of the quotation's text; any case, punctuation ignored.
-    pub search: Option<String>,
+    /// Words or phrases the quotation's text must all contain; any case, punctuation ignored.
+    pub search: Vec<String>,
     /// Only quotations in these states (all when empty).
     pub status: Vec<Status>,
 }
@@ -208,7 +209,7 @@ pub struct Listed {
 /// left after filtering are not listed.
 pub fn list(store: &Store, filter: &Filter) -> Result<Vec<(Story, Vec<Listed>)>, StoreError> {
     let speaker = filter.speaker.as_deref().map(fold);
-    let search = filter.search.as_deref().map(fold);
+    let search: Vec<String> = filter.search.iter().map(|s| fold(s)).collect();
     let mut out = Vec::new();
     for story in store.stories(&filter.stories)? {
         let mut listed = Vec::new();
@@ -222,11 +223,11 @@ pub fn list(store: &Store, filter: &Filter) -> Result<Vec<(Story, Vec<Listed>)>,
                     continue;
                 }
             }
-            if search
-                .as_ref()
-                .is_some_and(|s| !fold(&q.quote.text).contains(s.as_str()))
-            {
-                continue;
+            if !search.is_empty() {
+                let text = fold(&q.quote.text);
+                if !search.iter().all(|s| text.contains(s.as_str())) {
+                    continue;
+                }
             }
             let status = store.review(&q.id)?.map(|r| r.status).unwrap_or_default();
             if !filter.status.is_empty() && !filter.status.contains(&status) {
@@ -311,6 +312,51 @@ pub fn set_status(store: &Store, found: &Found, status: Status) -> Result<(), St
             },
         ),
     }
+}
+
+/// The stories that carry the same article as `story`: its original (when it is a syndicated
+/// copy) and every copy of that original, `story` itself excluded.
+pub fn family(store: &Store, story: &Story) -> Result<Vec<Story>, StoreError> {
+    let original = match &story.copy_of {
+        Some(o) => store.story(o)?,
+        None => Some(story.clone()),
+    };
+    let Some(original) = original else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for id in std::iter::once(&original.id).chain(&original.copies) {
+        if *id == story.id {
+            continue;
+        }
+        if let Some(s) = store.story(id)? {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// Records a decision on a quotation and on the same quotation (the same words) in every
+/// other story of its family (`family`: the syndicated copies of one wire story), so the
+/// author decides once. Returns the ids decided, the given one first.
+pub fn decide(store: &Store, found: &Found, status: Status) -> Result<Vec<String>, StoreError> {
+    set_status(store, found, status)?;
+    let mut ids = vec![found.quote.id.clone()];
+    let words = fold(&found.quote.quote.text);
+    for story in family(store, &found.story)? {
+        for quote in of_story(store, &story)?.quotes {
+            if fold(&quote.quote.text) == words {
+                ids.push(quote.id.clone());
+                let copy = Found {
+                    story: story.clone(),
+                    quote,
+                    status,
+                };
+                set_status(store, &copy, status)?;
+            }
+        }
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

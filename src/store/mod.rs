@@ -14,6 +14,7 @@
 //! | `unindexed`        | story id                              | empty             |
 //! | `quotes`, `quote_ids`, `reviews` | see `quotes`            |                   |
 //! | `posts`, `used_by` | see `posts`                           |                   |
+//! | `desk`             | see `desk`                            |                   |
 //!
 //! "published" is seconds since the epoch, big-endian, sign bit flipped, so byte order is time
 //! order. Values use the versioned encoding in `codec`. Stories are written before their index
@@ -24,10 +25,12 @@
 //! scheduling in `fetcher`.
 
 pub mod codec;
+mod desk;
 mod lock;
 mod posts;
 mod quotes;
 
+pub use desk::SavedSearch;
 pub use posts::{PostLink, PostRecord, Use};
 
 use std::fs::File;
@@ -81,6 +84,7 @@ pub struct Store {
     reviews: sled::Tree,
     posts: sled::Tree,
     used_by: sled::Tree,
+    desk: sled::Tree,
     _lock: File,
 }
 
@@ -171,6 +175,7 @@ impl Store {
             reviews: db.open_tree("reviews")?,
             posts: db.open_tree("posts")?,
             used_by: db.open_tree("used_by")?,
+            desk: db.open_tree("desk")?,
             db,
             _lock: lock,
         })

@@ -128,3 +128,82 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join("fixtures")
         .join(rel)
 }
+
+/// The sample's outlets as the shipped feeds.toml names them, fed from the test server.
+pub fn sample_outlets(srv: &Server) -> String {
+    let shipped = quotewire::config::Config::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("feeds.toml"),
+    )
+    .expect("the shipped feeds.toml loads");
+    let mut out = String::new();
+    for id in [
+        "reuters",
+        "aljazeera",
+        "antiwar",
+        "dailystar",
+        "ap",
+        "defensepost",
+        "msn",
+        "xinhua",
+        "middleeasteye",
+        "militarytimes",
+        "newarab",
+        "france24",
+        "afp",
+    ] {
+        let o = shipped.outlet(id).expect("outlet in feeds.toml");
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let feeds = if id == "afp" {
+            String::new()
+        } else {
+            format!("{:?}", srv.url(&format!("/f/src-{id}.xml")))
+        };
+        out += &format!(
+            "[[outlet]]\nid = {:?}\nname = {:?}\naliases = [{}]\ndomains = [{}]\nfeeds = [{feeds}]\n\n",
+            o.id,
+            o.name,
+            list(&o.aliases),
+            list(&o.domains),
+        );
+    }
+    out
+}
+
+/// A feed item whose title and text carry markup that must never run or load: a script in
+/// the title, and in the text an `onerror=` image and a pixel on the test server, both as
+/// literal text (double-escaped) and as the feed's own markup.
+pub fn hostile_feed(srv: &Server) -> String {
+    let pixel = srv.url("/made/pixel.gif");
+    format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Hostile</title><link>http://hostile.example/</link><description>x</description>
+<item><title>&lt;script&gt;document.title='pwned'&lt;/script&gt; Minister speaks</title><link>http://hostile.example/a1</link><pubDate>Fri, 03 Jan 2020 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;“We will never allow &amp;lt;img src=x onerror=alert(1)&amp;gt; this &amp;lt;img src="{pixel}"&amp;gt;,” the minister said. &lt;img src="{pixel}"&gt;&lt;script&gt;alert(2)&lt;/script&gt;&lt;/p&gt;</description></item>
+</channel></rss>"#
+    )
+}
+
+/// The sample outlets and the hostile feed, fetched into a fresh home.
+pub struct DeskHome {
+    pub srv: Server,
+    pub home: Home,
+}
+
+pub fn desk_home() -> DeskHome {
+    let srv = Server::start();
+    srv.put("hostile.xml", "application/rss+xml", hostile_feed(&srv));
+    let home = Home::new();
+    let config = format!(
+        "{}[[outlet]]\nid = \"hostile\"\nname = \"Hostile Wire\"\ndomains = [\"hostile.example\"]\nfeeds = [{:?}]\n",
+        sample_outlets(&srv),
+        srv.url("/made/hostile.xml")
+    );
+    home.write_config(&config);
+    let (code, report) = home.fetch_all();
+    assert_eq!(code, 0, "{report}");
+    DeskHome { srv, home }
+}

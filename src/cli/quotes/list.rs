@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use chrono::Utc;
-use quotewire::review::{self, Filter};
-use quotewire::store::StoryQuery;
+use quotewire::review::{self, Status};
 
 use super::super::{output, when, Globals};
 use super::{QuoteJson, StatusArg};
@@ -28,26 +27,38 @@ pub struct ListArgs {
     /// Only quotations in this review state [default: all]
     #[arg(long, value_enum, value_name = "STATUS")]
     status: Option<StatusArg>,
+    /// A query as the desk's search box reads it: speaker:NAME outlet:ID status:STATE
+    /// since:WHEN and "words" the text must contain, e.g. 'speaker:Sistani outlet:reuters
+    /// "embassy"'; its terms are added to the other options (a since: in it wins over --since)
+    #[arg(long, value_name = "QUERY")]
+    query: Option<String>,
     /// JSON Lines: one quotation per line, with its story's id, outlet, url, title and date
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(globals: &Globals, args: ListArgs) -> Result<ExitCode> {
+    let now = Utc::now();
+    let query = match &args.query {
+        Some(q) => review::query::parse(q, now).map_err(|e| anyhow::anyhow!("--query: {e}"))?,
+        None => review::query::Query::default(),
+    };
     let since = match args.since.trim() {
         "all" => None,
-        s => Some(when::parse_since(s, Utc::now())?),
+        s => Some(when::parse_since(s, now)?),
     };
-    let filter = Filter {
-        stories: StoryQuery {
-            since,
-            outlet: args.outlet.clone(),
-            limit: None,
-        },
-        speaker: args.speaker.clone(),
-        search: args.search.clone(),
-        status: args.status.map(Into::into).into_iter().collect(),
-    };
+    let mut filter = query.filter;
+    if !query.has_since {
+        filter.stories.since = since;
+    }
+    filter.stories.outlet = filter.stories.outlet.or(args.outlet.clone());
+    filter.speaker = filter.speaker.or(args.speaker.clone());
+    filter.search.extend(args.search.clone());
+    filter.status.extend(
+        args.status
+            .map(Status::from)
+            .filter(|s| !filter.status.contains(s)),
+    );
     let store = globals.open_store("quotes")?;
     let listed = review::list(&store, &filter)?;
     store.close()?;
@@ -91,7 +102,7 @@ pub fn run(globals: &Globals, args: ListArgs) -> Result<ExitCode> {
         eprintln!(
             "no quotations in stories since {}{}\n  hint: widen the search with --since 2d, --since 2019-12-27 or --since all",
             args.since,
-            if args.outlet.is_some() || args.speaker.is_some() || args.search.is_some() || args.status.is_some() {
+            if args.outlet.is_some() || args.speaker.is_some() || args.search.is_some() || args.status.is_some() || args.query.is_some() {
                 " that match"
             } else {
                 ""

@@ -1,5 +1,6 @@
 //! `quotewire quotes accept|reject|reset ID...`: the author's decisions on quotations. Every id
-//! is checked before anything is written, so a mistyped one changes nothing.
+//! is checked before anything is written, so a mistyped one changes nothing. A decision
+//! applies to the same quotation in every syndicated copy of its story too (`review::decide`).
 
 use std::process::ExitCode;
 
@@ -28,17 +29,23 @@ pub fn run(globals: &Globals, args: Args, status: Status) -> Result<ExitCode> {
         Ok(f) => f,
         Err(code) => return Ok(code),
     };
+    let mut copies = Vec::with_capacity(found.len());
     for f in &found {
-        review::set_status(&store, f, status)?;
+        copies.push(review::decide(&store, f, status)?.len() - 1);
     }
     store.close()?;
-    for f in &found {
+    for (f, copies) in found.iter().zip(copies) {
         if args.json {
             output::json_line(&QuoteJson::new(&f.story, &f.quote, status))?;
         } else {
             let was = if f.status == status { " (already)" } else { "" };
+            let also = match copies {
+                0 => String::new(),
+                1 => " (and in 1 syndicated copy)".to_string(),
+                n => format!(" (and in {n} syndicated copies)"),
+            };
             println!(
-                "{}  {}{was}  {}",
+                "{}  {}{was}{also}  {}",
                 f.quote.id,
                 status.as_str(),
                 f.quote.quote.text.replace('\n', " ")
