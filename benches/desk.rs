@@ -116,6 +116,7 @@ fn main() {
             config: None,
             listen: addr,
             token: None,
+            posts_dir: None,
         }));
         let router = desk::router(d.clone());
         let tidy = desk::keep_tidy(d.clone());

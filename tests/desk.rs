@@ -26,6 +26,7 @@ fn desk_for(home: &Home, token: Option<&str>) -> Arc<Desk> {
         config: Some(config),
         listen: ADDR.parse().expect("address"),
         token: token.map(str::to_string),
+        posts_dir: Some(home.dir.path().join("posts")),
     }))
 }
 
@@ -151,6 +152,15 @@ async fn headers_escaping_folding_decisions_and_citations() {
         .filter(|id| ids.iter().any(|(c, _)| c == id))
         .collect();
     assert_eq!(on_page.len(), 1, "the copies fold into one card");
+    // Without keys, the candidates shown can be decided at once.
+    let bulk = scraper::Html::parse_document(&html);
+    let bulk_ids = bulk
+        .select(&scraper::Selector::parse("form.bulk input[name=ids]").unwrap())
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .expect("the bulk form")
+        .to_string();
+    assert_eq!(bulk_ids.split(' ').count(), ids.len());
     assert!(
         html.contains("2 outlets ran it"),
         "the card lists both outlets"
@@ -360,5 +370,235 @@ async fn fetch_runs_while_the_desk_is_open() {
         String::from_utf8_lossy(&out.stderr)
     );
     ticker.abort();
+    d.db.release();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_story_reader_and_the_accepted_citations() {
+    let f = desk_home();
+    let d = desk_for(&f.home, None);
+    let router = desk::router(d.clone());
+    let _tidy = desk::keep_tidy(d.clone());
+    let all = support::json_lines(&f.home.run(&["quotes", "--since", "all", "--json"]));
+    let oil = all
+        .iter()
+        .find(|q| {
+            q["outlet"] == "reuters"
+                && q["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("no choice but to cut the power"))
+        })
+        .expect("the oilfield quotation at Reuters");
+    let hostile = all
+        .iter()
+        .find(|q| q["outlet"] == "hostile")
+        .expect("the hostile item's quotation");
+    let (id, story) = (
+        oil["id"].as_str().unwrap().to_string(),
+        oil["story_id"].as_str().unwrap().to_string(),
+    );
+    let csrf = d.csrf.clone();
+    for q in [&id, hostile["id"].as_str().unwrap()] {
+        let accept = post(&format!("/quotes/status?csrf={csrf}"))
+            .body(Body::from(format!("ids={q}&status=accepted")))
+            .unwrap();
+        assert_eq!(send(&router, accept).await.0, StatusCode::SEE_OTHER);
+    }
+
+    // The reader: the text with the accepted quotation marked, the copy, escaped text.
+    let (status, _, html) = send(&router, get(&format!("/story/{story}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("<mark class=\"accepted\" id=\"q-{id}\"")),
+        "{html}"
+    );
+    assert!(html.contains("The same article elsewhere"));
+    assert!(html.contains("Daily Star"), "the copy is listed by outlet");
+    let hostile_story = hostile["story_id"].as_str().unwrap();
+    let (_, _, html) = send(&router, get(&format!("/story/{hostile_story}"))).await;
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>document.title") && !html.contains("<img"));
+    assert_eq!(
+        send(&router, get("/story/ffffffffffffffff")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The block to paste: each accepted quotation once (the copy's is the original's).
+    let (status, _, html) = send(&router, get("/accepted?q=since%3Aall")).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = scraper::Html::parse_document(&html);
+    let block: String = doc
+        .select(&scraper::Selector::parse("textarea#block").unwrap())
+        .map(|e| e.text().collect())
+        .next()
+        .expect("the block");
+    assert_eq!(block.matches("According to ").count(), 2, "{block}");
+    assert!(block.contains("According to [Reuters]("), "{block}");
+    let (_, _, text) = send(&router, get("/accepted?q=since%3Aall&format=text")).await;
+    assert!(
+        text.contains("According to Reuters"),
+        "plain text citations"
+    );
+
+    // The downloads.
+    let (status, headers, csv) = send(&router, get("/accepted.csv?q=since%3Aall")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("accepted.csv"));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let heads = reader.headers().unwrap().clone();
+    assert_eq!(&heads[0], "id");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows
+        .iter()
+        .any(|r| &r[0] == id.as_str() && &r[3] == "reuters"));
+    let (_, _, jsonl) = send(&router, get("/accepted.jsonl?q=since%3Aall")).await;
+    let lines: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().any(|l| l["outlet"] == "hostile"), "outlet ids");
+    d.db.release();
+}
+
+fn multipart(fields: &[(&str, Option<&str>, &str)]) -> (String, String) {
+    let boundary = "qwdeskboundary7f3a";
+    let mut body = String::new();
+    for (name, filename, value) in fields {
+        body += &format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"");
+        if let Some(f) = filename {
+            body += &format!("; filename=\"{f}\"\r\nContent-Type: text/markdown");
+        }
+        body += &format!("\r\n\r\n{value}\r\n");
+    }
+    body += &format!("--{boundary}--\r\n");
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_editors_check_and_the_feeds_page() {
+    let f = desk_home();
+    let posts = f.home.dir.path().join("posts");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::copy(support::fixture("posts/sample.md"), posts.join("sample.md")).unwrap();
+    std::fs::write(posts.join(".hidden.md"), "x").unwrap();
+    let d = desk_for(&f.home, None);
+    let router = desk::router(d.clone());
+    let _tidy = desk::keep_tidy(d.clone());
+    let csrf = d.csrf.clone();
+
+    // The folder's posts, and nothing outside it.
+    let (status, _, html) = send(&router, get("/check")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("sample.md") && !html.contains(".hidden.md"),
+        "{html}"
+    );
+    for bad in ["../feeds.toml", "%2Fetc%2Fpasswd", ".hidden.md"] {
+        let (status, _, _) = send(&router, get(&format!("/check?file={bad}"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
+    }
+
+    // The sample post's check: its problems, the two sides with differences, the sources.
+    let (status, _, html) = send(&router, get("/check?file=sample.md&date=2020-01-03")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let doc = scraper::Html::parse_document(&html);
+    let main = doc
+        .select(&scraper::Selector::parse("main.check").unwrap())
+        .next()
+        .expect("the check");
+    let problems: usize = main.value().attr("data-problems").unwrap().parse().unwrap();
+    assert!(problems > 5, "the sample has its problems: {problems}");
+    let sections = |sel: &str| doc.select(&scraper::Selector::parse(sel).unwrap()).count();
+    assert!(sections("section.passage.problem") >= 5);
+    assert!(sections("section.passage.fine") >= 5);
+    assert!(sections("section.passage ins, section.passage del, section.passage mark.changed") > 0);
+    assert!(html.contains("dangling"), "the dangling according-to lines");
+    assert!(
+        html.contains("href=\"/story/"),
+        "links to the stored sources"
+    );
+
+    // Record it, as verify --record: the redirect says how many passages.
+    let rec = post(&format!("/check/record?csrf={csrf}"))
+        .body(Body::from("file=sample.md&date=2020-01-03"))
+        .unwrap();
+    let (status, headers, _) = send(&router, rec).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers[header::LOCATION].to_str().unwrap().to_string();
+    let n: usize = to.rsplit("recorded=").next().unwrap().parse().unwrap();
+    assert!(n > 5, "{to}");
+
+    // A pasted post, its markup shown as text.
+    let (ct, body) = multipart(&[
+        (
+            "text",
+            None,
+            "# Digest\n\n## Friday, January 3\n\nAccording to Reuters:\n\n> <script>alert(1)</script> We had no choice but to cut the power, an engineer said.\n",
+        ),
+        ("format", None, "markdown"),
+        ("date", None, "2020-01-03"),
+    ]);
+    let paste = Request::post(format!("/check?csrf={csrf}"))
+        .header(header::HOST, ADDR)
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, html) = send(&router, paste).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("the pasted post"));
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the post's markup is escaped"
+    );
+    // An upload, by file.
+    let sample = std::fs::read_to_string(posts.join("sample.md")).unwrap();
+    let (ct, body) = multipart(&[
+        ("post", Some("sample.md"), &sample),
+        ("date", None, "2020-01-03"),
+    ]);
+    let upload = Request::post(format!("/check?csrf={csrf}"))
+        .header(header::HOST, ADDR)
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, html) = send(&router, upload).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("data-problems=\"{problems}\"")),
+        "the same findings uploaded"
+    );
+
+    // The feeds page, and a fetch started from it.
+    let (status, _, html) = send(&router, get("/feeds")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<code>reuters</code>") && html.contains("ok (HTTP 200)"),
+        "{html}"
+    );
+    let start = post(&format!("/feeds/fetch?csrf={csrf}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&router, start).await.0, StatusCode::SEE_OTHER);
+    let mut said = String::new();
+    for _ in 0..300 {
+        let (_, _, html) = send(&router, get("/feeds")).await;
+        if html.contains("Fetch done") || html.contains("fetch failed") {
+            said = html;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        said.contains("Fetch done"),
+        "the pass ran beside the desk: {said}"
+    );
     d.db.release();
 }

@@ -179,6 +179,10 @@ async fn a_days_review_by_keyboard_in_a_real_browser() {
     let (code, report) = home.fetch_all();
     assert_eq!(code, 0, "{report}");
 
+    let posts = home.dir.path().join("posts");
+    std::fs::create_dir_all(&posts).expect("a posts folder");
+    std::fs::copy(support::fixture("posts/sample.md"), posts.join("sample.md"))
+        .expect("the sample");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a port");
@@ -189,6 +193,7 @@ async fn a_days_review_by_keyboard_in_a_real_browser() {
         config: quotewire::config::Config::load(&home.config_path()).ok(),
         listen: addr,
         token: None,
+        posts_dir: Some(posts.clone()),
     }));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(desk::serve(listener, d.clone(), async {
@@ -307,6 +312,36 @@ async fn a_days_review_by_keyboard_in_a_real_browser() {
     assert_eq!(
         reloaded, end,
         "the page after a reload shows what the keys did"
+    );
+
+    // The editor's check of the sample post: n / p step through its problems.
+    client
+        .goto(&format!("{base}/check?file=sample.md&date=2020-01-03"))
+        .await
+        .expect("the check");
+    client
+        .wait()
+        .for_element(Locator::Css("main.check[data-ready='1']"))
+        .await
+        .expect("the check's script ran");
+    let problems = client
+        .find_all(Locator::Css("section.passage.problem"))
+        .await
+        .expect("problems")
+        .len();
+    assert!(problems >= 5, "{problems}");
+    keys.press("nnnp").await;
+    let at = client
+        .execute(
+            "const c = document.querySelector('section.passage.current'); return [document.querySelector('main.check').dataset.at, c ? c.classList.contains('problem') : false];",
+            vec![],
+        )
+        .await
+        .expect("where");
+    assert_eq!(
+        at,
+        serde_json::json!(["1", true]),
+        "the second problem after n n n p"
     );
 
     // The README's screenshot: the queue at its start.

@@ -37,20 +37,6 @@ struct FeedJson<'a> {
     entries: u32,
 }
 
-fn status(f: &FeedState, enabled: bool) -> String {
-    if !enabled {
-        "disabled".into()
-    } else if f.gone {
-        "gone".into()
-    } else if f.last_attempt.is_none() {
-        "never fetched".into()
-    } else if f.error_count > 0 {
-        "failing".into()
-    } else {
-        "ok".into()
-    }
-}
-
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let config = globals.config()?;
     let store = globals.open_store("feeds")?;
@@ -70,7 +56,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         );
     }
     for (feed, s) in &rows {
-        let st = status(s, feed.enabled);
+        let st = s.health(feed.enabled).to_string();
         if args.json {
             output::json_line(&FeedJson {
                 outlet: &feed.outlet,

@@ -6,8 +6,6 @@
 //! past its deadline), so cron's mail says so; a page merely not had this time (404, a
 //! timeout) is retried later and is no failure of the run.
 
-use std::fs::{File, OpenOptions, TryLockError};
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -33,7 +31,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let db_dir = globals.db_dir()?;
     std::fs::create_dir_all(&db_dir)
         .with_context(|| format!("cannot create the database directory {}", db_dir.display()))?;
-    let Some(_run_lock) = take_run_lock(&db_dir)? else {
+    let Some(_run_lock) = ingest::run_lock(&db_dir)? else {
         let msg = "another `quotewire fetch` is running on this database; this run did nothing (the other one is fetching)";
         if args.json {
             output::json_line(&serde_json::json!({"skipped": true, "reason": msg}))?;
@@ -138,23 +136,5 @@ fn print_report(r: &PassReport) {
         println!(
             "  interrupted: what was fetched before the interrupt is stored; the rest stays due"
         );
-    }
-}
-
-/// The per-database fetch lock; `None` if another fetch holds it.
-fn take_run_lock(db_dir: &Path) -> Result<Option<File>> {
-    let path = db_dir.join("fetch.lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(TryLockError::WouldBlock) => Ok(None),
-        Err(TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("cannot lock {}", path.display()))
-        }
     }
 }

@@ -40,6 +40,9 @@ pub struct Args {
     /// Read the access token from FILE (its first line)
     #[arg(long, value_name = "FILE", conflicts_with = "token")]
     token_file: Option<PathBuf>,
+    /// The folder of posts the check page offers (.md, .txt, .html); its posts can be recorded
+    #[arg(long, env = "QUOTEWIRE_POSTS", value_name = "DIR")]
+    posts: Option<PathBuf>,
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
@@ -72,6 +75,14 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             None
         }
     };
+    if let Some(p) = &args.posts {
+        if !p.is_dir() {
+            bail!(
+                "--posts {} is not a folder\n  fix: give the folder your posts are written in",
+                p.display()
+            );
+        }
+    }
     let db_dir = globals.db_dir()?;
     let rt = super::runtime()?;
     rt.block_on(async move {
@@ -90,6 +101,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             config,
             listen: addr,
             token: token.clone(),
+            posts_dir: args.posts.clone(),
         }));
         match &token {
             Some(t) => println!("the desk is at http://{addr}/?token={t} (Ctrl-C stops it)"),

@@ -26,12 +26,19 @@ pub const KEYS: &[(&str, &str)] = &[
         "accept / reject the selection, or with none every quotation up to here",
     ),
     ("c", "copy its citation (format chosen in the bar above)"),
+    ("o", "open its story"),
+    ("n / p", "on a post's check: the next / previous problem"),
     ("/", "search"),
     ("?", "this help"),
 ];
 
 /// The pages in the navigation bar.
-const PAGES: &[(&str, &str)] = &[("/", "Review")];
+const PAGES: &[(&str, &str)] = &[
+    ("/", "Review"),
+    ("/accepted", "Accepted"),
+    ("/check", "Check a post"),
+    ("/feeds", "Feeds"),
+];
 
 /// A whole page: `title`, the navigation with `here` marked, and `body`.
 pub fn page(nonce: &Nonce, title: &str, here: &str, body: Markup) -> Markup {

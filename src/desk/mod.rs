@@ -5,13 +5,19 @@
 //! small script of our own for the keyboard. Every request passes `guard` (Host, token,
 //! CSRF, Origin checks; security headers with a per-response nonce). The database is opened
 //! per burst of requests and let go soon after (`db`), so the cron job's `fetch` goes on.
-//! Pages: `queue` (the review queue, decisions, citations). What this is not: a second
+//! Pages: `queue` (the review queue, decisions, citations), `story` (the story reader),
+//! `accepted` (the accepted citations as one block, CSV and JSON Lines), `check` (the
+//! editor's check of a post), `feeds` (each feed's health, "fetch now"). What this is not: a second
 //! implementation of the review: decisions, listings and citations are `crate::review`'s.
 
+mod accepted;
+mod check;
 pub mod db;
+mod feeds;
 mod guard;
 mod layout;
 mod queue;
+mod story;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -44,6 +50,8 @@ pub struct Options {
     pub listen: SocketAddr,
     /// The access token, required when listening beyond loopback.
     pub token: Option<String>,
+    /// The folder of posts the check offers to pick from (and may record).
+    pub posts_dir: Option<PathBuf>,
 }
 
 /// The desk's state, shared by every request.
@@ -57,6 +65,11 @@ pub struct Desk {
     pub config: Option<Config>,
     /// Outlet id → the name citations print.
     pub outlet_names: HashMap<String, String>,
+    pub posts_dir: Option<PathBuf>,
+    pub db_dir: PathBuf,
+    pub lock_wait: Duration,
+    /// What the last "fetch now" said (started, done, failed).
+    pub pass: std::sync::Mutex<Option<String>>,
 }
 
 impl Desk {
@@ -82,12 +95,16 @@ impl Desk {
             .map(|o| (o.id.clone(), o.name.clone()))
             .collect();
         Desk {
-            db: db::Shared::new(opts.db_dir, opts.lock_wait),
+            db: db::Shared::new(opts.db_dir.clone(), opts.lock_wait),
+            db_dir: opts.db_dir,
+            lock_wait: opts.lock_wait,
+            pass: std::sync::Mutex::new(None),
             token: opts.token,
             csrf: random_hex(),
             hosts,
             config: opts.config,
             outlet_names,
+            posts_dir: opts.posts_dir,
         }
     }
 
@@ -104,6 +121,14 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/quotes/status", post(queue::decide))
         .route("/quotes/{id}/cite", get(queue::cite))
         .route("/reviewed", post(queue::reviewed))
+        .route("/story/{id}", get(story::page))
+        .route("/feeds", get(feeds::page))
+        .route("/feeds/fetch", post(feeds::fetch))
+        .route("/check", get(check::page).post(check::upload))
+        .route("/check/record", post(check::record))
+        .route("/accepted", get(accepted::page))
+        .route("/accepted.csv", get(accepted::csv))
+        .route("/accepted.jsonl", get(accepted::jsonl))
         .route("/searches", post(queue::save_search))
         .route("/searches/delete", post(queue::delete_search))
         .route("/assets/desk.js", get(layout::script))

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::guard::Nonce;
 use super::{layout, with_store, Desk, DeskError};
 use crate::quotes::Kind;
-use crate::review::cite::{self, Citation, Format};
+use crate::review::cite::{self, Format};
 use crate::review::{self, query, Listed, Status};
 use crate::store::{SavedSearch, Store};
 use crate::story::Story;
@@ -92,7 +92,7 @@ fn dateline(text: &str) -> Option<String> {
 
 /// The queue's filter: the query's, and since the mark (else since yesterday) when the query
 /// names no time.
-fn filter_for(
+pub(super) fn filter_for(
     q: &str,
     mark: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -282,12 +282,23 @@ fn render(desk: &Desk, queue: &Queue) -> Markup {
                     }
                 }
                 @if let Some(e) = &queue.error { p.error role="alert" { (e) } }
+                @let shown: Vec<&str> = queue.cards.iter().flat_map(|c| c.rows.iter()).filter(|r| r.status == Status::Candidate).map(|r| r.id.as_str()).collect();
+                @if shown.len() > 1 {
+                    form.bulk method="post" action={ "/quotes/status?csrf=" (csrf) } {
+                        input type="hidden" name="ids" value=(shown.join(" "));
+                        input type="hidden" name="back" value=(back);
+                        "The " (shown.len()) " candidates shown: "
+                        button type="submit" name="status" value="accepted" { "Accept all" }
+                        " "
+                        button type="submit" name="status" value="rejected" { "Reject all" }
+                    }
+                }
                 @if queue.cards.is_empty() && queue.error.is_none() {
                     p.empty { "Nothing to review here. Widen the search, e.g. " code { "status:candidate since:2d" } "." }
                 }
                 @for card in &queue.cards {
                     section.story {
-                        h2 { (card.story.title.as_deref().unwrap_or("(untitled)")) }
+                        h2 { a href={ "/story/" (card.story.id) } { (card.story.title.as_deref().unwrap_or("(untitled)")) } }
                         p.meta {
                             time datetime=(card.story.published.to_rfc3339()) { (card.story.published.format("%Y-%m-%d %H:%M UTC")) }
                             @if let Some(d) = &card.dateline { " · " span.dateline { (d) } }
@@ -321,6 +332,8 @@ fn render(desk: &Desk, queue: &Queue) -> Markup {
                                     button type="submit" name="status" value="candidate" { "Reset" }
                                     " "
                                     a href={ "/quotes/" (r.id) "/cite?format=markdown" } { "Citation" }
+                                    " "
+                                    a.open href={ "/story/" (card.story.id) "#q-" (r.id) } { "Story" }
                                 }
                             }
                         }
@@ -392,10 +405,7 @@ pub async fn decide(
     let changes = with_store(&desk, move |store| {
         let mut found = Vec::with_capacity(ids.len());
         for id in &ids {
-            found.push(review::find(store, id).map_err(|e| match e {
-                review::IdError::Store(s) => DeskError::Store(s),
-                other => DeskError::NotFound(other.to_string()),
-            })?);
+            found.push(find(store, id)?);
         }
         let mut changes = Vec::with_capacity(found.len());
         for f in &found {
@@ -417,6 +427,14 @@ pub async fn decide(
             .into_response());
     }
     Ok(Redirect::to(safe_back(form.back.as_deref())).into_response())
+}
+
+/// A quotation by its id, an unknown one a 404.
+pub fn find(store: &Store, id: &str) -> Result<review::Found, DeskError> {
+    review::find(store, id).map_err(|e| match e {
+        review::IdError::Store(s) => DeskError::Store(s),
+        other => DeskError::NotFound(other.to_string()),
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -442,27 +460,8 @@ pub async fn cite(
     };
     let d = desk.clone();
     let rendered = with_store(&desk, move |store| {
-        let f = review::find(store, &id).map_err(|e| match e {
-            review::IdError::Store(s) => DeskError::Store(s),
-            other => DeskError::NotFound(other.to_string()),
-        })?;
-        let text = store.text(&f.story)?.unwrap_or_default();
-        let quotes = review::refresh(store, &f.story.id, &text)?.quotes;
-        let owner = |host: &str| {
-            d.config
-                .as_ref()
-                .and_then(|c| c.outlet_for_host(host))
-                .map(|o| o.id.clone())
-        };
-        let url = cite::link(&f.story, owner);
-        let citation = Citation::new(
-            d.outlet_name(&f.story.outlet),
-            url.as_deref(),
-            &text,
-            &f.quote.quote,
-            quotes.iter().map(|q| &q.quote),
-        );
-        Ok(citation.render(format))
+        let f = find(store, &id)?;
+        Ok(cite::of_found(store, &f, d.config.as_ref())?.render(format))
     })
     .await?;
     Ok((

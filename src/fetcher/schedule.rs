@@ -53,6 +53,22 @@ pub struct FeedState {
 }
 
 impl FeedState {
+    /// The feed's health as `quotewire feeds` and the desk show it: `disabled`, `gone`,
+    /// `never fetched`, `failing` or `ok`.
+    pub fn health(&self, enabled: bool) -> &'static str {
+        if !enabled {
+            "disabled"
+        } else if self.gone {
+            "gone"
+        } else if self.last_attempt.is_none() {
+            "never fetched"
+        } else if self.error_count > 0 {
+            "failing"
+        } else {
+            "ok"
+        }
+    }
+
     pub fn new(url: &str, outlet: &str) -> Self {
         FeedState {
             url: url.to_string(),

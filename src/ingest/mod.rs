@@ -36,6 +36,28 @@ use crate::search;
 use crate::store::{ArticleJob, Store, StoreError};
 use prepare::PreparedTexts;
 
+/// The per-database fetch lock (`DIR/fetch.lock`), so that one pass runs at a time: held
+/// while the file lives; `None` if another pass holds it.
+pub fn run_lock(db_dir: &Path) -> Result<Option<std::fs::File>, StoreError> {
+    let path = db_dir.join("fetch.lock");
+    std::fs::create_dir_all(db_dir)
+        .map_err(|e| StoreError::Io(format!("cannot create {}: {e}", db_dir.display())))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::Io(format!("cannot open {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 /// How a pass runs.
 pub struct PassOptions<'a> {
     /// Take every enabled feed, due or not.

@@ -24,11 +24,42 @@
 //! - **Markdown marks in the passage are escaped** (`*`, `_`, `[`, a line starting "1." ...), so
 //!   that the post shows, and `verify` reads, the story's characters.
 //!
-//! This module formats; finding the quotation and its story is the caller's.
+//! This module formats; finding the quotation and its story is the caller's (`of_found` reads
+//! what a found quotation's citation needs from the store).
 
+use crate::config::Config;
 use crate::quotes::Quote;
+use crate::store::{Store, StoreError};
 use crate::story::url::normalise_str;
 use crate::story::Story;
+
+/// The citation of a quotation found in the store (`review::find`), with the link it gives:
+/// the outlet named as feeds.toml names it (its id without a config), the page's own link,
+/// the story's other quotations read for the lead line. Shared by `quotes cite` and the desk.
+pub fn of_found(
+    store: &Store,
+    found: &super::Found,
+    config: Option<&Config>,
+) -> Result<Citation, StoreError> {
+    let text = store.text(&found.story)?.unwrap_or_default();
+    let quotes = super::refresh(store, &found.story.id, &text)?.quotes;
+    let owner = |host: &str| {
+        config
+            .and_then(|c| c.outlet_for_host(host))
+            .map(|o| o.id.clone())
+    };
+    let outlet = config
+        .and_then(|c| c.outlet(&found.story.outlet))
+        .map_or(found.story.outlet.as_str(), |o| o.name.as_str());
+    let url = link(&found.story, owner);
+    Ok(Citation::new(
+        outlet,
+        url.as_deref(),
+        &text,
+        &found.quote.quote,
+        quotes.iter().map(|q| &q.quote),
+    ))
+}
 
 /// The form a citation is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

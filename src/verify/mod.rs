@@ -14,6 +14,7 @@
 pub mod checks;
 pub mod credit;
 pub mod find;
+pub mod sides;
 pub mod years;
 
 use std::collections::HashMap;

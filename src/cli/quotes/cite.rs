@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use quotewire::review::cite::{self, Citation, Format};
+use quotewire::review::cite::{self, Format};
 use quotewire::review::Status;
 
 use super::super::{output, Globals};
@@ -68,32 +68,14 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         Ok(f) => f,
         Err(code) => return Ok(code),
     };
-    let mut stored = Vec::with_capacity(found.len());
+    let mut citations = Vec::with_capacity(found.len());
     for f in &found {
-        let text = store.text(&f.story)?.unwrap_or_default();
-        let quotes = quotewire::review::refresh(&store, &f.story.id, &text)?.quotes;
-        stored.push((text, quotes));
+        citations.push(cite::of_found(&store, f, config.as_ref())?);
     }
     store.close()?;
-    let owner = |host: &str| {
-        config
-            .as_ref()
-            .and_then(|c| c.outlet_for_host(host))
-            .map(|o| o.id.clone())
-    };
-    for (f, (text, quotes)) in found.iter().zip(&stored) {
-        let outlet = config
-            .as_ref()
-            .and_then(|c| c.outlet(&f.story.outlet))
-            .map_or(f.story.outlet.as_str(), |o| o.name.as_str());
-        let url = cite::link(&f.story, owner);
-        let citation = Citation::new(
-            outlet,
-            url.as_deref(),
-            text,
-            &f.quote.quote,
-            quotes.iter().map(|q| &q.quote),
-        );
+    for (f, citation) in found.iter().zip(&citations) {
+        let url = citation.url.clone();
+        let outlet = citation.outlet.as_str();
         if f.status == Status::Rejected {
             warn_rejected(f);
         }

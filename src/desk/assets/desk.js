@@ -3,6 +3,38 @@
 // buttons send, with the page's CSRF token in a header; the undo stack lives in the page.
 "use strict";
 (function () {
+  // The accepted page's one button: copy the block.
+  const copyBlock = document.getElementById("copy-block");
+  if (copyBlock) {
+    copyBlock.addEventListener("click", async () => {
+      const block = document.getElementById("block");
+      try { await navigator.clipboard.writeText(block.value); copyBlock.textContent = "Copied"; }
+      catch (e) { block.select(); copyBlock.textContent = "Selected: press Ctrl-C"; }
+    });
+  }
+  // A post's check: n / p step through the passages with problems; ? shows the keys.
+  const check = document.querySelector("main.check");
+  if (check) {
+    const problems = Array.from(check.querySelectorAll("section.passage.problem"));
+    let at = -1;
+    document.addEventListener("keydown", (e) => {
+      const t = e.target;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if ((e.key === "n" || e.key === "p") && problems.length) {
+        if (at >= 0) problems[at].classList.remove("current");
+        at = e.key === "n" ? Math.min(at + 1, problems.length - 1) : Math.max(at - 1, 0);
+        problems[at].classList.add("current");
+        problems[at].focus();
+        problems[at].scrollIntoView({ block: "start" });
+        check.dataset.at = String(at);
+      } else if (e.key === "?") {
+        const help = document.getElementById("help");
+        if (help) help.hidden = !help.hidden;
+      }
+    });
+    check.dataset.ready = "1";
+  }
   const desk = document.querySelector(".desk");
   if (!desk) return;
   const csrf = desk.dataset.csrf;
@@ -171,6 +203,11 @@
         break;
       }
       case "c": if (card) await copyCitation(card); break;
+      case "o": {
+        const open = card && card.querySelector("a.open");
+        if (open) window.location.href = open.href;
+        break;
+      }
       case "/": {
         const q = document.getElementById("q");
         if (q) { e.preventDefault(); q.focus(); q.select(); }
