@@ -236,6 +236,27 @@ async fn headers_escaping_folding_decisions_and_citations() {
     let (_, _, html) = send(&router, get("/")).await;
     assert!(cards(&html).is_empty(), "nothing after the mark");
     assert!(html.contains("reviewed up to"));
+    // A story published before the mark but fetched after it is new to review.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::hours(20)).to_rfc2822();
+    f.srv.put(
+        "late.xml",
+        "application/rss+xml",
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Late</title><link>http://late.example/</link><description>x</description><item><title>Late item</title><link>http://late.example/l1</link><pubDate>{yesterday}</pubDate><description>“The late wire still counts for the review,” said spokesman Ira Vale.</description></item></channel></rss>"),
+    );
+    let config = std::fs::read_to_string(f.home.config_path()).unwrap();
+    f.home.write_config(&format!(
+        "{config}\n[[outlet]]\nid = \"late\"\nname = \"Late Wire\"\ndomains = [\"late.example\"]\nfeeds = [{:?}]\n",
+        f.srv.url("/made/late.xml")
+    ));
+    let (code, report) = f.home.fetch_all();
+    assert_eq!(code, 0, "{report}");
+    let (_, _, html) = send(&router, get("/")).await;
+    assert_eq!(
+        cards(&html).len(),
+        1,
+        "the late story's quotation is in the queue"
+    );
+    assert!(html.contains("The late wire still counts"));
     d.db.release();
 }
 

@@ -2,7 +2,7 @@
 //! or text), and the same quotations as CSV and JSON Lines downloads.
 //!
 //! Which quotations: the accepted ones among the stories a query selects (the queue's query
-//! language; without `since:`, since the "reviewed up to" mark or yesterday), oldest story
+//! language; without `since:`, those published since yesterday), oldest story
 //! first as a digest runs, each story's in text order; a syndicated copy's quotation that its
 //! original also carries is given once, from the original.
 
@@ -58,9 +58,10 @@ fn format_of(p: &Params) -> Result<(Format, &'static str), DeskError> {
 async fn rows(desk: &Arc<Desk>, q: String, format: Format) -> Result<Vec<Row>, DeskError> {
     let d = desk.clone();
     with_store(desk, move |store| {
-        let mark = store.reviewed_up_to()?;
+        // The day's accepted quotations do not end at the mark: the author marks the queue
+        // reviewed, then takes the block.
         let mut filter =
-            filter_for(&q, mark, Utc::now()).map_err(|e| DeskError::BadRequest(e.to_string()))?;
+            filter_for(&q, None, Utc::now()).map_err(|e| DeskError::BadRequest(e.to_string()))?;
         filter.status = vec![Status::Accepted];
         let mut listed = review::list(store, &filter)?;
         listed.reverse();

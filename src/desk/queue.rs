@@ -25,6 +25,9 @@ use crate::review::{self, query, Listed, Status};
 use crate::store::{SavedSearch, Store};
 use crate::story::Story;
 
+/// How long before the mark a story may have been published and still come new after it.
+pub const MARK_LOOKBACK_DAYS: i64 = 7;
+
 /// The query the queue shows when none is given.
 pub const DEFAULT_QUERY: &str = "status:candidate";
 
@@ -90,8 +93,8 @@ fn dateline(text: &str) -> Option<String> {
     (letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())).then(|| place.to_string())
 }
 
-/// The queue's filter: the query's, and since the mark (else since yesterday) when the query
-/// names no time.
+/// The queue's filter: the query's, and, when the query names no time, the stories first seen
+/// since the mark (else those published since yesterday).
 pub(super) fn filter_for(
     q: &str,
     mark: Option<DateTime<Utc>>,
@@ -100,10 +103,15 @@ pub(super) fn filter_for(
     let parsed = query::parse(q, now)?;
     let mut filter = parsed.filter;
     if !parsed.has_since {
-        filter.stories.since = Some(match mark {
-            Some(m) => m,
-            None => query::parse_when("yesterday", now)?,
-        });
+        match mark {
+            // New since the mark: first seen after it, published at most a week before it (a
+            // feed that lags, or one added since, still brings its stories).
+            Some(m) => {
+                filter.stories.since = Some(m - chrono::Duration::days(MARK_LOOKBACK_DAYS));
+                filter.first_seen_since = Some(m);
+            }
+            None => filter.stories.since = Some(query::parse_when("yesterday", now)?),
+        }
     }
     Ok(filter)
 }
@@ -206,7 +214,7 @@ pub async fn page(
                 None => Vec::new(),
             };
             Ok(Queue {
-                since: filter.and_then(|f| f.stories.since),
+                since: filter.and_then(|f| f.first_seen_since.or(f.stories.since)),
                 query: q,
                 error,
                 mark,

@@ -196,6 +196,9 @@ pub struct Filter {
     pub search: Vec<String>,
     /// Only quotations in these states (all when empty).
     pub status: Vec<Status>,
+    /// Only stories quotewire first saw at or after this time (the desk's "reviewed up to"
+    /// mark: a story published before the mark but fetched after it is still new to review).
+    pub first_seen_since: Option<DateTime<Utc>>,
 }
 
 /// One quotation in a listing, with its review state.
@@ -212,6 +215,12 @@ pub fn list(store: &Store, filter: &Filter) -> Result<Vec<(Story, Vec<Listed>)>,
     let search: Vec<String> = filter.search.iter().map(|s| fold(s)).collect();
     let mut out = Vec::new();
     for story in store.stories(&filter.stories)? {
+        if filter
+            .first_seen_since
+            .is_some_and(|t| story.first_seen < t)
+        {
+            continue;
+        }
         let mut listed = Vec::new();
         for q in of_story(store, &story)?.quotes {
             if let Some(want) = &speaker {

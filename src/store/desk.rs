@@ -29,7 +29,8 @@ impl Store {
         Ok(())
     }
 
-    /// The time the author last said "reviewed up to here": the queue shows stories after it.
+    /// The time the author last said "reviewed up to here": the queue shows stories first seen
+    /// after it.
     pub fn reviewed_up_to(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.desk_get("reviewed_up_to")
     }
