@@ -17,11 +17,13 @@ use super::Globals;
 job's `quotewire fetch` keeps working beside it.
 
 Keys on the review page: j/k move, a/r accept/reject, u undo, x select (shift-x a range), \
-A/R accept/reject the selection or everything up to here, c copy the citation, / search, ? help.
+A/R accept/reject the selection or everything up to here, c copy the citation, o open the \
+story, / search, ? help; on a post's check n/p step through the problems.
 
 Examples:
   quotewire serve                                  http://127.0.0.1:8340/
   quotewire serve --listen 127.0.0.1:9000
+  quotewire serve --posts ~/digest/posts           the check page offers the folder's posts
   quotewire serve --listen 0.0.0.0:8340 --token-file ~/.config/quotewire/desk-token"
 )]
 pub struct Args {
