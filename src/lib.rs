@@ -8,6 +8,7 @@
 
 pub mod article;
 pub mod config;
+pub mod demo;
 pub mod desk;
 pub mod fetcher;
 pub mod ingest;
@@ -20,3 +21,4 @@ pub mod search;
 pub mod store;
 pub mod story;
 pub mod verify;
+pub mod words;

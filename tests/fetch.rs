@@ -166,7 +166,7 @@ fn second_pass_is_conditional_and_duplicates_nothing() {
     // Without --all nothing is due yet: no request is made.
     let (code, out, _) = home.run_text(&["fetch"]);
     assert_eq!(code, 0);
-    assert!(out.contains("fetched 0 of 1 feeds (1 not due)"), "{out}");
+    assert!(out.contains("fetched 0 of 1 feed (1 not due)"), "{out}");
     assert_eq!(srv.hits("/f/rss2.xml"), 2);
 
     let feeds = home.feeds();
@@ -390,8 +390,12 @@ fn failures_are_isolated_reported_and_backed_off() {
 
     // Backoff: a plain fetch right after takes none of the failed feeds, and never the gone one.
     let (code, out, _) = home.run_text(&["fetch"]);
-    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        code, 1,
+        "failing feeds keep the exit code up while not due: {out}"
+    );
     assert!(out.contains("fetched 0 of 9 feeds"), "{out}");
+    assert_eq!(out.matches("still failing").count(), 8, "{out}");
     assert!(out.contains("1 gone"), "{out}");
     assert_eq!(srv.hits("/status/500"), 1);
     // A second --all fetch counts the errors up, and still skips the gone feed.

@@ -105,7 +105,13 @@ fn review_survives_a_page_replacing_the_teaser_and_citations_follow_the_post_sty
     // Filters.
     assert_eq!(quotes(&home, &["--speaker", "COALITION spokes"]).len(), 1);
     assert_eq!(quotes(&home, &["--search", "\"ATTACK on k1 base"]).len(), 1);
-    assert!(quotes(&home, &["--outlet", "other"]).is_empty());
+    assert_eq!(quotes(&home, &["--outlet", "wire"]).len(), second.len());
+    let (code, _, err) = home.run_text(&["quotes", "--since", "all", "--outlet", "other"]);
+    assert_eq!(
+        code, 2,
+        "an unknown outlet id is a mistake, not an empty list"
+    );
+    assert!(err.contains("known ids: wire"), "{err}");
     assert_eq!(
         quotes(&home, &["--status", "candidate"]).len(),
         second.len() - 2

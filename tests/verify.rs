@@ -347,7 +347,16 @@ fn fetch_brings_in_the_linked_articles_and_refuses_private_addresses() {
     let post = home.config_path().with_file_name("post.md");
     std::fs::write(&post, md).unwrap();
 
-    // Nothing stored yet: the linked passages are not found.
+    // No database yet: plain verify refuses (it never creates one) and says what to do.
+    let (code, _, err) = home.run_text(&["verify", post.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no quotewire database"), "{err}");
+    assert!(!home.db_path().exists());
+
+    // An empty store: the linked passages are not found.
+    home.write_config(&support::outlet("none", &["none.example"], &[]));
+    assert_eq!(home.run_text(&["fetch"]).0, 0);
+    home.write_config(&sample_outlets(&srv));
     let (_, before) = verify(&home, &post, &[]);
     assert_eq!(blocks(&before)[&29]["status"], "not_found");
 

@@ -252,7 +252,7 @@ fn several_posts_give_one_json_line_each_and_the_worst_exit_code() {
     assert!(human.contains("clean.txt: Harbour week"), "{human}");
     assert!(human.contains("week.md: Harbour week"), "{human}");
     assert!(
-        human.contains("2 posts: 1 verify, 1 have problems, 0 could not be read"),
+        human.contains("2 posts: 1 verifies, 1 has problems, 0 could not be read"),
         "{human}"
     );
 }
@@ -391,11 +391,11 @@ fn the_report_shows_the_post_and_the_source_whole_and_marks_the_differences() {
     assert!(!only.contains("reopen on Monday"), "{only}");
     assert!(only.contains("fallen [rocks]"), "{only}");
     assert!(
-        only.contains("2 passages checked: 1 verify, 1 do not"),
+        only.contains("2 passages checked: 1 verifies, 1 does not"),
         "{only}"
     );
     assert!(
-        only.contains("1 passages without problems not shown"),
+        only.contains("1 passage without problems not shown"),
         "{only}"
     );
 }

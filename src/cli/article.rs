@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use quotewire::article::{self, Article, Rules};
 use quotewire::limits::{self, PARSE_DEADLINE};
 use serde::Serialize;
@@ -45,8 +45,10 @@ struct ArticleJson<'a> {
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes = super::read_input(
+        &args.file,
+        "save the page first (`curl -o page.html URL`), then `quotewire article extract page.html --url URL`",
+    )?;
     // The outlet's extraction rules apply when the URL belongs to a configured outlet; a
     // missing feeds.toml is no reason not to extract.
     let rules = match (&args.url, globals.config()) {
@@ -122,9 +124,9 @@ fn print_human(a: &Article) {
         println!("paywall:    yes (only the free part is here)");
     }
     println!(
-        "text:       {} paragraphs, {} characters",
-        a.paragraphs.len(),
-        a.text_len()
+        "text:       {}, {}",
+        quotewire::words::plural(a.paragraphs.len(), "paragraph", "paragraphs"),
+        quotewire::words::plural(a.text_len(), "character", "characters")
     );
     println!();
     println!("{}", a.text());

@@ -66,8 +66,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             (resp.body, resp.content_type, Some(resp.final_url))
         }
         _ => {
-            let bytes = std::fs::read(&args.source)
-                .with_context(|| format!("cannot read {}", args.source))?;
+            let bytes = super::read_input(
+                std::path::Path::new(&args.source),
+                "give an http:// or https:// URL, or the path of a saved feed",
+            )?;
             (bytes, None, None)
         }
     };

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::Utc;
 use quotewire::fetcher::FeedState;
+use quotewire::store::Store;
 use serde::Serialize;
 
 use super::{output, Globals};
@@ -39,12 +40,20 @@ struct FeedJson<'a> {
 
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let config = globals.config()?;
-    let store = globals.open_store("feeds")?;
+    // Before the first fetch there is no database: every feed is "never fetched", and
+    // listing them must not create one.
+    let store = if Store::exists(&globals.db_dir()?) {
+        Some(globals.open_store("feeds")?)
+    } else {
+        None
+    };
     let mut rows = Vec::new();
     for feed in config.feeds() {
-        let state = store
-            .feed_state(feed.url.as_str())?
-            .unwrap_or_else(|| FeedState::new(feed.url.as_str(), &feed.outlet));
+        let stored = match &store {
+            Some(store) => store.feed_state(feed.url.as_str())?,
+            None => None,
+        };
+        let state = stored.unwrap_or_else(|| FeedState::new(feed.url.as_str(), &feed.outlet));
         rows.push((feed, state));
     }
     drop(store);

@@ -6,9 +6,12 @@
 //! command.
 
 mod article;
+mod completions;
+mod demo;
 mod feed_inspect;
 mod feeds;
 mod fetch;
+mod man;
 mod output;
 mod quotes;
 mod serve;
@@ -31,7 +34,7 @@ use quotewire::store::Store;
 #[command(
     after_help = "Exit codes: 0 clean, 1 ran but found problems, 2 could not run.\nLogs: RUST_LOG=info (or debug) on stderr."
 )]
-struct Cli {
+pub(crate) struct Cli {
     /// The feeds file [default: ./feeds.toml, else $XDG_CONFIG_HOME/quotewire/feeds.toml]
     #[arg(
         long,
@@ -68,7 +71,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Fetch the feeds that are due and store their stories (the cron job's command)
     Fetch(fetch::Args),
     /// List stored stories, newest first
@@ -91,16 +94,22 @@ enum Command {
     Verify(verify::Args),
     /// The desk: review quotations in a browser (http://127.0.0.1:8340/)
     Serve(serve::Args),
+    /// A first run: sample outlets served locally, fetched, quoted and verified, no network
+    Demo(demo::Args),
+    /// Print a shell completion script (bash, zsh or fish)
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write one per command into a folder
+    Man(man::Args),
 }
 
 #[derive(Subcommand)]
-enum ArticleCommand {
+pub(crate) enum ArticleCommand {
     /// Show the text and metadata quotewire extracts from a saved HTML page
     Extract(article::Args),
 }
 
 #[derive(Subcommand)]
-enum FeedCommand {
+pub(crate) enum FeedCommand {
     /// Show what quotewire reads from one feed file or URL, for debugging a feed
     Inspect(feed_inspect::Args),
 }
@@ -142,9 +151,38 @@ impl Globals {
         }
     }
 
-    /// Opens the database, saying on a terminal that we wait if another process holds it.
+    /// Refuses an outlet id feeds.toml does not know, naming those it does. Without a
+    /// readable feeds.toml there is nothing to check against, and the id is taken as given.
+    pub fn check_outlet(&self, id: &str) -> Result<()> {
+        let Ok(config) = self.config() else {
+            return Ok(());
+        };
+        if config.outlet(id).is_some() {
+            return Ok(());
+        }
+        let known: Vec<&str> = config.outlets.iter().map(|o| o.id.as_str()).collect();
+        let hint = config
+            .outlet_named(id)
+            .map(|o| format!(" (did you mean {}?)", o.id))
+            .unwrap_or_default();
+        anyhow::bail!(
+            "{}: no outlet has the id {id:?}{hint}\n  known ids: {}\n  fix: give one of those (outlet ids, not names)",
+            config.path.display(),
+            if known.is_empty() { "none".into() } else { known.join(", ") }
+        )
+    }
+
+    /// Opens an existing database, saying on a terminal that we wait if another process
+    /// holds it. Only `fetch` creates a database: a mistyped `--db` here is an error, not a
+    /// new empty store.
     pub fn open_store(&self, command: &str) -> Result<Store> {
         let dir = self.db_dir()?;
+        if !Store::exists(&dir) {
+            anyhow::bail!(
+                "no quotewire database at {}\n  fix: check --db / QUOTEWIRE_DB, or run `quotewire fetch` to create it there",
+                dir.display()
+            );
+        }
         Ok(Store::open(
             &dir,
             command,
@@ -163,12 +201,24 @@ pub fn main() -> ExitCode {
         }
     };
     output::init_logging();
+    match execute(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs one parsed command line: the global options, then the command. `demo` calls this
+/// for each step it shows, so a step is exactly the command the user would type.
+pub(crate) fn execute(cli: Cli) -> Result<ExitCode> {
     let globals = Globals {
         config: cli.config,
         db: cli.db,
         lock_wait: Duration::from_secs(cli.lock_wait),
     };
-    let result = match cli.command {
+    match cli.command {
         Command::Fetch(args) => fetch::run(&globals, args),
         Command::Stories(args) => stories::run(&globals, args),
         Command::Feeds(args) => feeds::run(&globals, args),
@@ -181,14 +231,49 @@ pub fn main() -> ExitCode {
         Command::Quotes(args) => quotes::run(&globals, args),
         Command::Verify(args) => verify::run(&globals, args),
         Command::Serve(args) => serve::run(&globals, args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
+        Command::Demo(args) => demo::run(&globals, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
+}
+
+/// Reads a file a command takes as input (a saved page, a text, a feed), refusing a URL
+/// given where a file is wanted (`hint` says what to do instead) and bytes that are no text.
+pub fn read_input(path: &std::path::Path, hint: &str) -> Result<Vec<u8>> {
+    let shown = path.display().to_string();
+    if (shown.starts_with("http://") || shown.starts_with("https://")) && !path.exists() {
+        anyhow::bail!("{shown} is a URL, and this command reads saved files only\n  fix: {hint}");
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+    if let Some(what) = binary_kind(&bytes) {
+        anyhow::bail!(
+            "{shown} is {what}, not text or HTML\n  fix: give the saved page or text itself (a compressed file: decompress it first)"
+        );
+    }
+    Ok(bytes)
+}
+
+/// What binary data looks like, if it does: a known file signature, else NUL bytes in its
+/// first 8 KiB (which no text in an 8-bit encoding or UTF-8 has; UTF-16 and UTF-32 text, which
+/// does, starts with a byte-order mark and passes).
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"\x1f\x8b", "gzip-compressed data"),
+        (b"PK\x03\x04", "a ZIP archive"),
+        (b"%PDF-", "a PDF document"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+        (b"BZh", "bzip2-compressed data"),
+        (b"\x7fELF", "a program"),
+    ];
+    if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Some(what);
+    }
+    let bom = [&b"\xff\xfe"[..], b"\xfe\xff", b"\x00\x00\xfe\xff"];
+    let head = &bytes[..bytes.len().min(8192)];
+    (!bom.iter().any(|b| bytes.starts_with(b)) && head.contains(&0)).then_some("binary data")
 }
 
 /// Exit code 0 or 1 for a command that ran.
@@ -211,6 +296,25 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    #[test]
+    fn binary_input_is_named_and_text_passes() {
+        assert_eq!(
+            super::binary_kind(b"\x1f\x8b\x08\x00"),
+            Some("gzip-compressed data")
+        );
+        assert_eq!(
+            super::binary_kind(b"<html>\x00</html>"),
+            Some("binary data")
+        );
+        assert_eq!(super::binary_kind("<p>caf\u{e9}</p>".as_bytes()), None);
+        assert_eq!(
+            super::binary_kind(b"\xff\xfe<\x00p\x00>\x00"),
+            None,
+            "UTF-16 with a BOM"
+        );
+        assert_eq!(super::binary_kind(b""), None);
+    }
 
     #[test]
     fn the_command_line_is_well_formed() {

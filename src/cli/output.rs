@@ -6,16 +6,26 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// Logs go to stderr, filtered by RUST_LOG (default: warnings and errors).
+/// Logs go to stderr, filtered by RUST_LOG (default: warnings and errors); coloured only on a
+/// terminal and without NO_COLOR, so a cron log holds no escape codes.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour_allowed(std::io::stderr().is_terminal()))
         .with_target(false)
         .try_init();
 }
+
+/// Whether output to a stream may be coloured: it is a terminal and NO_COLOR is unset or
+/// empty (https://no-color.org).
+pub fn colour_allowed(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub use quotewire::words::plural;
 
 /// Writes one JSON object as a line on stdout.
 pub fn json_line<T: Serialize>(value: &T) -> Result<()> {

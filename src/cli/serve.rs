@@ -86,6 +86,12 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         }
     }
     let db_dir = globals.db_dir()?;
+    if !quotewire::store::Store::exists(&db_dir) {
+        bail!(
+            "no quotewire database at {}\n  fix: check --db / QUOTEWIRE_DB, or run `quotewire fetch` to create it there",
+            db_dir.display()
+        );
+    }
     let rt = super::runtime()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)

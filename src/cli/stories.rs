@@ -43,7 +43,7 @@ enum Sub {
     after_help = "Examples:\n  quotewire stories show 5d0c2e1f3a4b5c6d\n  quotewire stories show 5d0c2e1f3a4b5c6d --json | jq -r .text"
 )]
 struct ShowArgs {
-    /// The story id (16 hex digits, as `stories` lists them)
+    /// The story id (16 hex digits, as `stories` lists them; the first 6 or more are enough)
     id: String,
     /// Print one JSON object
     #[arg(long)]
@@ -113,6 +113,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         .as_deref()
         .map(|s| when::parse_since(s, Utc::now()))
         .transpose()?;
+    if let Some(id) = &args.outlet {
+        globals.check_outlet(id)?;
+    }
     let store = globals.open_store("stories")?;
     let stories = store.stories(&StoryQuery {
         since,
@@ -143,7 +146,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             );
         }
     }
-    if !args.json && stories.is_empty() {
+    if !args.json && stories.is_empty() && args.limit != Some(0) {
         eprintln!(
             "no stories{}; run `quotewire fetch` to collect some",
             match (&args.since, &args.outlet) {
@@ -157,19 +160,17 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
 
 fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
     let store = globals.open_store("stories show")?;
-    let story = store.story(args.id.trim())?;
-    let (text, used_in) = match &story {
-        Some(s) => (store.text(s)?, store.story_uses(&s.id)?),
-        None => (None, Vec::new()),
+    let s = match store.find_story(&args.id) {
+        Ok(s) => s,
+        Err(e @ quotewire::store::StoryIdError::Store(_)) => return Err(e.into()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(1));
+        }
     };
+    let text = store.text(&s)?;
+    let used_in = store.story_uses(&s.id)?;
     drop(store);
-    let Some(s) = story else {
-        eprintln!(
-            "no story {}: ids are the 16 hex digits `quotewire stories` shows in brackets",
-            args.id
-        );
-        return Ok(ExitCode::from(1));
-    };
     let text = text.unwrap_or_default();
     if args.json {
         #[derive(Serialize)]

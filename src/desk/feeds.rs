@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::words::plural;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -129,13 +130,13 @@ pub async fn fetch(State(desk): State<Arc<Desk>>) -> Result<Response, DeskError>
             });
         let said = match outcome {
             Ok(r) => format!(
-                "Fetch done at {}: {} feeds fetched ({} changed, {} failed), {} new stories, {} pages fetched.",
+                "Fetch done at {}: {} fetched ({} changed, {} failed), {}, {} fetched.",
                 Utc::now().format("%H:%M:%S UTC"),
-                r.feeds_due,
+                plural(r.feeds_due, "feed", "feeds"),
                 r.feeds_changed,
                 r.feeds_failed,
-                r.stories_new,
-                r.articles_fetched
+                plural(r.stories_new, "new story", "new stories"),
+                plural(r.articles_fetched, "page", "pages")
             ),
             Err(e) => format!("The fetch failed: {e}"),
         };

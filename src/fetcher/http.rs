@@ -72,6 +72,9 @@ pub enum HttpError {
         code: u16,
         retry_after: Option<Duration>,
     },
+    /// The host name did not resolve (no DNS answer, or no network at all).
+    #[error("cannot resolve {host}: {cause}")]
+    Unresolved { host: String, cause: String },
     #[error("{0}")]
     Network(String),
 }
@@ -245,9 +248,10 @@ impl HttpClient {
             .and_then(|u| u.host_str())
             .unwrap_or("the server")
             .to_string();
-        let msg = if chain.iter().any(|c| c.starts_with("dns error")) {
-            format!("cannot resolve {host}: {cause}")
-        } else if e.is_connect() {
+        if chain.iter().any(|c| c.starts_with("dns error")) {
+            return HttpError::Unresolved { host, cause };
+        }
+        let msg = if e.is_connect() {
             format!("cannot connect to {host}: {cause}")
         } else {
             chain.join(": ")

@@ -241,6 +241,7 @@ pub(super) fn apply(
                     outlet: job.outlet.clone(),
                     error: message.clone(),
                     next_try: None,
+                    unresolved: false,
                 });
             }
             let mut info = story.article.take().unwrap_or_default();

@@ -221,6 +221,7 @@ pub(super) fn apply(
                     message
                 },
                 next_try: (!state.gone).then_some(next),
+                unresolved: matches!(e, FeedError::Http(HttpError::Unresolved { .. })),
             });
         }
     }

@@ -89,6 +89,12 @@ pub struct PassReport {
     /// Entries with nothing to identify them by (no link, guid or title).
     pub entries_skipped: usize,
     pub failures: Vec<FeedFailure>,
+    /// Whether the machine looked offline: every feed fetched this pass failed because its
+    /// host name did not resolve.
+    pub offline: bool,
+    /// Configured, enabled feeds not fetched this pass that are failing (their last fetch
+    /// failed) or gone, with their last error: a cron wrapper hears of them on every pass.
+    pub still_failing: Vec<FeedFailure>,
     /// Feeds that moved permanently: (configured URL, new URL).
     pub moved: Vec<(String, String)>,
     pub interrupted: bool,
@@ -111,6 +117,9 @@ pub struct FeedFailure {
     pub outlet: String,
     pub error: String,
     pub next_try: Option<DateTime<Utc>>,
+    /// The failure was a host name that did not resolve.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unresolved: bool,
 }
 
 /// A finished fetch: a feed or a story's page.
@@ -200,6 +209,20 @@ pub async fn run(
         }
     }
     report.feeds_due = due.len();
+    for (i, (f, s)) in feeds.iter().zip(&states).enumerate() {
+        if f.enabled && !due.contains(&i) && (s.gone || s.error_count > 0) {
+            report.still_failing.push(FeedFailure {
+                url: f.url.to_string(),
+                outlet: f.outlet.clone(),
+                error: s
+                    .last_error
+                    .clone()
+                    .unwrap_or_else(|| "the last fetch failed".into()),
+                next_try: (!s.gone).then_some(s.next_due).flatten(),
+                unresolved: false,
+            });
+        }
+    }
     if due.is_empty() && waiting_pages.is_empty() {
         return Ok(report);
     }
@@ -339,6 +362,12 @@ pub async fn run(
     report
         .failures
         .sort_by_key(|f| feeds.iter().position(|c| c.url.as_str() == f.url));
+    let fetched = report.feeds_changed
+        + report.feeds_not_modified
+        + report.feeds_unchanged
+        + report.feeds_failed;
+    report.offline =
+        fetched > 0 && report.failures.iter().filter(|f| f.unresolved).count() == fetched;
     Ok(report)
 }
 

@@ -100,6 +100,19 @@ pub struct ArticleJob {
     pub failures: u32,
 }
 
+/// Why a story id given on the command line names no story.
+#[derive(Debug, thiserror::Error)]
+pub enum StoryIdError {
+    #[error("no story has the id {0}\n  fix: use an id `quotewire stories` shows in brackets (16 hex digits; the first 6 or more are enough)")]
+    Unknown(String),
+    #[error("{0} is the start of more than one story's id\n  fix: give more of its digits")]
+    Ambiguous(String),
+    #[error("{0:?} is not a story id\n  fix: give at least 6 of the hex digits `quotewire stories` shows in brackets")]
+    TooShort(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Which stories to list.
 #[derive(Debug, Default, Clone)]
 pub struct StoryQuery {
@@ -181,6 +194,43 @@ impl Store {
         })
     }
 
+    /// Whether `dir` holds a quotewire database (read-only commands open nothing else, so a
+    /// mistyped `--db` creates nothing).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join("sled").join("conf").is_file()
+    }
+
+    /// The story with this id, or the one story whose id starts with it (at least
+    /// `review::MIN_ID_PREFIX` hex digits, as quotation ids take).
+    pub fn find_story(&self, id: &str) -> Result<Story, StoryIdError> {
+        let id = id.trim().to_ascii_lowercase();
+        if id.len() < crate::review::MIN_ID_PREFIX || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(StoryIdError::TooShort(id));
+        }
+        let ids = self.story_ids_with_prefix(&id, 2)?;
+        match ids.as_slice() {
+            [one] => self
+                .story(one)?
+                .ok_or_else(|| StoryIdError::Unknown(id.clone())),
+            [] => Err(StoryIdError::Unknown(id)),
+            _ => Err(StoryIdError::Ambiguous(id)),
+        }
+    }
+
+    /// Up to `limit` story ids that start with `prefix`.
+    pub fn story_ids_with_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.stories.scan_prefix(prefix.as_bytes()).take(limit) {
+            let (k, _) = item?;
+            out.push(String::from_utf8_lossy(&k).into_owned());
+        }
+        Ok(out)
+    }
+
     pub fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
         self.stories
             .get(id.as_bytes())?
@@ -233,6 +283,9 @@ impl Store {
             None => (&self.by_date, 0, (since.to_vec(), vec![0xff; 9])),
         };
         let mut out = Vec::new();
+        if q.limit == Some(0) {
+            return Ok(out);
+        }
         for item in tree.range(range.0..range.1).rev() {
             let (key, _) = item?;
             let id = std::str::from_utf8(&key[prefix_len + 8..])

@@ -129,49 +129,10 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// The sample's outlets as the shipped feeds.toml names them, fed from the test server.
+/// The sample's outlets as the shipped feeds.toml names them, fed from the test server (the
+/// same feeds.toml `quotewire demo` writes for its own server).
 pub fn sample_outlets(srv: &Server) -> String {
-    let shipped = quotewire::config::Config::load(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("feeds.toml"),
-    )
-    .expect("the shipped feeds.toml loads");
-    let mut out = String::new();
-    for id in [
-        "reuters",
-        "aljazeera",
-        "antiwar",
-        "dailystar",
-        "ap",
-        "defensepost",
-        "msn",
-        "xinhua",
-        "middleeasteye",
-        "militarytimes",
-        "newarab",
-        "france24",
-        "afp",
-    ] {
-        let o = shipped.outlet(id).expect("outlet in feeds.toml");
-        let list = |v: &[String]| {
-            v.iter()
-                .map(|s| format!("{s:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let feeds = if id == "afp" {
-            String::new()
-        } else {
-            format!("{:?}", srv.url(&format!("/f/src-{id}.xml")))
-        };
-        out += &format!(
-            "[[outlet]]\nid = {:?}\nname = {:?}\naliases = [{}]\ndomains = [{}]\nfeeds = [{feeds}]\n\n",
-            o.id,
-            o.name,
-            list(&o.aliases),
-            list(&o.domains),
-        );
-    }
-    out
+    quotewire::demo::config_text(srv.url("").as_str()).expect("the shipped feeds.toml loads")
 }
 
 /// A feed item whose title and text carry markup that must never run or load: a script in

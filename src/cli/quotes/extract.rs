@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use quotewire::limits::{self, PARSE_DEADLINE};
 use quotewire::{article, review};
 
@@ -23,8 +23,10 @@ pub struct ExtractArgs {
 }
 
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes = super::super::read_input(
+        &args.file,
+        "save it first (`curl -o page.html URL`), then `quotewire quotes extract page.html`",
+    )?;
     let is_html = args
         .file
         .extension()

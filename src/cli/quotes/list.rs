@@ -59,6 +59,9 @@ pub fn run(globals: &Globals, args: ListArgs) -> Result<ExitCode> {
             .map(Status::from)
             .filter(|s| !filter.status.contains(s)),
     );
+    if let Some(id) = &filter.stories.outlet {
+        globals.check_outlet(id)?;
+    }
     let store = globals.open_store("quotes")?;
     let listed = review::list(&store, &filter)?;
     store.close()?;

@@ -21,6 +21,7 @@ use quotewire::config::Config;
 use quotewire::limits;
 use quotewire::post::{self, Post};
 use quotewire::verify::{self, Report};
+use quotewire::words::plural;
 
 use super::{output, Globals};
 use read::{FormatArg, Input};
@@ -149,12 +150,14 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let unread = count(|o| matches!(o, Outcome::Unread));
     let problems = count(|o| matches!(o, Outcome::Problems));
+    let good = outcomes.len() - problems - unread;
     if outcomes.len() > 1 && !args.json {
         println!();
         println!(
-            "{} posts: {} verify, {problems} have problems, {unread} could not be read",
-            outcomes.len(),
-            outcomes.len() - problems - unread
+            "{}: {good} {}, {problems} {} problems, {unread} could not be read",
+            plural(outcomes.len(), "post", "posts"),
+            if good == 1 { "verifies" } else { "verify" },
+            if problems == 1 { "has" } else { "have" }
         );
     }
     Ok(ExitCode::from(if unread > 0 {
@@ -236,7 +239,10 @@ fn check(
     };
     store.close()?;
     if let (Some(n), false) = (recorded, args.json) {
-        eprintln!("recorded {n} passages' sources for `stories show` and `quotes show`");
+        eprintln!(
+            "recorded the sources of {} for `stories show` and `quotes show`",
+            plural(n, "passage", "passages")
+        );
     }
     let name = input.name();
     if args.json {

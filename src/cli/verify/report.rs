@@ -9,6 +9,7 @@ use std::ffi::OsStr;
 use anstyle::{AnsiColor, Style};
 use quotewire::post::Limit;
 use quotewire::verify::{find::Status, PassageReport, Report};
+use quotewire::words::plural;
 
 use super::super::output;
 use super::sides::{self, Diff, Side};
@@ -139,12 +140,23 @@ pub fn print(report: &Report, name: &str, encoding: &str, mixed: bool, view: &Vi
     let checked = report.passages.len() - own;
     println!();
     println!(
-        "{checked} passages checked: {ok} verify, {} do not; {own} paragraphs of the author's own words; {} problems",
+        "{} checked: {ok} {}, {} {}; {} of the author's own words; {}",
+        plural(checked, "passage", "passages"),
+        if ok == 1 { "verifies" } else { "verify" },
         checked - ok,
-        report.problems()
+        if checked - ok == 1 {
+            "does not"
+        } else {
+            "do not"
+        },
+        plural(own, "paragraph", "paragraphs"),
+        plural(report.problems(), "problem", "problems")
     );
     if hidden > 0 {
-        println!("({hidden} passages without problems not shown: --problems-only)");
+        println!(
+            "({} without problems not shown: --problems-only)",
+            plural(hidden, "passage", "passages")
+        );
     }
     if !report.limits.is_empty() {
         println!("the post was not fully checked:");
