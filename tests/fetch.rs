@@ -430,3 +430,39 @@ fn a_permanent_redirect_is_remembered() {
     assert_eq!(srv.hits("/f/rss2.xml"), 2);
     assert_eq!(home.feeds()[0]["moved_to"], srv.url("/f/rss2.xml"));
 }
+
+#[test]
+fn a_storys_byline_and_update_come_from_its_page() {
+    let srv = Server::start();
+    let home = Home::new();
+    home.write_config(&support::sample_outlets(&srv));
+    let (code, report) = home.fetch_all();
+    assert_eq!(code, 0, "{report}");
+    let stories = home.stories(&[]);
+    let story = stories
+        .iter()
+        .find(|s| {
+            s["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/a01-reuters-jsonld.html"))
+        })
+        .expect("the a01 story");
+    // The feed item names no author and no update; the page's JSON-LD names both.
+    assert_eq!(
+        story["authors"],
+        serde_json::json!(["Karwan Jalal", "Peter Lindqvist"]),
+        "{story}"
+    );
+    assert_eq!(story["published"], "2019-12-27T19:58:00Z", "{story}");
+    assert_eq!(story["updated"], "2019-12-27T23:41:00Z", "{story}");
+    // A page whose byline is a wire service names no author of its own.
+    let copy = stories
+        .iter()
+        .find(|s| {
+            s["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/a09-msn-copy-ap.html"))
+        })
+        .expect("the a09 story");
+    assert_eq!(copy["authors"], serde_json::json!([]), "{copy}");
+}

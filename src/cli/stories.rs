@@ -18,7 +18,7 @@ use super::{output, when, Globals};
 pub struct Args {
     #[command(subcommand)]
     command: Option<Sub>,
-    /// Only stories published at or after WHEN: 2019-12-27, 2019-12-27T10:00:00Z, 36h, 2d, today, yesterday
+    /// Only stories published at or after WHEN: 2019-12-27, 2019-12-27T10:00:00Z, 36h, 2d, today, yesterday, all
     #[arg(long, value_name = "WHEN")]
     since: Option<String>,
     /// Only stories of this outlet (its id in feeds.toml)
@@ -112,7 +112,8 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         .since
         .as_deref()
         .map(|s| when::parse_since(s, Utc::now()))
-        .transpose()?;
+        .transpose()?
+        .flatten();
     if let Some(id) = &args.outlet {
         globals.check_outlet(id)?;
     }
@@ -206,6 +207,9 @@ fn run_show(globals: &Globals, args: ShowArgs) -> Result<ExitCode> {
         output::rfc3339(s.published),
         s.published_from
     );
+    if let Some(u) = s.updated.filter(|u| *u != s.published) {
+        println!("updated:    {}", output::rfc3339(u));
+    }
     if !s.authors.is_empty() {
         println!("authors:    {}", s.authors.join(", "));
     }

@@ -205,6 +205,7 @@ pub(super) fn apply(
                 story.published = p;
                 story.published_from = DateSource::Article;
             }
+            story::take_page_meta(&mut story, &page.meta);
             let old_text = store.text(&story)?;
             let kept = (source == TextSource::Article).then_some(text.as_str());
             store.put_text(&story.id, kept)?;

@@ -316,10 +316,13 @@ pub fn merge(
     if e.content.is_some() {
         story.content = e.content.clone();
     }
-    if e.updated.is_some() {
-        story.updated = e.updated;
-    }
-    if !e.authors.is_empty() {
+    story.updated = later_update(story.updated, e.updated, story.published);
+    // A byline on the page is the publisher's own statement; the feed's names are a summary.
+    let page_named = story
+        .article
+        .as_ref()
+        .is_some_and(|a| !a.meta.authors.is_empty());
+    if !e.authors.is_empty() && !page_named {
         story.authors = e.authors.clone();
     }
     for c in &e.categories {
@@ -343,6 +346,31 @@ pub fn merge(
         Change::Unchanged
     };
     (story, change)
+}
+
+/// Takes a fetched page's byline and modification time into its story: the page's authors
+/// replace the feed's (a wire byline such as "Reuters" is not among them: see
+/// `article::metadata`), and its `dateModified` counts as an update when it is later than
+/// what the story knew.
+pub fn take_page_meta(story: &mut Story, meta: &crate::article::PageMeta) {
+    if !meta.authors.is_empty() {
+        story.authors = meta.authors.clone();
+    }
+    story.updated = later_update(story.updated, meta.modified, story.published);
+}
+
+/// The later of two update times, ignoring one earlier than the publication (a page whose
+/// "modified" predates its "published" is stating no update).
+fn later_update(
+    known: Option<DateTime<Utc>>,
+    new: Option<DateTime<Utc>>,
+    published: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let new = new.filter(|n| *n >= published);
+    match (known, new) {
+        (Some(k), Some(n)) => Some(k.max(n)),
+        (k, n) => k.or(n),
+    }
 }
 
 #[cfg(test)]
@@ -391,6 +419,46 @@ mod tests {
         assert_eq!(c, Change::Updated);
         assert_eq!(s.title.as_deref(), Some("A, corrected"));
         assert_eq!(s.first_seen.timestamp(), 1000);
+    }
+
+    #[test]
+    fn the_page_byline_and_update_hold_against_the_feed() {
+        let mut e = entry("A", Some("https://x.example/a"), Some(100));
+        e.authors = vec!["Feed Desk".into()];
+        let (key, url) = identity(&e, "f1").unwrap();
+        let (mut s, _) = merge(None, &key, url.as_deref(), &obs("f1", "x", &e, 1000));
+        let at = |t: i64| Utc.timestamp_opt(t, 0).unwrap();
+        let meta = crate::article::PageMeta {
+            authors: vec!["Page Writer".into()],
+            modified: Some(at(500)),
+            ..Default::default()
+        };
+        s.article = Some(ArticleInfo {
+            meta: meta.clone(),
+            ..Default::default()
+        });
+        take_page_meta(&mut s, &meta);
+        assert_eq!(s.authors, vec!["Page Writer".to_string()]);
+        assert_eq!(s.updated, Some(at(500)));
+        // The feed edits the entry: its names do not replace the page's byline, and an
+        // update time older than the one known does not move it back.
+        e.title = Some("A, corrected".into());
+        e.updated = Some(at(300));
+        let (s, c) = merge(Some(s), &key, url.as_deref(), &obs("f1", "x", &e, 2000));
+        assert_eq!(c, Change::Updated);
+        assert_eq!(s.authors, vec!["Page Writer".to_string()]);
+        assert_eq!(s.updated, Some(at(500)));
+        // A "modified" before the publication states no update.
+        let mut t = s.clone();
+        t.updated = None;
+        take_page_meta(
+            &mut t,
+            &crate::article::PageMeta {
+                modified: Some(at(50)),
+                ..Default::default()
+            },
+        );
+        assert_eq!(t.updated, None);
     }
 
     #[test]

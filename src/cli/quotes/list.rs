@@ -43,10 +43,7 @@ pub fn run(globals: &Globals, args: ListArgs) -> Result<ExitCode> {
         Some(q) => review::query::parse(q, now).map_err(|e| anyhow::anyhow!("--query: {e}"))?,
         None => review::query::Query::default(),
     };
-    let since = match args.since.trim() {
-        "all" => None,
-        s => Some(when::parse_since(s, now)?),
-    };
+    let since = when::parse_since(&args.since, now)?;
     let mut filter = query.filter;
     if !query.has_since {
         filter.stories.since = since;
