@@ -454,8 +454,10 @@ fn remove_item(arr: &mut Array, i: usize) {
 /// appended when taken.
 pub fn outlet_id(config: &Config, name: &str, host: &str) -> String {
     fn slug(s: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
         let mut out = String::new();
-        for c in s.chars() {
+        // "Éditions" is "editions": letters lose their accents, other characters become '-'.
+        for c in s.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
             if c.is_ascii_alphanumeric() {
                 out.push(c.to_ascii_lowercase());
             } else if !out.ends_with('-') {
@@ -787,7 +789,7 @@ feeds = ["https://b.example/x", "https://b.example/y"]
             .unwrap_err();
         assert!(e.to_string().contains("listed twice"), "{e}");
         assert_eq!(f.text(), SAMPLE);
-        assert!(outlet_id(f.config(), "Ünïcode Wire!", "x.example") == "n-code-wire");
+        assert!(outlet_id(f.config(), "Ünïcode Wire!", "x.example") == "unicode-wire");
         assert_eq!(outlet_id(f.config(), "", "www.c.example"), "c-example");
         assert!(refuse_url("http://10.0.0.1/f", false).is_err());
         assert!(refuse_url("http://10.0.0.1/f", true).is_ok());
