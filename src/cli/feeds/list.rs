@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::cli::{output, problems, Globals};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct ListArgs {
     /// JSON Lines: one feed per line
     #[arg(long)]
     json: bool,
@@ -39,7 +39,7 @@ struct FeedJson<'a> {
     entries: u32,
 }
 
-pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
+pub fn run(globals: &Globals, args: ListArgs) -> Result<ExitCode> {
     let config = globals.config()?;
     // Before the first fetch there is no database: every feed is "never fetched", and
     // listing them must not create one.

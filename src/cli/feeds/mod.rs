@@ -25,7 +25,7 @@ pub struct Args {
     #[command(subcommand)]
     command: Option<Sub>,
     #[command(flatten)]
-    list: list::Args,
+    list: list::ListArgs,
 }
 
 #[derive(clap::Subcommand)]
