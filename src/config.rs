@@ -123,19 +123,46 @@ impl RequestSettings {
 /// Headers a feed's `headers` table may not set, and why.
 const RESERVED_HEADERS: &[(&str, &str)] = &[
     ("host", "the Host header names the server of the URL itself"),
-    ("connection", "it is a hop-by-hop header the HTTP client manages"),
-    ("keep-alive", "it is a hop-by-hop header the HTTP client manages"),
-    ("proxy-connection", "it is a hop-by-hop header the HTTP client manages"),
+    (
+        "connection",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    (
+        "keep-alive",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    (
+        "proxy-connection",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
     ("proxy-authenticate", "it is a hop-by-hop header"),
     ("proxy-authorization", "it is a hop-by-hop header"),
     ("te", "it is a hop-by-hop header the HTTP client manages"),
-    ("trailer", "it is a hop-by-hop header the HTTP client manages"),
-    ("transfer-encoding", "it is a hop-by-hop header the HTTP client manages"),
-    ("upgrade", "it is a hop-by-hop header the HTTP client manages"),
+    (
+        "trailer",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    (
+        "transfer-encoding",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    (
+        "upgrade",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
     ("content-length", "a GET has no body"),
-    ("accept-encoding", "quotewire decompresses what it asks for and sets it itself"),
-    ("if-none-match", "quotewire sends the feed's validators itself"),
-    ("if-modified-since", "quotewire sends the feed's validators itself"),
+    (
+        "accept-encoding",
+        "quotewire decompresses what it asks for and sets it itself",
+    ),
+    (
+        "if-none-match",
+        "quotewire sends the feed's validators itself",
+    ),
+    (
+        "if-modified-since",
+        "quotewire sends the feed's validators itself",
+    ),
     ("user-agent", "use the feed's `user_agent` key"),
 ];
 
@@ -163,7 +190,12 @@ impl Config {
     pub fn closest_feeds(&self, url: &str, n: usize) -> Vec<&str> {
         let mut scored: Vec<(f64, &str)> = self
             .feeds()
-            .map(|f| (strsim::normalized_levenshtein(url, f.url.as_str()), f.url.as_str()))
+            .map(|f| {
+                (
+                    strsim::normalized_levenshtein(url, f.url.as_str()),
+                    f.url.as_str(),
+                )
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         scored.into_iter().take(n).map(|(_, u)| u).collect()
@@ -325,7 +357,8 @@ impl Config {
                         "list each feed URL once; a story found in two outlets' feeds is recorded for both anyway".into(),
                     ));
                 }
-                let request = request_settings(&feed, &url).map_err(|(message, fix)| at(span.clone(), message, fix))?;
+                let request = request_settings(&feed, &url)
+                    .map_err(|(message, fix)| at(span.clone(), message, fix))?;
                 feeds.push(FeedConfig {
                     url,
                     outlet: id.clone(),
@@ -428,7 +461,8 @@ fn request_settings(feed: &RawFeed, url: &Url) -> Result<RequestSettings, (Strin
     if feed.timeout.as_ref().is_some_and(|t| t.0.is_zero()) {
         return Err((
             format!("feed {url}: timeout is zero"),
-            "give a duration such as \"45s\" or \"2m\", or remove the key to use [fetch] timeout".into(),
+            "give a duration such as \"45s\" or \"2m\", or remove the key to use [fetch] timeout"
+                .into(),
         ));
     }
     Ok(RequestSettings {

@@ -91,13 +91,14 @@ impl FeedsFile {
             }
         };
         let config = Config::parse(path, &original)?;
-        let doc: DocumentMut = original.parse().map_err(|e: toml_edit::TomlError| {
-            EditError::Unsupported {
-                path: path.to_path_buf(),
-                message: format!("toml_edit cannot read it: {e}"),
-                fix: "check the TOML syntax".into(),
-            }
-        })?;
+        let doc: DocumentMut =
+            original
+                .parse()
+                .map_err(|e: toml_edit::TomlError| EditError::Unsupported {
+                    path: path.to_path_buf(),
+                    message: format!("toml_edit cannot read it: {e}"),
+                    fix: "check the TOML syntax".into(),
+                })?;
         Ok(FeedsFile {
             path: path.to_path_buf(),
             original,
@@ -300,7 +301,11 @@ fn outlet_table<'d>(
 }
 
 /// An outlet's `feeds = [...]`.
-fn feeds_array<'t>(table: &'t mut Table, path: &Path, id: &str) -> Result<&'t mut Array, EditError> {
+fn feeds_array<'t>(
+    table: &'t mut Table,
+    path: &Path,
+    id: &str,
+) -> Result<&'t mut Array, EditError> {
     table
         .get_mut("feeds")
         .and_then(Item::as_array_mut)
@@ -457,7 +462,10 @@ pub fn outlet_id(config: &Config, name: &str, host: &str) -> String {
         use unicode_normalization::UnicodeNormalization;
         let mut out = String::new();
         // "Éditions" is "editions": letters lose their accents, other characters become '-'.
-        for c in s.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
+        for c in s
+            .nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        {
             if c.is_ascii_alphanumeric() {
                 out.push(c.to_ascii_lowercase());
             } else if !out.ends_with('-') {
@@ -525,9 +533,17 @@ pub fn refuse_url(raw: &str, allow_private: bool) -> Result<Url, String> {
 /// What import did with one outline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Added { outlet: String, new_outlet: bool },
-    Skipped { reason: String, outlet: Option<String> },
-    Refused { reason: String },
+    Added {
+        outlet: String,
+        new_outlet: bool,
+    },
+    Skipped {
+        reason: String,
+        outlet: Option<String>,
+    },
+    Refused {
+        reason: String,
+    },
 }
 
 /// One outline of an import.
@@ -616,19 +632,33 @@ fn import_one(
         Some(id) => (id, false),
         None => {
             before = Some((file.doc.clone(), file.config.clone()));
-            let host = html.as_ref().unwrap_or(&url).host_str().unwrap_or("").to_string();
+            let host = html
+                .as_ref()
+                .unwrap_or(&url)
+                .host_str()
+                .unwrap_or("")
+                .to_string();
             let name = f.name.clone().unwrap_or_else(|| host.clone());
             let id = match f.outlet.as_deref() {
-                Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') => id.to_string(),
+                Some(id)
+                    if !id.is_empty()
+                        && id.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
+                        }) =>
+                {
+                    id.to_string()
+                }
                 _ => outlet_id(config, &name, &host),
             };
             let domains = if f.domains.is_empty() {
-                domain_of(html.as_ref().unwrap_or(&url)).into_iter().collect()
+                domain_of(html.as_ref().unwrap_or(&url))
+                    .into_iter()
+                    .collect()
             } else {
                 f.domains.clone()
             };
-            let comment = (!f.folders.is_empty())
-                .then(|| format!("OPML folder: {}", f.folders.join(" / ")));
+            let comment =
+                (!f.folders.is_empty()).then(|| format!("OPML folder: {}", f.folders.join(" / ")));
             let new = NewOutlet {
                 id: id.clone(),
                 name,
@@ -707,8 +737,10 @@ feeds = ["https://b.example/x", "https://b.example/y"]
     #[test]
     fn add_copies_layout_and_keeps_comments() {
         let (_d, mut f) = file(SAMPLE);
-        f.add_feed("a", &NewFeed::new(url("https://a.example/four"))).unwrap();
-        f.add_feed("b", &NewFeed::new(url("https://b.example/z"))).unwrap();
+        f.add_feed("a", &NewFeed::new(url("https://a.example/four")))
+            .unwrap();
+        f.add_feed("b", &NewFeed::new(url("https://b.example/z")))
+            .unwrap();
         let want = SAMPLE
             .replace(
                 "  { url = \"https://a.example/three\", interval = \"1h\" },  # third\n",
@@ -736,7 +768,10 @@ feeds = ["https://b.example/x", "https://b.example/y"]
         f.remove_feed(&url("https://a.example/three")).unwrap();
         assert_eq!(
             f.text(),
-            SAMPLE.replace("  { url = \"https://a.example/three\", interval = \"1h\" },  # third\n", "")
+            SAMPLE.replace(
+                "  { url = \"https://a.example/three\", interval = \"1h\" },  # third\n",
+                ""
+            )
         );
         let (_d, mut f) = file(SAMPLE);
         f.remove_feed(&url("https://b.example/x")).unwrap();
@@ -751,13 +786,22 @@ feeds = ["https://b.example/x", "https://b.example/y"]
     fn disable_and_enable_round_trip() {
         let (_d, mut f) = file(SAMPLE);
         assert!(f.set_enabled(&url("https://a.example/one"), false).unwrap());
-        assert!(f.text().contains("  { url = \"https://a.example/one\", enabled = false },   # first\n"), "{}", f.text());
+        assert!(
+            f.text()
+                .contains("  { url = \"https://a.example/one\", enabled = false },   # first\n"),
+            "{}",
+            f.text()
+        );
         assert!(!f.config().feed("https://a.example/one").unwrap().enabled);
         assert!(!f.set_enabled(&url("https://a.example/one"), false).unwrap());
         assert!(f.set_enabled(&url("https://a.example/one"), true).unwrap());
         assert_eq!(f.text(), SAMPLE);
-        assert!(f.set_enabled(&url("https://a.example/three"), false).unwrap());
-        assert!(f.set_enabled(&url("https://a.example/three"), true).unwrap());
+        assert!(f
+            .set_enabled(&url("https://a.example/three"), false)
+            .unwrap());
+        assert!(f
+            .set_enabled(&url("https://a.example/three"), true)
+            .unwrap());
         assert_eq!(f.text(), SAMPLE);
     }
 
@@ -773,9 +817,13 @@ feeds = ["https://b.example/x", "https://b.example/y"]
             comment: Some("OPML folder: News".into()),
         })
         .unwrap();
-        f.add_feed(&id, &NewFeed::new(url("https://a2.example/f"))).unwrap();
+        f.add_feed(&id, &NewFeed::new(url("https://a2.example/f")))
+            .unwrap();
         let text = f.text();
-        assert!(text.starts_with(SAMPLE.trim_end_matches("# tail comment\n")), "{text}");
+        assert!(
+            text.starts_with(SAMPLE.trim_end_matches("# tail comment\n")),
+            "{text}"
+        );
         assert!(text.ends_with("\n# OPML folder: News\n[[outlet]]\nid = \"a-2\"\nname = \"A again\"\ndomains = [\"a2.example\"]\nfeeds = [\n  \"https://a2.example/f\",\n]\n# tail comment\n"), "{text}");
         f.save().unwrap();
         assert_eq!(std::fs::read_to_string(f.path()).unwrap(), text);
@@ -793,6 +841,8 @@ feeds = ["https://b.example/x", "https://b.example/y"]
         assert_eq!(outlet_id(f.config(), "", "www.c.example"), "c-example");
         assert!(refuse_url("http://10.0.0.1/f", false).is_err());
         assert!(refuse_url("http://10.0.0.1/f", true).is_ok());
-        assert!(refuse_url("ftp://x.example/f", true).unwrap_err().contains("not http"));
+        assert!(refuse_url("ftp://x.example/f", true)
+            .unwrap_err()
+            .contains("not http"));
     }
 }

@@ -189,7 +189,8 @@ pub fn read(bytes: &[u8]) -> Result<Opml, OpmlError> {
                     if let Some(parent) = stack.last_mut() {
                         parent.children = true;
                     }
-                    let attrs = Attrs::read(&e).map_err(|message| OpmlError::Xml { line, message })?;
+                    let attrs =
+                        Attrs::read(&e).map_err(|message| OpmlError::Xml { line, message })?;
                     stack.push(Open {
                         line,
                         attrs,
@@ -204,7 +205,8 @@ pub fn read(bytes: &[u8]) -> Result<Opml, OpmlError> {
                     if let Some(parent) = stack.last_mut() {
                         parent.children = true;
                     }
-                    let attrs = Attrs::read(&e).map_err(|message| OpmlError::Xml { line, message })?;
+                    let attrs =
+                        Attrs::read(&e).map_err(|message| OpmlError::Xml { line, message })?;
                     finish(&mut opml, &stack, line, attrs, false);
                 }
             }
@@ -256,7 +258,10 @@ fn finish(opml: &mut Opml, stack: &[Open], line: usize, attrs: Attrs, children: 
                 .as_deref()
                 .map(|d| d.split_whitespace().map(str::to_string).collect())
                 .unwrap_or_default(),
-            enabled: attrs.enabled.as_deref().map(|v| !v.eq_ignore_ascii_case("false")),
+            enabled: attrs
+                .enabled
+                .as_deref()
+                .map(|v| !v.eq_ignore_ascii_case("false")),
             interval: attrs.interval.clone(),
         }),
         // A folder, or an empty one: nothing to add and nothing wrong.
@@ -413,6 +418,9 @@ mod tests {
     fn not_opml_is_named() {
         assert!(matches!(read(b"<rss></rss>"), Err(OpmlError::NotOpml(n)) if n == "rss"));
         assert!(matches!(read(b""), Err(OpmlError::Empty)));
-        assert!(matches!(read(b"<opml><body><outline"), Err(OpmlError::Xml { .. })));
+        assert!(matches!(
+            read(b"<opml><body><outline"),
+            Err(OpmlError::Xml { .. })
+        ));
     }
 }

@@ -242,7 +242,11 @@ pub async fn run_selected(
     let mut client = HttpClient::new(&config.fetch, policy)?;
     for &i in &due {
         client.set_request_settings(&feeds[i].url, &feeds[i].request);
-        if let Some(moved) = states[i].moved_to.as_deref().and_then(|u| Url::parse(u).ok()) {
+        if let Some(moved) = states[i]
+            .moved_to
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+        {
             client.set_request_settings(&moved, &feeds[i].request);
         }
     }

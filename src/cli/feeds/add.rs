@@ -56,7 +56,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         super::known_outlet(file.config(), id)?;
     }
     if let Some(f) = file.config().feed(given.as_str()) {
-        println!("{given} is already in {} (outlet {}); nothing changed", file.path().display(), f.outlet);
+        println!(
+            "{given} is already in {} (outlet {}); nothing changed",
+            file.path().display(),
+            f.outlet
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let checked = if args.no_check {
@@ -117,7 +121,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     file.save()?;
 
     if let Some(page) = &checked.page {
-        println!("{page} is an HTML page; it advertises the feed {}", checked.url);
+        println!(
+            "{page} is an HTML page; it advertises the feed {}",
+            checked.url
+        );
     }
     let about = if args.no_check {
         "not fetched: --no-check".to_string()
@@ -128,7 +135,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             plural(checked.entries, "entry", "entries")
         )
     };
-    println!("added {} ({about}) to outlet {outlet} in {}", checked.url, file.path().display());
+    println!(
+        "added {} ({about}) to outlet {outlet} in {}",
+        checked.url,
+        file.path().display()
+    );
     if let Some(new) = new {
         println!(
             "  a new outlet: id {}, name {:?}, domains [{}]; edit feeds.toml to add aliases",
@@ -198,8 +209,8 @@ fn fetch_and_parse(
     trusted: &Url,
     settings: &FetchSettings,
 ) -> Result<Result<parser::ParsedFeed, ParseError>, String> {
-    let client = HttpClient::new(settings, AddressPolicy::new([trusted]))
-        .map_err(|e| e.to_string())?;
+    let client =
+        HttpClient::new(settings, AddressPolicy::new([trusted])).map_err(|e| e.to_string())?;
     let client = Arc::new(client);
     let resp = crate::cli::runtime()
         .map_err(|e| e.to_string())?

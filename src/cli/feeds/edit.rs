@@ -32,7 +32,11 @@ pub fn run(globals: &Globals, args: Args, action: Action) -> Result<ExitCode> {
                 "removed {url} from outlet {outlet} in {}; its stories stay in the database",
                 file.path().display()
             );
-            if file.config().outlet(&outlet).is_some_and(|o| o.feeds.is_empty()) {
+            if file
+                .config()
+                .outlet(&outlet)
+                .is_some_and(|o| o.feeds.is_empty())
+            {
                 println!("  outlet {outlet} has no feeds left; it stays, so that posts naming it still map to it");
             }
         }
@@ -41,7 +45,11 @@ pub fn run(globals: &Globals, args: Args, action: Action) -> Result<ExitCode> {
             let word = if enable { "enabled" } else { "disabled" };
             if file.set_enabled(&url, enable)? {
                 file.save()?;
-                println!("{word} {url} (outlet {}) in {}", feed.outlet, file.path().display());
+                println!(
+                    "{word} {url} (outlet {}) in {}",
+                    feed.outlet,
+                    file.path().display()
+                );
             } else {
                 println!("{url} is already {word}; feeds.toml is unchanged");
             }

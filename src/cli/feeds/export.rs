@@ -47,7 +47,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
                     url: f.url.as_str(),
                     title: titles.get(f.url.as_str()).map(String::as_str),
                     enabled: f.enabled,
-                    interval: f.interval.map(|d| humantime::format_duration(d).to_string()),
+                    interval: f
+                        .interval
+                        .map(|d| humantime::format_duration(d).to_string()),
                 })
                 .collect(),
         })

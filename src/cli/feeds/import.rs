@@ -51,7 +51,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         "save the OPML file first (a feed reader's \"export subscriptions\"), then give its path",
     )?;
     let opml = quotewire::opml::read(&bytes).map_err(|e| {
-        anyhow::anyhow!("{shown}: {e}\n  fix: give an OPML file (a feed reader's subscription export)")
+        anyhow::anyhow!(
+            "{shown}: {e}\n  fix: give an OPML file (a feed reader's subscription export)"
+        )
     })?;
     let mut file = FeedsFile::open(&globals.config_path()?)?;
     let lines = config_edit::import(&mut file, &opml, args.allow_private);
@@ -108,9 +110,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             "feeds.toml unchanged".to_string()
         };
         println!(
-            "{} ({} new), {} already there, {} refused; {written}",
+            "{} ({}), {} already there, {} refused; {written}",
             plural(added, "feed added", "feeds added"),
-            plural(new_outlets, "outlet", "outlets"),
+            plural(new_outlets, "new outlet", "new outlets"),
             skipped,
             refused
         );

@@ -41,10 +41,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let was = if before.gone {
         "gone (the server answered 410 Gone)".to_string()
     } else {
-        format!(
-            "failing ({} consecutive errors)",
-            before.error_count
-        )
+        format!("failing ({} consecutive errors)", before.error_count)
     };
     let last = before
         .last_error
