@@ -200,15 +200,12 @@ pub fn read(bytes: &[u8]) -> Result<Opml, OpmlError> {
                     title_from = Some(reader.buffer_position() as usize);
                 }
             }
-            Event::Empty(e) => {
-                if e.local_name().as_ref().eq_ignore_ascii_case("outline") {
-                    if let Some(parent) = stack.last_mut() {
-                        parent.children = true;
-                    }
-                    let attrs =
-                        Attrs::read(&e).map_err(|message| OpmlError::Xml { line, message })?;
-                    finish(&mut opml, &stack, line, attrs, false);
+            Event::Empty(e) if e.local_name().as_ref().eq_ignore_ascii_case("outline") => {
+                if let Some(parent) = stack.last_mut() {
+                    parent.children = true;
                 }
+                let attrs = Attrs::read(&e).map_err(|message| OpmlError::Xml { line, message })?;
+                finish(&mut opml, &stack, line, attrs, false);
             }
             Event::End(e) => {
                 if e.local_name().as_ref().eq_ignore_ascii_case("outline") {
