@@ -696,6 +696,29 @@ feeds = ["https://www.aljazeera.com/xml/rss/all.xml"]
         assert_eq!(c.fetch.timeout, Duration::from_secs(2));
         assert_eq!(c.fetch.max_body, 1024 * 1024);
 
+        let c = parse(
+            "[[outlet]]\nid = \"a\"\nfeeds = [{ url = \"https://a.example/f\", user_agent = \"UA/1\", headers = { \"X-A\" = \"1\" }, timeout = \"5s\" }]\n",
+        )
+        .unwrap();
+        let r = &c.feeds().next().unwrap().request;
+        assert_eq!(r.user_agent.as_deref(), Some("UA/1"));
+        assert_eq!(r.headers, [("X-A".to_string(), "1".to_string())]);
+        assert_eq!(r.timeout, Some(Duration::from_secs(5)));
+        for bad in [
+            "Transfer-Encoding",
+            "connection",
+            "If-None-Match",
+            "Bad Name",
+        ] {
+            let e = parse(&format!(
+                "[[outlet]]\nid = \"a\"\nfeeds = [\n  {{ url = \"https://a.example/f\", headers = {{ \"{bad}\" = \"x\" }} }},\n]\n"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(e.starts_with("feeds.toml:4:"), "{e}");
+            assert!(e.contains("fix:"), "{e}");
+        }
+
         let e = parse("[fetch]\ntimeout = \"soon\"\n")
             .unwrap_err()
             .to_string();
