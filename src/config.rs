@@ -98,7 +98,73 @@ pub struct FeedConfig {
     /// A fixed interval that replaces the learned one.
     pub interval: Option<Duration>,
     pub enabled: bool,
+    /// Request settings for this feed's own fetches (not its stories' pages).
+    pub request: RequestSettings,
 }
+
+/// A feed's own request settings: `user_agent`, `headers` and `timeout` in its table form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestSettings {
+    /// Replaces `[fetch] user_agent` for this feed.
+    pub user_agent: Option<String>,
+    /// Extra request headers (names as written; never hop-by-hop ones, Host, or the
+    /// validators and encodings quotewire sends itself).
+    pub headers: Vec<(String, String)>,
+    /// Replaces `[fetch] timeout` for this feed.
+    pub timeout: Option<Duration>,
+}
+
+impl RequestSettings {
+    pub fn is_default(&self) -> bool {
+        *self == RequestSettings::default()
+    }
+}
+
+/// Headers a feed's `headers` table may not set, and why.
+const RESERVED_HEADERS: &[(&str, &str)] = &[
+    ("host", "the Host header names the server of the URL itself"),
+    (
+        "connection",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    (
+        "keep-alive",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    (
+        "proxy-connection",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    ("proxy-authenticate", "it is a hop-by-hop header"),
+    ("proxy-authorization", "it is a hop-by-hop header"),
+    ("te", "it is a hop-by-hop header the HTTP client manages"),
+    (
+        "trailer",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    (
+        "transfer-encoding",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    (
+        "upgrade",
+        "it is a hop-by-hop header the HTTP client manages",
+    ),
+    ("content-length", "a GET has no body"),
+    (
+        "accept-encoding",
+        "quotewire decompresses what it asks for and sets it itself",
+    ),
+    (
+        "if-none-match",
+        "quotewire sends the feed's validators itself",
+    ),
+    (
+        "if-modified-since",
+        "quotewire sends the feed's validators itself",
+    ),
+    ("user-agent", "use the feed's `user_agent` key"),
+];
 
 impl Config {
     /// Every configured feed, in file order.
@@ -108,6 +174,40 @@ impl Config {
 
     pub fn outlet(&self, id: &str) -> Option<&Outlet> {
         self.outlets.iter().find(|o| o.id == id)
+    }
+
+    /// The configured feed with this URL (compared as parsed URLs, so `HTTP://Host/f`
+    /// finds `http://host/f`).
+    pub fn feed(&self, url: &str) -> Option<&FeedConfig> {
+        let parsed = Url::parse(url.trim()).ok();
+        self.feeds().find(|f| match &parsed {
+            Some(u) => f.url == *u,
+            None => f.url.as_str() == url.trim(),
+        })
+    }
+
+    /// Up to `n` configured feed URLs nearest to `url`, nearest first: for "did you mean".
+    pub fn closest_feeds(&self, url: &str, n: usize) -> Vec<&str> {
+        let mut scored: Vec<(f64, &str)> = self
+            .feeds()
+            .map(|f| {
+                (
+                    strsim::normalized_levenshtein(url, f.url.as_str()),
+                    f.url.as_str(),
+                )
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.into_iter().take(n).map(|(_, u)| u).collect()
+    }
+
+    /// The outlet ids, in file order, joined for a message ("none" when there are none).
+    pub fn outlet_ids(&self) -> String {
+        if self.outlets.is_empty() {
+            return "none".into();
+        }
+        let ids: Vec<&str> = self.outlets.iter().map(|o| o.id.as_str()).collect();
+        ids.join(", ")
     }
 
     /// The outlet whose `domains` cover `host`, if any.
@@ -228,7 +328,7 @@ impl Config {
             let mut feeds = Vec::new();
             for feed in raw_outlet.feeds {
                 let span = feed.span();
-                let feed = feed.into_inner();
+                let feed = feed.into_inner().0;
                 let url = Url::parse(feed.url.trim()).map_err(|e| {
                     at(
                         span.clone(),
@@ -257,11 +357,14 @@ impl Config {
                         "list each feed URL once; a story found in two outlets' feeds is recorded for both anyway".into(),
                     ));
                 }
+                let request = request_settings(&feed, &url)
+                    .map_err(|(message, fix)| at(span.clone(), message, fix))?;
                 feeds.push(FeedConfig {
                     url,
                     outlet: id.clone(),
                     interval: feed.interval.map(|d| d.0),
                     enabled: feed.enabled.unwrap_or(true),
+                    request,
                 });
             }
 
@@ -320,6 +423,53 @@ pub enum ConfigError {
         message: String,
         fix: String,
     },
+}
+
+/// A feed's `user_agent`, `headers` and `timeout`, checked: (message, fix) when refused.
+fn request_settings(feed: &RawFeed, url: &Url) -> Result<RequestSettings, (String, String)> {
+    if let Some(ua) = &feed.user_agent {
+        if ua.trim().is_empty() || reqwest::header::HeaderValue::from_str(ua).is_err() {
+            return Err((
+                format!("feed {url}: user_agent {ua:?} cannot be sent as a header"),
+                "write it on one line, in plain ASCII, for example user_agent = \"Mozilla/5.0 (compatible; quotewire)\"".into(),
+            ));
+        }
+    }
+    let mut headers = Vec::new();
+    for (name, value) in &feed.headers {
+        let lower = name.to_ascii_lowercase();
+        if let Some((_, why)) = RESERVED_HEADERS.iter().find(|(h, _)| *h == lower) {
+            return Err((
+                format!("feed {url}: header {name:?} may not be set here: {why}"),
+                "remove it from the feed's headers table".into(),
+            ));
+        }
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err((
+                format!("feed {url}: {name:?} is not a header name"),
+                "header names are letters, digits and '-', for example headers = { \"Accept-Language\" = \"en\" }".into(),
+            ));
+        }
+        if reqwest::header::HeaderValue::from_str(value).is_err() {
+            return Err((
+                format!("feed {url}: the value of header {name:?} cannot be sent"),
+                "write the value on one line, in plain ASCII".into(),
+            ));
+        }
+        headers.push((name.clone(), value.clone()));
+    }
+    if feed.timeout.as_ref().is_some_and(|t| t.0.is_zero()) {
+        return Err((
+            format!("feed {url}: timeout is zero"),
+            "give a duration such as \"45s\" or \"2m\", or remove the key to use [fetch] timeout"
+                .into(),
+        ));
+    }
+    Ok(RequestSettings {
+        user_agent: feed.user_agent.clone(),
+        headers,
+        timeout: feed.timeout.as_ref().map(|t| t.0),
+    })
 }
 
 /// 1-based line and column of a byte offset.
@@ -396,29 +546,31 @@ struct RawOutlet {
     #[serde(default)]
     aliases: Vec<String>,
     #[serde(default)]
-    feeds: Vec<Spanned<RawFeed>>,
+    feeds: Vec<Spanned<RawFeedEntry>>,
     fetch_articles: Option<bool>,
     body_selector: Option<Spanned<String>>,
     #[serde(default)]
     drop_selectors: Vec<Spanned<String>>,
 }
 
-/// A feed is either a URL string or a table `{ url = "...", interval = "1h", enabled = true }`.
+/// A feed is either a URL string or a table `{ url = "...", interval = "1h", enabled = true }`
+/// (with, optionally, `user_agent`, `headers` and `timeout`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawFeed {
     url: String,
     interval: Option<Dur>,
     enabled: Option<bool>,
+    user_agent: Option<String>,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, String>,
+    timeout: Option<Dur>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFeedTable {
-    url: String,
-    interval: Option<Dur>,
-    enabled: Option<bool>,
-}
+/// A feed as written: a URL string, or the table form.
+struct RawFeedEntry(RawFeed);
 
-impl<'de> Deserialize<'de> for RawFeed {
+impl<'de> Deserialize<'de> for RawFeedEntry {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct FeedVisitor;
         impl<'de> Visitor<'de> for FeedVisitor {
@@ -431,18 +583,16 @@ impl<'de> Deserialize<'de> for RawFeed {
                     url: v.to_string(),
                     interval: None,
                     enabled: None,
+                    user_agent: None,
+                    headers: Default::default(),
+                    timeout: None,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawFeed, A::Error> {
-                let t = RawFeedTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawFeed {
-                    url: t.url,
-                    interval: t.interval,
-                    enabled: t.enabled,
-                })
+                RawFeed::deserialize(de::value::MapAccessDeserializer::new(map))
             }
         }
-        deserializer.deserialize_any(FeedVisitor)
+        deserializer.deserialize_any(FeedVisitor).map(RawFeedEntry)
     }
 }
 
@@ -545,6 +695,29 @@ feeds = ["https://www.aljazeera.com/xml/rss/all.xml"]
         assert!(!f.enabled);
         assert_eq!(c.fetch.timeout, Duration::from_secs(2));
         assert_eq!(c.fetch.max_body, 1024 * 1024);
+
+        let c = parse(
+            "[[outlet]]\nid = \"a\"\nfeeds = [{ url = \"https://a.example/f\", user_agent = \"UA/1\", headers = { \"X-A\" = \"1\" }, timeout = \"5s\" }]\n",
+        )
+        .unwrap();
+        let r = &c.feeds().next().unwrap().request;
+        assert_eq!(r.user_agent.as_deref(), Some("UA/1"));
+        assert_eq!(r.headers, [("X-A".to_string(), "1".to_string())]);
+        assert_eq!(r.timeout, Some(Duration::from_secs(5)));
+        for bad in [
+            "Transfer-Encoding",
+            "connection",
+            "If-None-Match",
+            "Bad Name",
+        ] {
+            let e = parse(&format!(
+                "[[outlet]]\nid = \"a\"\nfeeds = [\n  {{ url = \"https://a.example/f\", headers = {{ \"{bad}\" = \"x\" }} }},\n]\n"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(e.starts_with("feeds.toml:4:"), "{e}");
+            assert!(e.contains("fix:"), "{e}");
+        }
 
         let e = parse("[fetch]\ntimeout = \"soon\"\n")
             .unwrap_err()

@@ -8,11 +8,13 @@
 
 pub mod article;
 pub mod config;
+pub mod config_edit;
 pub mod demo;
 pub mod desk;
 pub mod fetcher;
 pub mod ingest;
 pub mod limits;
+pub mod opml;
 pub mod parser;
 pub mod post;
 pub mod quotes;

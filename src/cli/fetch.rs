@@ -1,4 +1,4 @@
-//! `quotewire fetch [--all] [--quiet]`: the cron job's command.
+//! `quotewire fetch [--all] [--quiet] [--outlet ID]... [--feed URL]...`: the cron job's command.
 //!
 //! Only one fetch runs at a time per database: a second one, started while the first is still
 //! at work (a slow cron tick), says so and exits 0 having done nothing, since the first one is
@@ -20,7 +20,7 @@ use super::{output, problems, Globals};
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  quotewire fetch            # the feeds that are due (run it from cron every few minutes)\n  quotewire fetch --all      # every enabled feed, due or not\n  quotewire fetch --quiet    # cron: silent unless something needs attention\n  quotewire --db /tmp/qw fetch --json"
+    after_help = "Examples:\n  quotewire fetch            # the feeds that are due (run it from cron every few minutes)\n  quotewire fetch --all      # every enabled feed, due or not\n  quotewire fetch --quiet    # cron: silent unless something needs attention\n  quotewire fetch --outlet aljazeera --outlet bbc   # only these outlets' feeds (the due ones)\n  quotewire fetch --all --feed https://www.newarab.com/rss\n  quotewire --db /tmp/qw fetch --json"
 )]
 pub struct Args {
     /// Fetch every enabled feed now, not only the due ones
@@ -32,10 +32,28 @@ pub struct Args {
     /// Print the run's report as one JSON object (whatever --quiet says)
     #[arg(long)]
     json: bool,
+    /// Fetch only this outlet's feeds (repeatable; with --feed, either selects)
+    #[arg(long, value_name = "ID")]
+    outlet: Vec<String>,
+    /// Fetch only this feed, by its URL in feeds.toml (repeatable)
+    #[arg(long, value_name = "URL")]
+    feed: Vec<String>,
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let config = globals.config()?;
+    for id in &args.outlet {
+        super::feeds::known_outlet(&config, id)?;
+    }
+    let mut chosen = Vec::new();
+    for url in &args.feed {
+        chosen.push(super::feeds::find_feed(&config, url)?.url.clone());
+    }
+    let select = |f: &quotewire::config::FeedConfig| {
+        (args.outlet.is_empty() && chosen.is_empty())
+            || args.outlet.contains(&f.outlet)
+            || chosen.contains(&f.url)
+    };
     let db_dir = globals.db_dir()?;
     std::fs::create_dir_all(&db_dir)
         .with_context(|| format!("cannot create the database directory {}", db_dir.display()))?;
@@ -63,7 +81,8 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         on_wait: &mut on_wait,
         on_progress: &progress,
     };
-    let report = super::runtime()?.block_on(ingest::run(&config, &db_dir, opts))?;
+    let report =
+        super::runtime()?.block_on(ingest::run_selected(&config, &db_dir, opts, &select))?;
     bar.finish_and_clear();
 
     if args.json {

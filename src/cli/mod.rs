@@ -76,7 +76,7 @@ pub(crate) enum Command {
     Fetch(fetch::Args),
     /// List stored stories, newest first
     Stories(stories::Args),
-    /// Show each configured feed's last fetch, status, error count and next due time
+    /// Each configured feed's health; add, import, export, remove, enable, disable, revive feeds
     Feeds(feeds::Args),
     /// Work with one feed outside the database
     Feed {
@@ -124,7 +124,12 @@ pub struct Globals {
 impl Globals {
     /// Loads feeds.toml from --config, QUOTEWIRE_CONFIG, ./feeds.toml or the XDG location.
     pub fn config(&self) -> Result<Config> {
-        let path = match &self.config {
+        Ok(Config::load(&self.config_path()?)?)
+    }
+
+    /// Where feeds.toml is: --config, QUOTEWIRE_CONFIG, ./feeds.toml or the XDG location.
+    pub fn config_path(&self) -> Result<PathBuf> {
+        Ok(match &self.config {
             Some(p) => p.clone(),
             None => {
                 let local = PathBuf::from("feeds.toml");
@@ -138,8 +143,7 @@ impl Globals {
                     _ => local,
                 }
             }
-        };
-        Ok(Config::load(&path)?)
+        })
     }
 
     pub fn db_dir(&self) -> Result<PathBuf> {
@@ -157,19 +161,7 @@ impl Globals {
         let Ok(config) = self.config() else {
             return Ok(());
         };
-        if config.outlet(id).is_some() {
-            return Ok(());
-        }
-        let known: Vec<&str> = config.outlets.iter().map(|o| o.id.as_str()).collect();
-        let hint = config
-            .outlet_named(id)
-            .map(|o| format!(" (did you mean {}?)", o.id))
-            .unwrap_or_default();
-        anyhow::bail!(
-            "{}: no outlet has the id {id:?}{hint}\n  known ids: {}\n  fix: give one of those (outlet ids, not names)",
-            config.path.display(),
-            if known.is_empty() { "none".into() } else { known.join(", ") }
-        )
+        feeds::known_outlet(&config, id)
     }
 
     /// Opens an existing database, saying on a terminal that we wait if another process

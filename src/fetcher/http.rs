@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use super::guard::AddressPolicy;
-use crate::config::FetchSettings;
+use crate::config::{FetchSettings, RequestSettings};
 
 const MAX_REDIRECTS: usize = 10;
 const ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
@@ -88,6 +88,8 @@ pub struct HttpClient {
     max_body: u64,
     timeout: Duration,
     policy: AddressPolicy,
+    /// Per-feed request settings by the URL first asked for (every hop of it uses them).
+    requests: HashMap<String, RequestSettings>,
 }
 
 impl HttpClient {
@@ -115,7 +117,16 @@ impl HttpClient {
             max_body: settings.max_body,
             timeout: settings.timeout,
             policy,
+            requests: HashMap::new(),
         })
+    }
+
+    /// Registers a feed's own request settings (`user_agent`, `headers`, `timeout` in
+    /// feeds.toml) for GETs of `url`, including every redirect hop they follow.
+    pub fn set_request_settings(&mut self, url: &Url, settings: &RequestSettings) {
+        if !settings.is_default() {
+            self.requests.insert(url.to_string(), settings.clone());
+        }
     }
 
     fn host_limit(&self, url: &Url) -> Arc<Semaphore> {
@@ -141,6 +152,8 @@ impl HttpClient {
             .await
             .map_err(|_| HttpError::Network("shutting down".into()))?;
 
+        let own = self.requests.get(url.as_str());
+        let timeout = own.and_then(|o| o.timeout).unwrap_or(self.timeout);
         let mut current = url.clone();
         let mut seen = HashSet::from([current.to_string()]);
         let mut all_permanent = true;
@@ -148,14 +161,25 @@ impl HttpClient {
             self.policy
                 .check_url(&current)
                 .map_err(HttpError::Refused)?;
-            let mut req = self.client.get(current.clone());
+            let mut req = self.client.get(current.clone()).timeout(timeout);
+            if let Some(own) = own {
+                if let Some(ua) = &own.user_agent {
+                    req = req.header(header::USER_AGENT, ua);
+                }
+                for (name, value) in &own.headers {
+                    req = req.header(name.as_str(), value.as_str());
+                }
+            }
             if let Some(etag) = &validators.etag {
                 req = req.header(header::IF_NONE_MATCH, etag);
             }
             if let Some(lm) = &validators.last_modified {
                 req = req.header(header::IF_MODIFIED_SINCE, lm);
             }
-            let resp = req.send().await.map_err(|e| self.network_error(e))?;
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| self.network_error(e, timeout))?;
             let status = resp.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = resp
@@ -192,7 +216,7 @@ impl HttpClient {
             let body = if status == StatusCode::NOT_MODIFIED {
                 Vec::new()
             } else {
-                self.read_capped(resp).await?
+                self.read_capped(resp, timeout).await?
             };
             let moved_to = (all_permanent && current != *url).then(|| current.clone());
             return Ok(Response {
@@ -210,7 +234,11 @@ impl HttpClient {
         Err(HttpError::TooManyRedirects)
     }
 
-    async fn read_capped(&self, resp: reqwest::Response) -> Result<Vec<u8>, HttpError> {
+    async fn read_capped(
+        &self,
+        resp: reqwest::Response,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, HttpError> {
         let limit = self.max_body;
         if resp.content_length().is_some_and(|n| n > limit) {
             return Err(HttpError::TooLarge { limit });
@@ -218,7 +246,7 @@ impl HttpClient {
         let mut body = Vec::new();
         let mut stream = resp.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| self.network_error(e))?;
+            let chunk = chunk.map_err(|e| self.network_error(e, timeout))?;
             if body.len() as u64 + chunk.len() as u64 > limit {
                 return Err(HttpError::TooLarge { limit });
             }
@@ -227,9 +255,9 @@ impl HttpClient {
         Ok(body)
     }
 
-    fn network_error(&self, e: reqwest::Error) -> HttpError {
+    fn network_error(&self, e: reqwest::Error, timeout: Duration) -> HttpError {
         if e.is_timeout() {
-            return HttpError::Timeout(self.timeout);
+            return HttpError::Timeout(timeout);
         }
         // reqwest's Display hides the cause ("error sending request for url"); the innermost
         // error of the chain says what happened.

@@ -324,6 +324,24 @@ impl Store {
         Ok(())
     }
 
+    /// `feeds revive`: forgets that a feed is gone (HTTP 410) or failing, so that the next
+    /// fetch takes it. Its validators, learned interval and history of successes stay, and so
+    /// does a server's Retry-After. Returns the state before, or `None` for a feed never stored.
+    pub fn revive_feed(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        let Some(before) = self.feed_state(url)? else {
+            return Ok(None);
+        };
+        let mut state = before.clone();
+        state.gone = false;
+        state.error_count = 0;
+        state.last_error = None;
+        state.next_due = None;
+        state.last_result = Some("revived by `quotewire feeds revive`; not fetched since".into());
+        self.put_feed_state(url, &state)?;
+        self.flush()?;
+        Ok(Some(before))
+    }
+
     /// A story's text: its page's, kept in `story_text`, or else its feed's, which the story
     /// record holds already (see `Story::text` for which).
     pub fn text(&self, story: &Story) -> Result<Option<String>, StoreError> {

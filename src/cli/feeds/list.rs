@@ -1,4 +1,5 @@
-//! `quotewire feeds`: each configured feed's last fetch, status, error count and next due time.
+//! `quotewire feeds [--check]`: each configured feed's last fetch, status, error count and next
+//! due time. Works without a database (every feed is then "never fetched"), and creates none.
 
 use std::process::ExitCode;
 
@@ -8,16 +9,16 @@ use quotewire::fetcher::FeedState;
 use quotewire::store::Store;
 use serde::Serialize;
 
-use super::{output, Globals};
+use crate::cli::{output, problems, Globals};
 
 #[derive(clap::Args)]
-#[command(
-    after_help = "Examples:\n  quotewire feeds\n  quotewire feeds --json | jq 'select(.error_count > 0)'"
-)]
-pub struct Args {
+pub struct ListArgs {
     /// JSON Lines: one feed per line
     #[arg(long)]
     json: bool,
+    /// Exit 1 when any enabled feed is failing or gone (a check for cron or CI)
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Serialize)]
@@ -38,7 +39,7 @@ struct FeedJson<'a> {
     entries: u32,
 }
 
-pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
+pub fn run(globals: &Globals, args: ListArgs) -> Result<ExitCode> {
     let config = globals.config()?;
     // Before the first fetch there is no database: every feed is "never fetched", and
     // listing them must not create one.
@@ -104,6 +105,14 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             println!("{:14} moved permanently to {to}: update feeds.toml", "");
         }
     }
-    // Listing is not a check: problems are shown, and the command itself succeeded.
-    Ok(ExitCode::SUCCESS)
+    // Listing is not a check: problems are shown, and the command itself succeeded. With
+    // --check, an enabled feed failing or gone is a problem; a disabled one is only shown.
+    let failing = rows
+        .iter()
+        .any(|(feed, s)| feed.enabled && matches!(s.health(true), "failing" | "gone"));
+    Ok(if args.check {
+        problems(failing)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
