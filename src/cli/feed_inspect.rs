@@ -90,6 +90,25 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     if let Some(cut) = &feed.limits {
         eprintln!("{}: cut to quotewire's limits: {cut}", args.source);
     }
+    // `fetch` keeps an entry under its link, else its guid, else its title and date; one with
+    // none of them cannot be told from the next and is skipped (and counted in its report).
+    let unkeyed = feed
+        .entries
+        .iter()
+        .filter(|e| quotewire::story::identity(e, "").is_none())
+        .count();
+    if unkeyed > 0 {
+        eprintln!(
+            "{}: {unkeyed} {} no link, guid or title; `fetch` skips {}",
+            args.source,
+            if unkeyed == 1 {
+                "entry has"
+            } else {
+                "entries have"
+            },
+            if unkeyed == 1 { "it" } else { "them" }
+        );
+    }
     if args.json {
         output::json_line(&to_json(&feed))?;
     } else {

@@ -1,15 +1,22 @@
 //! Feed bytes to a `ParsedFeed`: the parse stage of the pipeline.
 //!
-//! Decodes the bytes to UTF-8 (see `encoding`), repairs HTML entities (see `entities`), hands
-//! the text to feed-rs (RSS 0.9x/1.0/2.0, Atom, JSON Feed), and maps its model to ours: absolute
-//! links, plain-text summaries and content, and a guid only when the feed gave one. feed-rs
-//! invents a random id for an entry with neither id nor link; we turn that off, because an id
-//! that changes on every parse would make a new story on every fetch. This module does no I/O.
+//! Decodes the bytes to UTF-8 (see `encoding`), repairs HTML entities (see `entities`), bounds
+//! the document (`xml_bounds`), rewrites old and alias forms into the ones feed-rs reads
+//! (`forms`: Atom 0.3, RSS 0.90, Userland RSS, any `<rss>` version), hands the text to feed-rs
+//! (RSS 0.9x/1.0/2.0, Atom, JSON Feed), reads what feed-rs drops in a side-pass when it can
+//! matter (`sidepass`: Dublin Core and DC Terms titles and dates, Media RSS titles, Atom 0.3
+//! dates and content modes, `isPermaLink`), and maps both to our model through one fallback
+//! chain per field: absolute links, plain-text summaries and content, and a guid only when the
+//! feed gave one. feed-rs invents a random id for an entry with neither id nor link; we turn
+//! that off, because an id that changes on every parse would make a new story on every fetch.
+//! This module does no I/O.
 
 pub mod encoding;
 pub mod entities;
+pub mod forms;
 pub mod html_bounds;
 pub mod html_text;
+pub mod sidepass;
 pub mod xml_bounds;
 
 use chrono::{DateTime, Utc};
@@ -31,6 +38,8 @@ pub const MAX_LINK: usize = 8 * 1024;
 #[derive(Debug, Clone, Serialize)]
 pub struct ParsedFeed {
     pub title: Option<String>,
+    /// The RSS description, Atom subtitle or Atom 0.3 tagline, as plain text.
+    pub subtitle: Option<String>,
     pub link: Option<String>,
     /// RSS `<ttl>`, in minutes.
     pub ttl: Option<u32>,
@@ -104,13 +113,26 @@ pub fn parse(
     } else {
         repaired.as_ref().into()
     };
+    let normalised = if is_xml {
+        forms::normalise(&bounded)
+    } else {
+        forms::Normalised {
+            xml: bounded.as_ref().into(),
+            declared: forms::Declared::default(),
+        }
+    };
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base.map(Url::as_str))
         .id_generator(|_, _, _| String::new())
         .build();
     let mut feed = parser
-        .parse(bounded.as_bytes())
+        .parse(normalised.xml.as_bytes())
         .map_err(|e| ParseError::Invalid(e.to_string()))?;
+    let declared = normalised.declared;
+    drop(normalised);
+    let side = (is_xml && side_pass_can_help(&feed, declared))
+        .then(|| sidepass::read(&bounded))
+        .flatten();
     drop(bounded);
     // JSON Feed, which the XML scan does not see.
     if feed.entries.len() > MAX_ENTRIES {
@@ -120,7 +142,7 @@ pub fn parse(
         ));
         feed.entries.truncate(MAX_ENTRIES);
     }
-    let mut parsed = map_feed(feed, base, decoded.name);
+    let mut parsed = map_feed(feed, side, base, decoded.name);
     if parsed.entries.iter().any(|e| e.cut) {
         limits.push(format!(
             "entry fields cut (titles at {MAX_TITLE} characters, texts at {MAX_TEXT} bytes)"
@@ -130,20 +152,78 @@ pub fn parse(
     Ok(parsed)
 }
 
-fn map_feed(feed: feed_rs::model::Feed, base: Option<&Url>, encoding: &'static str) -> ParsedFeed {
-    let entries = feed
-        .entries
-        .into_iter()
-        .map(|e| map_entry(e, base))
-        .collect();
+/// Whether feed-rs left a gap the side-pass may fill: a document in a vocabulary feed-rs reads
+/// only in part, or a feed or entry without a title, link or publication date.
+fn side_pass_can_help(feed: &feed_rs::model::Feed, declared: forms::Declared) -> bool {
+    declared.atom03
+        || declared.dcterms
+        || feed.title.is_none()
+        || feed
+            .entries
+            .iter()
+            .any(|e| e.title.is_none() || e.links.is_empty() || e.published.is_none())
+}
+
+fn map_feed(
+    feed: feed_rs::model::Feed,
+    side: Option<sidepass::Side>,
+    base: Option<&Url>,
+    encoding: &'static str,
+) -> ParsedFeed {
+    let (side_feed, side_entries) = match side {
+        Some(s) => (s.feed, Some(s.entries)),
+        None => (sidepass::SideFields::default(), None),
+    };
+    // The side fields are matched to feed-rs's entries by position: only when both read the
+    // same number of entries.
+    let side_entries = side_entries.filter(|s| s.len() == feed.entries.len());
+    let rss = matches!(
+        feed.feed_type,
+        feed_rs::model::FeedType::RSS0 | feed_rs::model::FeedType::RSS2
+    );
+    let entries = match side_entries {
+        Some(side) => feed
+            .entries
+            .into_iter()
+            .zip(side)
+            .map(|(e, s)| map_entry(e, Some(s), rss, base))
+            .collect(),
+        None => feed
+            .entries
+            .into_iter()
+            .map(|e| map_entry(e, None, rss, base))
+            .collect(),
+    };
     ParsedFeed {
-        title: feed.title.map(|t| text_of(&t)).filter(|s| !s.is_empty()),
+        title: feed
+            .title
+            .map(|t| text_of(&t))
+            .filter(|s| !s.is_empty())
+            .or_else(|| side_feed.dc_title.as_deref().map(plain)),
+        subtitle: feed
+            .description
+            .map(|t| text_of(&t))
+            .filter(|s| !s.is_empty())
+            .or_else(|| side_feed.subtitle.as_deref().map(plain)),
         link: pick_link(&feed.links, base),
         ttl: feed.ttl,
-        date: feed.updated.or(feed.published),
+        date: feed
+            .updated
+            .or(feed.published)
+            .or(side_feed.updated)
+            .or(side_feed.published),
         encoding,
         entries,
         limits: None,
+    }
+}
+
+/// Plain text of a title-like value read by the side-pass (already entity-decoded once).
+fn plain(s: &str) -> String {
+    if s.contains('<') {
+        html_to_text(s)
+    } else {
+        html_to_text(&s.replace('&', "&amp;"))
     }
 }
 
@@ -155,20 +235,39 @@ fn cut_chars(s: &mut String, cut: &mut bool) {
     }
 }
 
-fn map_entry(e: feed_rs::model::Entry, base: Option<&Url>) -> ParsedEntry {
+/// One entry, each field through its fallback chain: feed-rs's reading first, then what the
+/// side-pass found (`side`, `None` when it did not run or could not be matched).
+fn map_entry(
+    e: feed_rs::model::Entry,
+    side: Option<sidepass::SideFields>,
+    rss: bool,
+    base: Option<&Url>,
+) -> ParsedEntry {
     let id = Some(e.id.trim().to_string()).filter(|s| !s.is_empty());
+    // An RSS guid is the item's address unless it says isPermaLink="false" (RSS 2.0). Without
+    // the side-pass we cannot tell, and take a guid that is a web address as one. An Atom id
+    // is an identity, never a link.
+    let guid_is_link = rss
+        && side
+            .as_ref()
+            .is_none_or(|s| s.guid_permalink.unwrap_or(false));
     let link = pick_link(&e.links, base).or_else(|| {
         id.as_deref()
+            .filter(|_| guid_is_link)
             .and_then(|g| Url::parse(g).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .map(String::from)
     });
-    let content = e.content.and_then(|c| {
-        let body = c.body?;
-        let html = c.content_type.to_string().contains("html") || body.contains('<');
-        let text = if html { html_to_text(&body) } else { body };
-        Some(text).filter(|t| !t.trim().is_empty())
-    });
+    let side = side.unwrap_or_default();
+    let content = match side.content {
+        Some(c) => Some(side_text(c)),
+        None => e.content.and_then(|c| {
+            let body = c.body?;
+            let html = c.content_type.to_string().contains("html") || body.contains('<');
+            Some(if html { html_to_text(&body) } else { body })
+        }),
+    }
+    .filter(|t| !t.trim().is_empty());
     let mut cut = false;
     let mut authors: Vec<String> = Vec::new();
     for name in e.authors.iter().filter_map(|p| p.name.as_deref()) {
@@ -186,11 +285,30 @@ fn map_entry(e: feed_rs::model::Entry, base: Option<&Url>) -> ParsedEntry {
             categories.push(term);
         }
     }
-    let mut title = e.title.map(|t| text_of(&t)).filter(|s| !s.is_empty());
+    let media_title = || {
+        e.media
+            .iter()
+            .find_map(|m| m.title.as_ref())
+            .map(text_of)
+            .filter(|s| !s.is_empty())
+    };
+    let mut title = e
+        .title
+        .as_ref()
+        .map(text_of)
+        .filter(|s| !s.is_empty())
+        .or_else(|| side.dc_title.as_deref().map(plain))
+        .or_else(media_title)
+        .or_else(|| side.media_title.as_deref().map(plain))
+        .filter(|s| !s.is_empty());
     if let Some(t) = title.as_mut() {
         cut_chars(t, &mut cut);
     }
-    let mut summary = e.summary.map(|t| text_of(&t)).filter(|s| !s.is_empty());
+    let mut summary = match side.summary {
+        Some(c) => Some(side_text(c)),
+        None => e.summary.map(|t| text_of(&t)),
+    }
+    .filter(|s| !s.trim().is_empty());
     let mut content = content;
     for text in [summary.as_mut(), content.as_mut()].into_iter().flatten() {
         cut |= cut_text(text, MAX_TEXT);
@@ -201,11 +319,25 @@ fn map_entry(e: feed_rs::model::Entry, base: Option<&Url>) -> ParsedEntry {
         link: link.filter(|l| l.len() <= MAX_LINK),
         summary,
         content,
-        published: e.published,
-        updated: e.updated,
+        published: e.published.or(side.published),
+        // feed-rs's RSS reader copies the publication date into `updated`: an item that says
+        // nothing about an update was not updated.
+        updated: e
+            .updated
+            .filter(|u| !(rss && Some(*u) == e.published))
+            .or(side.updated),
         authors,
         categories,
         cut,
+    }
+}
+
+/// Plain text of content the side-pass decoded: (body, whether it is HTML).
+fn side_text((body, html): (String, bool)) -> String {
+    if html {
+        html_to_text(&body)
+    } else {
+        body
     }
 }
 
