@@ -208,7 +208,9 @@ fn fingerprint(e: &ParsedEntry) -> String {
         h.update(part.as_deref().unwrap_or("").as_bytes());
         h.update([0]);
     }
-    for d in [e.published, e.updated] {
+    // An entry with no update time hashes as updated when published: feed-rs once copied an
+    // RSS pubDate into `updated`, and stories stored then must not all read as changed now.
+    for d in [e.published, e.updated.or(e.published)] {
         h.update(d.map(|d| d.timestamp()).unwrap_or(i64::MIN).to_be_bytes());
     }
     for list in [&e.authors, &e.categories] {
@@ -459,6 +461,23 @@ mod tests {
             },
         );
         assert_eq!(t.updated, None);
+    }
+
+    #[test]
+    fn no_update_time_fingerprints_as_updated_when_published() {
+        // Stories stored while the parser copied an RSS pubDate into `updated` keep their
+        // fingerprint now that it does not: no burst of "updated" stories and page fetches.
+        let old = ParsedEntry {
+            updated: Some(Utc.timestamp_opt(100, 0).unwrap()),
+            ..entry("A", Some("https://x.example/a"), Some(100))
+        };
+        let new = entry("A", Some("https://x.example/a"), Some(100));
+        assert_eq!(fingerprint(&old), fingerprint(&new));
+        let later = ParsedEntry {
+            updated: Some(Utc.timestamp_opt(200, 0).unwrap()),
+            ..new.clone()
+        };
+        assert_ne!(fingerprint(&later), fingerprint(&new));
     }
 
     #[test]
