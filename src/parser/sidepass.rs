@@ -113,6 +113,9 @@ fn field_of(v: Vocab, local: &str) -> Option<Field> {
         (Vocab::DcTerms, "created") | (Vocab::Atom03, "created") => Field::Published(2),
         (Vocab::Dc, "date") | (Vocab::DcTerms, "date") => Field::Published(3),
         (Vocab::DcTerms, "available") => Field::Published(4),
+        // Read here only when feed-rs could not: a date in a form its readers do not take
+        // ("2019-12-30 18:00:00", W3C-DTF in an RSS pubDate).
+        (Vocab::Rss, "pubDate") | (Vocab::Atom, "published") => Field::Published(5),
         (Vocab::Atom03, "modified") | (Vocab::DcTerms, "modified") => Field::Updated(0),
         (Vocab::Atom, "updated") => Field::Updated(1),
         (Vocab::Rss, "guid") => Field::Guid,
