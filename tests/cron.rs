@@ -88,6 +88,18 @@ fn a_machine_that_resolves_nothing_is_said_to_look_offline_once() {
     let (_, json, _) = home.run_text(&["fetch", "--all", "--json"]);
     let report: serde_json::Value = serde_json::from_str(json.trim()).expect("JSON report");
     assert_eq!(report["offline"], true, "{report}");
+    // However many passes find the machine offline, the feeds are tried again within
+    // min_interval × 4 (20 minutes, jitter included), not backed off for hours.
+    for _ in 0..4 {
+        home.run_text(&["fetch", "--all"]);
+    }
+    for feed in home.feeds() {
+        assert!(feed["error_count"].as_u64().unwrap_or(0) >= 6, "{feed}");
+        let next = chrono::DateTime::parse_from_rfc3339(feed["next_due"].as_str().unwrap_or(""))
+            .expect("a next due time");
+        let wait = next.signed_duration_since(chrono::Utc::now());
+        assert!(wait <= chrono::Duration::minutes(25), "{feed}");
+    }
 
     // One unresolvable feed beside a working one is a broken feed, not an offline machine.
     let srv = Server::start();

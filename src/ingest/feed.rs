@@ -20,6 +20,10 @@ use crate::search::index::Pending;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::{self, Change, Observation};
 
+/// Backoff steps at most for a feed whose host name does not resolve: `min_interval × 4`
+/// (20 minutes by default) between tries, however long the machine has been offline.
+const UNRESOLVED_BACKOFF_STEPS: u32 = 3;
+
 /// The result of fetching one feed, before anything is stored.
 pub(super) enum Fetched {
     /// 304, or a 200 whose body hashes the same as last time.
@@ -203,7 +207,16 @@ pub(super) fn apply(
             let message = e.to_string();
             state.last_error = Some(message.clone());
             state.last_result = Some(format!("error: {message}"));
-            let next = now + backoff(state.error_count, retry_after, settings);
+            let unresolved = matches!(e, FeedError::Http(HttpError::Unresolved { .. }));
+            // A name that does not resolve is most often a machine offline (a laptop asleep,
+            // DNS down), not a server failing: the backoff stops growing after a few steps, so
+            // the feeds are fetched soon after the machine is back, not hours later.
+            let steps = if unresolved {
+                state.error_count.min(UNRESOLVED_BACKOFF_STEPS)
+            } else {
+                state.error_count
+            };
+            let next = now + backoff(steps, retry_after, settings);
             state.next_due = Some(next);
             // What the server asked, as far as the backoff honours it (a week at most, so a
             // hostile header cannot overflow the date).
@@ -221,7 +234,7 @@ pub(super) fn apply(
                     message
                 },
                 next_try: (!state.gone).then_some(next),
-                unresolved: matches!(e, FeedError::Http(HttpError::Unresolved { .. })),
+                unresolved,
             });
         }
     }
