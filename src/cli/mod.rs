@@ -148,6 +148,10 @@ impl Globals {
 
     pub fn db_dir(&self) -> Result<PathBuf> {
         match &self.db {
+            Some(d) if quotewire::store::pg::is_url(&d.to_string_lossy()) => anyhow::bail!(
+                "--db {}: this quotewire cannot yet run its commands on PostgreSQL (team mode is being built: the schema and the workers' claim are in, the commands are not)\n  fix: give a database directory to --db (QUOTEWIRE_DB), as before",
+                quotewire::store::pg::redacted(&d.to_string_lossy())
+            ),
             Some(d) => Ok(d.clone()),
             None => dirs::data_dir()
                 .map(|d| d.join("quotewire"))

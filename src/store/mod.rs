@@ -27,6 +27,7 @@
 pub mod codec;
 mod desk;
 mod lock;
+pub mod pg;
 mod posts;
 mod quotes;
 

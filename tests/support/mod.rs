@@ -2,6 +2,7 @@
 //! (config and database in a temporary folder) that runs the real binary.
 #![allow(dead_code)]
 
+pub mod pg;
 pub mod server;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,103 @@
+//! The PostgreSQL store for team mode: several fetch workers and editors on one database.
+//!
+//! This is the first part of issue 14: connecting by any libpq connection URL
+//! (`postgres://` or `postgresql://`, a Unix socket as `?host=/path`), the schema and its
+//! versioned migrations (`schema`), and the claim of due feeds by workers with a lease
+//! (`claim`). It is not yet a backend of the commands: the record operations (stories, texts,
+//! quotes, reviews, posts, the passage index) come behind the store trait in the next steps,
+//! and until then `--db postgres://...` is refused by the CLI with that explanation.
+
+mod claim;
+mod schema;
+
+pub use claim::{Claim, FeedRow};
+pub use schema::{LATEST as SCHEMA_LATEST, MIGRATIONS};
+
+use std::str::FromStr;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+/// Why the PostgreSQL store could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error("{url}: not a PostgreSQL connection URL ({why})\n  fix: write it as postgres://USER@HOST/DB, or postgresql:///DB?host=/path/to/socket/dir")]
+    Url { url: String, why: String },
+    #[error("cannot reach PostgreSQL at {target}: {why}\n  fix: check that the server runs and the URL's host, port, user and database")]
+    Connect { target: String, why: String },
+    #[error("the database's schema is version {found}, newer than this quotewire knows ({known})\n  fix: use the newer quotewire that migrated it, or another database")]
+    TooNew { found: i32, known: i32 },
+    #[error("PostgreSQL: {0}")]
+    Query(#[from] tokio_postgres::Error),
+    #[error("PostgreSQL pool: {0}")]
+    Pool(String),
+}
+
+impl From<deadpool_postgres::PoolError> for PgError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        PgError::Pool(e.to_string())
+    }
+}
+
+/// Whether `--db` names a PostgreSQL database rather than a sled directory.
+pub fn is_url(db: &str) -> bool {
+    let lower = db.trim_start().to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "(the --db URL)".into(),
+    }
+}
+
+/// A pool of connections to one quotewire database on PostgreSQL, migrated to `SCHEMA_LATEST`.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+}
+
+impl PgStore {
+    /// Connects, then creates or migrates the schema (refusing a newer one).
+    pub async fn connect(url: &str, max_connections: usize) -> Result<PgStore, PgError> {
+        let config = tokio_postgres::Config::from_str(url).map_err(|e| PgError::Url {
+            url: redacted(url),
+            why: e.to_string(),
+        })?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(max_connections.max(1))
+            .build()
+            .map_err(|e| PgError::Pool(e.to_string()))?;
+        let store = PgStore { pool };
+        let mut client = store.pool.get().await.map_err(|e| PgError::Connect {
+            target: redacted(url),
+            why: e.to_string(),
+        })?;
+        schema::migrate(&mut client).await?;
+        Ok(store)
+    }
+
+    /// One connection from the pool.
+    pub(crate) async fn client(&self) -> Result<deadpool_postgres::Object, PgError> {
+        Ok(self.pool.get().await?)
+    }
+
+    /// The schema version the database is at.
+    pub async fn schema_version(&self) -> Result<i32, PgError> {
+        let client = self.client().await?;
+        schema::version(&client).await
+    }
+}

@@ -1,0 +1,91 @@
+//! The PostgreSQL schema as numbered migrations, applied in order, each in its own
+//! transaction, under an advisory lock so that two processes starting at once do not both
+//! migrate. A database at a version newer than `LATEST` is refused, as sled's is.
+//! What each table holds is in ARCHITECTURE.md ("PostgreSQL layout").
+
+use tokio_postgres::Client;
+
+use super::PgError;
+
+/// Every migration: (version, SQL). Append only; never edit one that has shipped.
+pub const MIGRATIONS: &[(i32, &str)] = &[(
+    1,
+    r#"
+    CREATE TABLE feeds (
+        url          text PRIMARY KEY,
+        outlet       text NOT NULL,
+        host         text NOT NULL,
+        enabled      boolean NOT NULL DEFAULT true,
+        gone         boolean NOT NULL DEFAULT false,
+        next_due     timestamptz NOT NULL DEFAULT now(),
+        lease_until  timestamptz,
+        leased_by    text,
+        fetches      bigint NOT NULL DEFAULT 0,
+        state        jsonb NOT NULL DEFAULT '{}'::jsonb
+    );
+    CREATE INDEX feeds_due ON feeds (next_due) WHERE enabled AND NOT gone;
+    "#,
+)];
+
+/// The version this quotewire writes.
+pub const LATEST: i32 = 1;
+
+/// An arbitrary, fixed key for `pg_advisory_xact_lock`: "quotewire migrate".
+const MIGRATE_LOCK: i64 = 0x7175_6f74_6577_6972;
+
+/// The version the database is at; 0 for a database quotewire has not set up.
+pub async fn version(client: &Client) -> Result<i32, PgError> {
+    let exists: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.tables
+                            WHERE table_schema = current_schema() AND table_name = 'quotewire_schema')",
+            &[],
+        )
+        .await?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let row = client
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM quotewire_schema",
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Brings the schema to `LATEST`.
+pub async fn migrate(client: &mut Client) -> Result<(), PgError> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
+        .await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS quotewire_schema (
+             version    integer PRIMARY KEY,
+             applied_at timestamptz NOT NULL DEFAULT now()
+         )",
+    )
+    .await?;
+    let at: i32 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM quotewire_schema",
+            &[],
+        )
+        .await?
+        .get(0);
+    if at > LATEST {
+        return Err(PgError::TooNew {
+            found: at,
+            known: LATEST,
+        });
+    }
+    for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > at) {
+        tracing::info!("PostgreSQL schema: applying migration {v}");
+        tx.batch_execute(sql).await?;
+        tx.execute("INSERT INTO quotewire_schema (version) VALUES ($1)", &[v])
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! Team mode's PostgreSQL store on a real, throw-away cluster (`support::pg`): the schema is
+//! created and migrated once and a newer one refused; four workers claiming due feeds at the
+//! same time never share one; a worker that dies holding a lease loses nothing, and its late
+//! report changes nothing.
+
+mod support;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chrono::Utc;
+use quotewire::store::pg::{FeedRow, PgError, PgStore, SCHEMA_LATEST};
+use support::pg::Cluster;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn feeds(n: usize, hosts: usize) -> Vec<FeedRow> {
+    (0..n)
+        .map(|i| FeedRow {
+            url: format!("http://host{}.example/feed/{i}.xml", i % hosts),
+            outlet: format!("outlet{}", i % hosts),
+            host: format!("host{}.example", i % hosts),
+            enabled: true,
+        })
+        .collect()
+}
+
+#[test]
+fn the_schema_is_made_once_and_a_newer_one_refused() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("schema");
+    let rt = runtime();
+    rt.block_on(async {
+        let store = PgStore::connect(&url, 2)
+            .await
+            .expect("connect and migrate");
+        assert_eq!(store.schema_version().await.unwrap(), SCHEMA_LATEST);
+        // Two more processes starting at once: the advisory lock lets one migrate; both see
+        // the same version and nothing is applied twice.
+        let (a, b) = tokio::join!(PgStore::connect(&url, 1), PgStore::connect(&url, 1));
+        assert_eq!(a.unwrap().schema_version().await.unwrap(), SCHEMA_LATEST);
+        assert_eq!(b.unwrap().schema_version().await.unwrap(), SCHEMA_LATEST);
+
+        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("plain connection");
+        tokio::spawn(conn);
+        let applied: i64 = client
+            .query_one("SELECT count(*) FROM quotewire_schema", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(applied, i64::from(SCHEMA_LATEST));
+        client
+            .execute("INSERT INTO quotewire_schema (version) VALUES (999)", &[])
+            .await
+            .unwrap();
+        match PgStore::connect(&url, 1).await {
+            Err(e @ PgError::TooNew { found: 999, .. }) => {
+                assert!(e.to_string().contains("fix:"), "{e}")
+            }
+            Err(e) => panic!("expected TooNew, got {e}"),
+            Ok(_) => panic!("a newer schema must be refused"),
+        }
+    });
+}
+
+#[test]
+fn a_bad_url_and_an_absent_server_are_errors_with_a_fix() {
+    let rt = runtime();
+    rt.block_on(async {
+        let e = PgStore::connect("postgresql://u@/db?host=/nonexistent/quotewire&port=1", 1)
+            .await
+            .err()
+            .expect("no server there");
+        assert!(matches!(e, PgError::Connect { .. }), "{e}");
+        assert!(e.to_string().contains("fix:"), "{e}");
+        let e = PgStore::connect("postgresql://u:secret@host:notaport/db", 1)
+            .await
+            .err()
+            .expect("not a URL");
+        assert!(e.to_string().contains("fix:"), "{e}");
+        assert!(
+            !e.to_string().contains("secret"),
+            "passwords stay out of messages: {e}"
+        );
+    });
+}
+
+#[test]
+fn four_workers_claiming_at_once_never_share_a_feed() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("claims");
+    let rt = runtime();
+    rt.block_on(async {
+        let setup = PgStore::connect(&url, 2).await.expect("connect");
+        setup.sync_feeds(&feeds(1000, 20)).await.expect("feeds");
+        let mut workers = Vec::new();
+        for w in 0..4 {
+            let url = url.clone();
+            workers.push(tokio::spawn(async move {
+                let store = PgStore::connect(&url, 2).await.expect("worker connects");
+                let name = format!("worker-{w}");
+                let mut got = Vec::new();
+                loop {
+                    let claims = store
+                        .claim_due(&name, 25, Duration::from_secs(60))
+                        .await
+                        .expect("claim");
+                    if claims.is_empty() {
+                        break;
+                    }
+                    for c in claims {
+                        let later = Utc::now() + chrono::Duration::days(1);
+                        assert!(store
+                            .complete(&name, &c.url, later)
+                            .await
+                            .expect("complete"));
+                        got.push(c.url);
+                    }
+                }
+                got
+            }));
+        }
+        let mut all = Vec::new();
+        let mut busy = 0;
+        for w in workers {
+            let got = w.await.expect("worker");
+            busy += usize::from(!got.is_empty());
+            all.extend(got);
+        }
+        let distinct: HashSet<&String> = all.iter().collect();
+        assert_eq!(all.len(), 1000, "every feed claimed once");
+        assert_eq!(distinct.len(), 1000, "no feed claimed twice");
+        assert!(busy >= 2, "the work was shared ({busy} workers got some)");
+        let counts = setup.fetch_counts().await.expect("counts");
+        assert!(
+            counts.iter().all(|(_, n)| *n == 1),
+            "each fetched exactly once"
+        );
+        // Nothing is due now: a further claim finds nothing.
+        let again = setup
+            .claim_due("late", 100, Duration::from_secs(60))
+            .await
+            .expect("claim");
+        assert!(again.is_empty());
+    });
+}
+
+#[test]
+fn a_lease_that_runs_out_passes_the_feed_to_another_worker() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("leases");
+    let rt = runtime();
+    rt.block_on(async {
+        let store = PgStore::connect(&url, 2).await.expect("connect");
+        store.sync_feeds(&feeds(10, 2)).await.expect("feeds");
+        // Worker A claims everything and dies: it never reports.
+        let held = store
+            .claim_due("a", 100, Duration::from_millis(800))
+            .await
+            .expect("claim");
+        assert_eq!(held.len(), 10);
+        // While the lease holds, nobody else gets those feeds.
+        let none = store
+            .claim_due("b", 100, Duration::from_secs(60))
+            .await
+            .expect("claim");
+        assert!(none.is_empty(), "{none:?}");
+        tokio::time::sleep(Duration::from_millis(1_000)).await;
+        let taken = store
+            .claim_due("b", 100, Duration::from_secs(60))
+            .await
+            .expect("claim");
+        assert_eq!(taken.len(), 10, "the expired leases go to b");
+        let later = Utc::now() + chrono::Duration::hours(1);
+        for c in &taken {
+            assert!(store.complete("b", &c.url, later).await.unwrap());
+        }
+        // A's late report finds its lease gone and changes nothing.
+        assert!(!store.complete("a", &held[0].url, Utc::now()).await.unwrap());
+        let counts = store.fetch_counts().await.unwrap();
+        assert!(counts.iter().all(|(_, n)| *n == 1), "{counts:?}");
+        // Re-syncing the configuration keeps the schedule: nothing becomes due again.
+        store.sync_feeds(&feeds(10, 2)).await.unwrap();
+        assert!(store
+            .claim_due("c", 100, Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_empty());
+    });
+}
+
+#[test]
+fn a_postgres_url_is_not_taken_for_a_directory() {
+    let home = support::Home::new();
+    home.write_config(&support::outlet("x", &["x.example"], &[]));
+    for cmd in [&["fetch"][..], &["stories"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_quotewire"))
+            .current_dir(home.dir.path())
+            .arg("--config")
+            .arg(home.config_path())
+            .args(["--db", "postgres://editor:pw@db.example/quotewire"])
+            .args(cmd)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("PostgreSQL") && err.contains("fix:"), "{err}");
+        assert!(!err.contains("pw@"), "the password is not printed: {err}");
+    }
+    assert!(
+        !home.dir.path().join("postgres:").exists(),
+        "no directory made from the URL"
+    );
+}
