@@ -1,11 +1,14 @@
 //! Team mode's PostgreSQL store on a real, throw-away cluster (`support::pg`): the schema is
 //! created and migrated once and a newer one refused; four workers claiming due feeds at the
-//! same time never share one; a worker that dies holding a lease loses nothing, and its late
-//! report changes nothing.
+//! same time never share one and never exceed the per-host limit together; a server's
+//! Retry-After heard by one worker holds for all; a worker that dies holding a lease loses
+//! nothing, and its late report changes nothing.
 
 mod support;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -96,31 +99,48 @@ fn a_bad_url_and_an_absent_server_are_errors_with_a_fix() {
 }
 
 #[test]
-fn four_workers_claiming_at_once_never_share_a_feed() {
+fn four_workers_share_the_feeds_without_overlap_or_too_many_per_host() {
     let Some(cluster) = Cluster::start() else {
         return;
     };
     let url = cluster.create_db("claims");
     let rt = runtime();
+    const PER_HOST: usize = 2;
     rt.block_on(async {
         let setup = PgStore::connect(&url, 2).await.expect("connect");
         setup.sync_feeds(&feeds(1000, 20)).await.expect("feeds");
+        // Requests "in flight" per host across the four workers, and the most seen at once:
+        // a claimed feed counts from its claim to its completion.
+        let in_flight: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        let most = Arc::new(AtomicUsize::new(0));
         let mut workers = Vec::new();
         for w in 0..4 {
-            let url = url.clone();
+            let (url, in_flight, most) = (url.clone(), in_flight.clone(), most.clone());
             workers.push(tokio::spawn(async move {
                 let store = PgStore::connect(&url, 2).await.expect("worker connects");
                 let name = format!("worker-{w}");
                 let mut got = Vec::new();
                 loop {
                     let claims = store
-                        .claim_due(&name, 25, Duration::from_secs(60))
+                        .claim_due(&name, 25, PER_HOST, Duration::from_secs(60))
                         .await
                         .expect("claim");
                     if claims.is_empty() {
-                        break;
+                        if store.due_count().await.expect("count") == 0 {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                        continue;
+                    }
+                    for c in &claims {
+                        let mut m = in_flight.lock().unwrap();
+                        let n = m.entry(c.host.clone()).or_default();
+                        *n += 1;
+                        most.fetch_max(*n, Ordering::SeqCst);
                     }
                     for c in claims {
+                        tokio::time::sleep(Duration::from_micros(300)).await;
+                        *in_flight.lock().unwrap().get_mut(&c.host).unwrap() -= 1;
                         let later = Utc::now() + chrono::Duration::days(1);
                         assert!(store
                             .complete(&name, &c.url, later)
@@ -143,6 +163,15 @@ fn four_workers_claiming_at_once_never_share_a_feed() {
         assert_eq!(all.len(), 1000, "every feed claimed once");
         assert_eq!(distinct.len(), 1000, "no feed claimed twice");
         assert!(busy >= 2, "the work was shared ({busy} workers got some)");
+        let most = most.load(Ordering::SeqCst);
+        assert!(
+            most <= PER_HOST,
+            "{most} in flight on one host, limit {PER_HOST}"
+        );
+        assert_eq!(
+            most, PER_HOST,
+            "the limit was reached, so the check meant something"
+        );
         let counts = setup.fetch_counts().await.expect("counts");
         assert!(
             counts.iter().all(|(_, n)| *n == 1),
@@ -150,10 +179,43 @@ fn four_workers_claiming_at_once_never_share_a_feed() {
         );
         // Nothing is due now: a further claim finds nothing.
         let again = setup
-            .claim_due("late", 100, Duration::from_secs(60))
+            .claim_due("late", 100, PER_HOST, Duration::from_secs(60))
             .await
             .expect("claim");
         assert!(again.is_empty());
+    });
+}
+
+#[test]
+fn a_servers_retry_after_holds_for_every_worker() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("retry");
+    let rt = runtime();
+    rt.block_on(async {
+        let a = PgStore::connect(&url, 1).await.expect("connect");
+        let b = PgStore::connect(&url, 1).await.expect("connect");
+        a.sync_feeds(&feeds(6, 2)).await.expect("feeds");
+        // Worker a heard "Retry-After: 600" from host0; worker b must not go there either.
+        a.hold_host("host0.example", Utc::now() + chrono::Duration::minutes(10))
+            .await
+            .expect("hold");
+        let got = b
+            .claim_due("b", 100, 10, Duration::from_secs(60))
+            .await
+            .expect("claim");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got.iter().all(|c| c.host == "host1.example"), "{got:?}");
+        // An earlier Retry-After does not shorten the wait.
+        a.hold_host("host0.example", Utc::now())
+            .await
+            .expect("hold");
+        assert!(b
+            .claim_due("b", 100, 10, Duration::from_secs(60))
+            .await
+            .expect("claim")
+            .is_empty());
     });
 }
 
@@ -169,19 +231,19 @@ fn a_lease_that_runs_out_passes_the_feed_to_another_worker() {
         store.sync_feeds(&feeds(10, 2)).await.expect("feeds");
         // Worker A claims everything and dies: it never reports.
         let held = store
-            .claim_due("a", 100, Duration::from_millis(800))
+            .claim_due("a", 100, 100, Duration::from_millis(800))
             .await
             .expect("claim");
         assert_eq!(held.len(), 10);
         // While the lease holds, nobody else gets those feeds.
         let none = store
-            .claim_due("b", 100, Duration::from_secs(60))
+            .claim_due("b", 100, 100, Duration::from_secs(60))
             .await
             .expect("claim");
         assert!(none.is_empty(), "{none:?}");
         tokio::time::sleep(Duration::from_millis(1_000)).await;
         let taken = store
-            .claim_due("b", 100, Duration::from_secs(60))
+            .claim_due("b", 100, 100, Duration::from_secs(60))
             .await
             .expect("claim");
         assert_eq!(taken.len(), 10, "the expired leases go to b");
@@ -196,7 +258,7 @@ fn a_lease_that_runs_out_passes_the_feed_to_another_worker() {
         // Re-syncing the configuration keeps the schedule: nothing becomes due again.
         store.sync_feeds(&feeds(10, 2)).await.unwrap();
         assert!(store
-            .claim_due("c", 100, Duration::from_secs(60))
+            .claim_due("c", 100, 100, Duration::from_secs(60))
             .await
             .unwrap()
             .is_empty());

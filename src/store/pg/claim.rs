@@ -1,12 +1,16 @@
 //! Fetch work shared by several workers: which configured feeds exist, and the claim of due
 //! ones with a lease.
 //!
-//! A claim is one statement: the due, unleased feeds are selected `FOR UPDATE SKIP LOCKED`
-//! and leased in the same `UPDATE`, so two workers claiming at the same instant never get the
-//! same feed (a select-then-update would hand most of them out twice). A lease that runs out
-//! (its worker was killed mid-fetch) makes the feed claimable again; the late worker's
-//! `complete` then finds the lease gone and changes nothing. Per-host limits across workers
-//! are not here yet.
+//! A claim is one transaction. It first locks the `hosts` rows that have due feeds,
+//! `FOR UPDATE SKIP LOCKED` (a host another worker is claiming on is skipped, not waited for),
+//! leaving out hosts whose server asked to wait (`retry_not_before`). Then, in one `UPDATE`,
+//! it leases the due, unleased feeds of those hosts, at most `per_host` minus the host's
+//! leases still running. Holding the host row while counting is what makes the per-host
+//! limit hold across every worker of the cluster; leasing in the same statement that selects
+//! is what makes a feed go to one worker only (a select-then-update would hand most of them
+//! out twice). A lease that runs out (its worker was killed mid-fetch) makes the feed
+//! claimable again; the late worker's `complete` then finds the lease gone and changes
+//! nothing.
 
 use std::time::Duration;
 
@@ -45,7 +49,11 @@ impl PgStore {
                  SET outlet = EXCLUDED.outlet, host = EXCLUDED.host, enabled = EXCLUDED.enabled",
             )
             .await?;
+        let host = tx
+            .prepare("INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING")
+            .await?;
         for f in feeds {
+            tx.execute(&host, &[&f.host]).await?;
             tx.execute(&stmt, &[&f.url, &f.outlet, &f.host, &f.enabled])
                 .await?;
         }
@@ -53,31 +61,64 @@ impl PgStore {
         Ok(())
     }
 
-    /// Claims up to `limit` due feeds for `worker`, leased for `lease`.
+    /// Claims up to `limit` due feeds for `worker`, leased for `lease`, never more than
+    /// `per_host` leases running on one host across all workers.
     pub async fn claim_due(
         &self,
         worker: &str,
         limit: usize,
+        per_host: usize,
         lease: Duration,
     ) -> Result<Vec<Claim>, PgError> {
-        let client = self.client().await?;
+        let mut client = self.client().await?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let per_host = i64::try_from(per_host.max(1)).unwrap_or(i64::MAX);
         let secs = lease.as_secs_f64();
-        let rows = client
+        let tx = client.transaction().await?;
+        let hosts: Vec<String> = tx
+            .query(
+                "SELECT h.host FROM hosts h
+                 WHERE (h.retry_not_before IS NULL OR h.retry_not_before <= now())
+                   AND EXISTS (SELECT 1 FROM feeds f
+                               WHERE f.host = h.host AND f.enabled AND NOT f.gone
+                                 AND f.next_due <= now()
+                                 AND (f.lease_until IS NULL OR f.lease_until <= now()))
+                 ORDER BY h.host
+                 LIMIT $1
+                 FOR UPDATE OF h SKIP LOCKED",
+                &[&limit],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if hosts.is_empty() {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
+        let rows = tx
             .query(
                 "UPDATE feeds f
-                 SET lease_until = now() + make_interval(secs => $3), leased_by = $2
-                 FROM (SELECT url FROM feeds
-                       WHERE enabled AND NOT gone AND next_due <= now()
-                         AND (lease_until IS NULL OR lease_until <= now())
+                 SET lease_until = now() + make_interval(secs => $4), leased_by = $3
+                 FROM (SELECT url FROM (
+                           SELECT c.url, c.next_due,
+                                  row_number() OVER (PARTITION BY c.host ORDER BY c.next_due, c.url) AS n,
+                                  (SELECT count(*) FROM feeds g
+                                   WHERE g.host = c.host AND g.lease_until > now()) AS running
+                           FROM feeds c
+                           WHERE c.host = ANY($1) AND c.enabled AND NOT c.gone
+                             AND c.next_due <= now()
+                             AND (c.lease_until IS NULL OR c.lease_until <= now())
+                       ) ranked
+                       WHERE n <= $5 - running
                        ORDER BY next_due, url
-                       LIMIT $1
-                       FOR UPDATE SKIP LOCKED) due
-                 WHERE f.url = due.url
+                       LIMIT $2) pick
+                 WHERE f.url = pick.url
                  RETURNING f.url, f.outlet, f.host, f.lease_until",
-                &[&limit, &worker, &secs],
+                &[&hosts, &limit, &worker, &secs, &per_host],
             )
             .await?;
+        tx.commit().await?;
         Ok(rows
             .iter()
             .map(|r| Claim {
@@ -87,6 +128,20 @@ impl PgStore {
                 lease_until: r.get(3),
             })
             .collect())
+    }
+
+    /// A server's `Retry-After`: no worker claims a feed of `host` before `until`.
+    pub async fn hold_host(&self, host: &str, until: DateTime<Utc>) -> Result<(), PgError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO hosts (host, retry_not_before) VALUES ($1, $2)
+                 ON CONFLICT (host) DO UPDATE
+                 SET retry_not_before = GREATEST(hosts.retry_not_before, EXCLUDED.retry_not_before)",
+                &[&host, &until],
+            )
+            .await?;
+        Ok(())
     }
 
     /// Records that `worker` fetched `url` and schedules it for `next_due`. Returns false,
@@ -108,6 +163,18 @@ impl PgStore {
             )
             .await?;
         Ok(n == 1)
+    }
+
+    /// Feeds due and not yet done, claimed or not: 0 means a pass has nothing left.
+    pub async fn due_count(&self) -> Result<i64, PgError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "SELECT count(*) FROM feeds WHERE enabled AND NOT gone AND next_due <= now()",
+                &[],
+            )
+            .await?;
+        Ok(row.get(0))
     }
 
     /// How many times each feed was completed: (url, fetches), by URL.

@@ -8,9 +8,10 @@ use tokio_postgres::Client;
 use super::PgError;
 
 /// Every migration: (version, SQL). Append only; never edit one that has shipped.
-pub const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    r#"
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        r#"
     CREATE TABLE feeds (
         url          text PRIMARY KEY,
         outlet       text NOT NULL,
@@ -25,10 +26,23 @@ pub const MIGRATIONS: &[(i32, &str)] = &[(
     );
     CREATE INDEX feeds_due ON feeds (next_due) WHERE enabled AND NOT gone;
     "#,
-)];
+    ),
+    (
+        2,
+        r#"
+    CREATE TABLE hosts (
+        host              text PRIMARY KEY,
+        retry_not_before  timestamptz
+    );
+    INSERT INTO hosts (host) SELECT DISTINCT host FROM feeds ON CONFLICT DO NOTHING;
+    CREATE INDEX feeds_host_due ON feeds (host, next_due) WHERE enabled AND NOT gone;
+    CREATE INDEX feeds_leased ON feeds (host) WHERE lease_until IS NOT NULL;
+    "#,
+    ),
+];
 
 /// The version this quotewire writes.
-pub const LATEST: i32 = 1;
+pub const LATEST: i32 = 2;
 
 /// An arbitrary, fixed key for `pg_advisory_xact_lock`: "quotewire migrate".
 const MIGRATE_LOCK: i64 = 0x7175_6f74_6577_6972;
