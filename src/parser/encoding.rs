@@ -180,10 +180,24 @@ fn decode_labelled(bytes: &[u8], label: Option<&'static Encoding>) -> (String, &
     (text.into_owned(), WINDOWS_1252)
 }
 
-/// chardetng's guess for a whole body, with no top-level domain to go by.
+/// chardetng's guess for a whole body, with no top-level domain to go by. Only the lines that
+/// hold a byte above ASCII are fed to it: a line of ASCII alone reads the same in every
+/// candidate and carries no evidence, and a feed is mostly such lines (markup, URLs, dates),
+/// so this keeps the evidence and drops most of the detector's work.
 fn guess(bytes: &[u8], utf8: Utf8Detection) -> &'static Encoding {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    let mut fed = false;
+    for line in bytes.split(|&b| b == b'\n') {
+        if !line.is_ascii() {
+            detector.feed(line, false);
+            detector.feed(b"\n", false);
+            fed = true;
+        }
+    }
+    if !fed {
+        detector.feed(bytes, false);
+    }
+    detector.feed(&[], true);
     detector.guess(None, utf8)
 }
 
