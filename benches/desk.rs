@@ -111,7 +111,7 @@ fn main() {
             .expect("a port");
         let addr = listener.local_addr().expect("an address");
         let d = Arc::new(Desk::new(desk::Options {
-            db_dir: db.clone(),
+            db: quotewire::store::Db::Dir(db.clone()),
             lock_wait: Duration::from_secs(10),
             config: None,
             listen: addr,

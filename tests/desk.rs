@@ -21,7 +21,7 @@ const ADDR: &str = "127.0.0.1:8340";
 fn desk_for(home: &Home, token: Option<&str>) -> Arc<Desk> {
     let config = quotewire::config::Config::load(&home.config_path()).expect("config loads");
     Arc::new(Desk::new(desk::Options {
-        db_dir: home.db_path(),
+        db: quotewire::store::Db::Dir(home.db_path()),
         lock_wait: Duration::from_secs(10),
         config: Some(config),
         listen: ADDR.parse().expect("address"),

@@ -188,7 +188,7 @@ async fn a_days_review_by_keyboard_in_a_real_browser() {
         .expect("a port");
     let addr = listener.local_addr().expect("an address");
     let d = Arc::new(Desk::new(desk::Options {
-        db_dir: home.db_path(),
+        db: quotewire::store::Db::Dir(home.db_path()),
         lock_wait: Duration::from_secs(10),
         config: quotewire::config::Config::load(&home.config_path()).ok(),
         listen: addr,

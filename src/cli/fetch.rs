@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use quotewire::ingest::{self, FeedFailure, PassOptions, PassReport};
+use quotewire::store::Db;
 
 use super::output::plural;
 use super::{output, problems, Globals};
@@ -54,10 +55,12 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             || args.outlet.contains(&f.outlet)
             || chosen.contains(&f.url)
     };
-    let db_dir = globals.db_dir()?;
-    std::fs::create_dir_all(&db_dir)
-        .with_context(|| format!("cannot create the database directory {}", db_dir.display()))?;
-    let Some(_run_lock) = ingest::run_lock(&db_dir)? else {
+    let db = globals.db()?;
+    if let Db::Dir(dir) = &db {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the database directory {}", dir.display()))?;
+    }
+    let Some(_run_lock) = ingest::run_lock(&db)? else {
         let msg = "another `quotewire fetch` is running on this database; this run did nothing (the other one is fetching)";
         if args.json {
             output::json_line(&serde_json::json!({"skipped": true, "reason": msg}))?;
@@ -81,8 +84,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         on_wait: &mut on_wait,
         on_progress: &progress,
     };
-    let report =
-        super::runtime()?.block_on(ingest::run_selected(&config, &db_dir, opts, &select))?;
+    let report = super::runtime()?.block_on(ingest::run_selected(&config, &db, opts, &select))?;
     bar.finish_and_clear();
 
     if args.json {

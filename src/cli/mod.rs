@@ -12,12 +12,14 @@ mod feed_inspect;
 mod feeds;
 mod fetch;
 mod man;
+mod migrate;
 mod output;
 mod quotes;
 mod serve;
 mod stories;
 mod verify;
 mod when;
+mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,7 +28,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use quotewire::config::Config;
-use quotewire::store::Store;
+use quotewire::store::{Db, Store};
 
 /// Fetch wire coverage into a local store, and check the quotes in a news digest against it.
 #[derive(Parser)]
@@ -45,12 +47,14 @@ pub(crate) struct Cli {
     )]
     config: Option<PathBuf>,
 
-    /// The database directory [default: $XDG_DATA_HOME/quotewire, i.e. ~/.local/share/quotewire]
+    /// The database: a directory, or a PostgreSQL URL for team mode (postgres://USER@HOST/DB,
+    /// postgresql:///DB?host=/run/postgresql) [default: $XDG_DATA_HOME/quotewire, i.e.
+    /// ~/.local/share/quotewire]
     #[arg(
         long,
         global = true,
         env = "QUOTEWIRE_DB",
-        value_name = "DIR",
+        value_name = "DIR|URL",
         help_heading = "Global options"
     )]
     db: Option<PathBuf>,
@@ -96,6 +100,10 @@ pub(crate) enum Command {
     Serve(serve::Args),
     /// A first run: sample outlets served locally, fetched, quoted and verified, no network
     Demo(demo::Args),
+    /// Team mode: claim due feeds from a PostgreSQL store shared with other workers, fetch them
+    Worker(worker::Args),
+    /// Copy a whole store into an empty one (a directory into PostgreSQL for team mode)
+    Migrate(migrate::Args),
     /// Print a shell completion script (bash, zsh or fish)
     Completions(completions::Args),
     /// Print the manual page (roff), or write one per command into a folder
@@ -146,17 +154,20 @@ impl Globals {
         })
     }
 
-    pub fn db_dir(&self) -> Result<PathBuf> {
+    /// Where the store is: --db / QUOTEWIRE_DB (a directory, or a `postgres://` URL), else
+    /// the platform's data directory.
+    pub fn db(&self) -> Result<Db> {
         match &self.db {
-            Some(d) if quotewire::store::pg::is_url(&d.to_string_lossy()) => anyhow::bail!(
-                "--db {}: this quotewire cannot yet run its commands on PostgreSQL (team mode is being built: the schema and the workers' claim are in, the commands are not)\n  fix: give a database directory to --db (QUOTEWIRE_DB), as before",
-                quotewire::store::pg::redacted(&d.to_string_lossy())
-            ),
-            Some(d) => Ok(d.clone()),
+            Some(d) => Ok(Db::parse(d.as_os_str())),
             None => dirs::data_dir()
-                .map(|d| d.join("quotewire"))
+                .map(|d| Db::Dir(d.join("quotewire")))
                 .context("cannot tell where the database should live (no home directory)\n  fix: pass --db DIR or set QUOTEWIRE_DB"),
         }
+    }
+
+    /// Whether the store exists (a PostgreSQL database is taken to).
+    pub fn db_exists(&self) -> Result<bool> {
+        Ok(self.db()?.exists())
     }
 
     /// Refuses an outlet id feeds.toml does not know, naming those it does. Without a
@@ -172,15 +183,15 @@ impl Globals {
     /// holds it. Only `fetch` creates a database: a mistyped `--db` here is an error, not a
     /// new empty store.
     pub fn open_store(&self, command: &str) -> Result<Store> {
-        let dir = self.db_dir()?;
-        if !Store::exists(&dir) {
+        let db = self.db()?;
+        if !db.exists() {
             anyhow::bail!(
                 "no quotewire database at {}\n  fix: check --db / QUOTEWIRE_DB, or run `quotewire fetch` to create it there",
-                dir.display()
+                db.shown()
             );
         }
-        Ok(Store::open(
-            &dir,
+        Ok(Store::open_db(
+            &db,
             command,
             self.lock_wait,
             &mut output::waiting_notice,
@@ -228,6 +239,8 @@ pub(crate) fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Verify(args) => verify::run(&globals, args),
         Command::Serve(args) => serve::run(&globals, args),
         Command::Demo(args) => demo::run(&globals, args),
+        Command::Migrate(args) => migrate::run(&globals, args),
+        Command::Worker(args) => worker::run(&globals, args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }

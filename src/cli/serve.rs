@@ -85,11 +85,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             );
         }
     }
-    let db_dir = globals.db_dir()?;
-    if !quotewire::store::Store::exists(&db_dir) {
+    let db = globals.db()?;
+    if !db.exists() {
         bail!(
             "no quotewire database at {}\n  fix: check --db / QUOTEWIRE_DB, or run `quotewire fetch` to create it there",
-            db_dir.display()
+            db.shown()
         );
     }
     let rt = super::runtime()?;
@@ -104,7 +104,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
             })?;
         let addr = listener.local_addr()?;
         let desk = Arc::new(Desk::new(desk::Options {
-            db_dir,
+            db,
             lock_wait: globals.lock_wait,
             config,
             listen: addr,

@@ -8,11 +8,10 @@
 //! `REST` before opening it again, so a waiting fetch gets its turn even while the author
 //! types. What this is not: a cache of records. Every request reads the store as it is.
 
-use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Db, Store, StoreError};
 
 /// How long the database stays open after the last request.
 pub const LINGER: Duration = Duration::from_millis(400);
@@ -22,14 +21,14 @@ pub const MAX_HOLD: Duration = Duration::from_secs(2);
 pub const REST: Duration = Duration::from_millis(300);
 
 struct Held {
-    store: Store,
+    store: Arc<Store>,
     opened: Instant,
     used: Instant,
 }
 
 /// The database as the desk's handlers use it: `with` runs one piece of work on it.
 pub struct Shared {
-    dir: PathBuf,
+    db: Db,
     lock_wait: Duration,
     held: Mutex<Slot>,
 }
@@ -43,9 +42,9 @@ struct Slot {
 }
 
 impl Shared {
-    pub fn new(dir: PathBuf, lock_wait: Duration) -> Shared {
+    pub fn new(db: Db, lock_wait: Duration) -> Shared {
         Shared {
-            dir,
+            db,
             lock_wait,
             held: Mutex::new(Slot::default()),
         }
@@ -71,12 +70,12 @@ impl Shared {
                     std::thread::sleep(until - now);
                 }
             }
-            let store = Store::open(&self.dir, "serve", self.lock_wait, &mut |holder| {
+            let store = Store::open_db(&self.db, "serve", self.lock_wait, &mut |holder| {
                 tracing::info!("the database is busy ({holder}); the desk waits for it");
             })?;
             let now = Instant::now();
             slot.held = Some(Held {
-                store,
+                store: Arc::new(store),
                 opened: now,
                 used: now,
             });
@@ -86,6 +85,12 @@ impl Shared {
             .held
             .as_mut()
             .ok_or_else(|| StoreError::Io("the database could not be opened".into()))?;
+        if held.store.shared() {
+            // PostgreSQL serves every editor and worker at once: requests run side by side.
+            let store = held.store.clone();
+            drop(slot);
+            return work(&store);
+        }
         let out = work(&held.store);
         held.used = Instant::now();
         out
@@ -96,7 +101,7 @@ impl Shared {
     pub fn tick(&self) {
         let mut slot = self.slot();
         let now = Instant::now();
-        let release = slot.held.as_ref().map(|h| {
+        let release = slot.held.as_ref().filter(|h| !h.store.shared()).map(|h| {
             (
                 now.duration_since(h.used) >= LINGER,
                 now.duration_since(h.opened) >= MAX_HOLD,
@@ -105,9 +110,7 @@ impl Shared {
         if let Some((idle, long)) = release {
             if idle || long {
                 if let Some(h) = slot.held.take() {
-                    if let Err(e) = h.store.close() {
-                        tracing::warn!("closing the database: {e}");
-                    }
+                    close(h.store);
                 }
                 if long && !idle {
                     slot.rest_until = Some(now + REST);
@@ -119,9 +122,7 @@ impl Shared {
     /// Lets go of the database now (at shutdown).
     pub fn release(&self) {
         if let Some(h) = self.slot().held.take() {
-            if let Err(e) = h.store.close() {
-                tracing::warn!("closing the database: {e}");
-            }
+            close(h.store);
         }
     }
 
@@ -133,5 +134,17 @@ impl Shared {
     /// How many times the database was opened (for the benchmark).
     pub fn opens(&self) -> u64 {
         self.slot().opens
+    }
+}
+
+/// Closes the store once no request holds it any more (on sled none does: requests hold the
+/// slot's lock while they run).
+fn close(store: Arc<Store>) {
+    let closed = match Arc::try_unwrap(store) {
+        Ok(store) => store.close(),
+        Err(shared) => shared.flush(),
+    };
+    if let Err(e) = closed {
+        tracing::warn!("closing the database: {e}");
     }
 }

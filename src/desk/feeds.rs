@@ -96,9 +96,9 @@ pub async fn fetch(State(desk): State<Arc<Desk>>) -> Result<Response, DeskError>
     let config = desk.config.clone().ok_or_else(|| {
         DeskError::BadRequest("fetching needs feeds.toml: start the desk with --config FILE".into())
     })?;
-    let db_dir = desk.db_dir.clone();
+    let db = desk.location.clone();
     let lock_wait = desk.lock_wait;
-    let Some(run_lock) = ingest::run_lock(&db_dir)? else {
+    let Some(run_lock) = ingest::run_lock(&db)? else {
         set_pass(
             &desk,
             "A fetch is running already (the cron job's or this desk's).".into(),
@@ -125,7 +125,7 @@ pub async fn fetch(State(desk): State<Arc<Desk>>) -> Result<Response, DeskError>
                     on_wait: &mut on_wait,
                     on_progress: &|_, _| {},
                 };
-                rt.block_on(ingest::run(&config, &db_dir, opts))
+                rt.block_on(ingest::run(&config, &db, opts))
                     .map_err(|e| e.to_string())
             });
         let said = match outcome {

@@ -32,7 +32,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::config::Config;
-use crate::store::StoreError;
+use crate::store::{Db, StoreError};
 
 pub use guard::{random_hex, TOKEN_COOKIE};
 
@@ -41,7 +41,7 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
 /// What the desk serves from, set up once by `quotewire serve`.
 pub struct Options {
-    pub db_dir: PathBuf,
+    pub db: Db,
     pub lock_wait: Duration,
     /// feeds.toml, for outlet names and the feeds page; None when there is none.
     pub config: Option<Config>,
@@ -66,7 +66,8 @@ pub struct Desk {
     /// Outlet id → the name citations print.
     pub outlet_names: HashMap<String, String>,
     pub posts_dir: Option<PathBuf>,
-    pub db_dir: PathBuf,
+    /// Where the store is (for "fetch now").
+    pub location: Db,
     pub lock_wait: Duration,
     /// What the last "fetch now" said (started, done, failed).
     pub pass: std::sync::Mutex<Option<String>>,
@@ -95,8 +96,8 @@ impl Desk {
             .map(|o| (o.id.clone(), o.name.clone()))
             .collect();
         Desk {
-            db: db::Shared::new(opts.db_dir.clone(), opts.lock_wait),
-            db_dir: opts.db_dir,
+            db: db::Shared::new(opts.db.clone(), opts.lock_wait),
+            location: opts.db,
             lock_wait: opts.lock_wait,
             pass: std::sync::Mutex::new(None),
             token: opts.token,

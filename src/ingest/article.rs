@@ -20,7 +20,6 @@ use crate::fetcher::{HttpClient, HttpError, Validators};
 use crate::limits::{self, Contained, PARSE_DEADLINE};
 use crate::search;
 use crate::search::index::Pending;
-use crate::search::segments::Segments;
 use crate::store::{ArticleJob, Store, StoreError};
 use crate::story::syndication::{self, COPY_THRESHOLD, MIN_SHINGLES};
 use tokio::sync::Semaphore;
@@ -280,9 +279,9 @@ pub(super) fn link_copies(
     }
     let fingerprints = &text.fingerprints;
     let mut best: Option<(f64, Story)> = None;
-    let segments = Segments::open(store.dir())?;
+    let index = store.passages()?;
     for (id, shared) in
-        search::index::candidates(&segments, Some(pending), fingerprints, Some(&story.id))
+        search::index::candidates(&*index, Some(pending), fingerprints, Some(&story.id))?
             .into_iter()
             .take(10)
     {

@@ -3,7 +3,6 @@
 //! any other, so the next `verify` finds them too. Only hosts that feeds.toml names may be
 //! private or loopback addresses; a post cannot make quotewire reach anything else.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +14,7 @@ use url::Url;
 use super::{article, text_changed, PassError};
 use crate::config::Config;
 use crate::fetcher::{AddressPolicy, HttpClient};
-use crate::store::Store;
+use crate::store::{Db, Store};
 use crate::story::{self, ArticleInfo, DateSource, Story, TextInfo, TextSource};
 
 /// What fetching a post's links did.
@@ -32,7 +31,7 @@ pub struct LinksReport {
 /// Fetches and stores the pages of `links` the store lacks.
 pub async fn fetch(
     config: &Config,
-    db_dir: &Path,
+    db: &Db,
     links: &[Url],
     lock_wait: Duration,
     on_wait: &mut dyn FnMut(&str),
@@ -40,7 +39,7 @@ pub async fn fetch(
     let mut report = LinksReport::default();
     let mut wanted: Vec<(String, Url)> = Vec::new();
     {
-        let store = Store::open(db_dir, "verify --fetch", lock_wait, on_wait)?;
+        let store = Store::open_db(db, "verify --fetch", lock_wait, on_wait)?;
         for link in links {
             let Some(url) = story::url::normalise_str(link.as_str()) else {
                 report
@@ -83,7 +82,7 @@ pub async fn fetch(
             Err(e) => tracing::error!("a page task failed: {e}"),
         }
     }
-    let store = Store::open(db_dir, "verify --fetch", lock_wait, on_wait)?;
+    let store = Store::open_db(db, "verify --fetch", lock_wait, on_wait)?;
     let mut pending = crate::search::index::Pending::default();
     for (id, url, page, mut prepared) in pages {
         let text = page.text();

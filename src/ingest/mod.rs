@@ -19,6 +19,7 @@ mod article;
 mod feed;
 pub mod links;
 mod prepare;
+pub mod worker;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -33,12 +34,32 @@ use crate::config::{Config, FeedConfig};
 use crate::fetcher::{AddressPolicy, FeedState, HttpClient, HttpError, Validators};
 use crate::review;
 use crate::search;
-use crate::store::{ArticleJob, Store, StoreError};
+use crate::store::{ArticleJob, Db, Store, StoreError};
 use prepare::PreparedTexts;
 
-/// The per-database fetch lock (`DIR/fetch.lock`), so that one pass runs at a time: held
-/// while the file lives; `None` if another pass holds it.
-pub fn run_lock(db_dir: &Path) -> Result<Option<std::fs::File>, StoreError> {
+/// What keeps a second fetch pass from running on the same store.
+pub enum RunLock {
+    /// `DIR/fetch.lock`, locked while the file is open.
+    File(std::fs::File),
+    /// A PostgreSQL advisory lock, held by its session.
+    Pg(crate::store::pg::PgLock),
+}
+
+/// The advisory lock key of a fetch pass on PostgreSQL: "quotewire fetch".
+const PG_RUN_LOCK: i64 = 0x7177_6665_7463_6800;
+
+/// The per-store fetch lock, so that one pass runs at a time: held while the `RunLock` lives;
+/// `None` if another pass holds it.
+pub fn run_lock(db: &Db) -> Result<Option<RunLock>, StoreError> {
+    match db {
+        Db::Dir(dir) => Ok(file_lock(dir)?.map(RunLock::File)),
+        Db::Url(url) => Ok(crate::store::pg::PgRecords::connect(url, "fetch")?
+            .try_lock(PG_RUN_LOCK)?
+            .map(RunLock::Pg)),
+    }
+}
+
+fn file_lock(db_dir: &Path) -> Result<Option<std::fs::File>, StoreError> {
     let path = db_dir.join("fetch.lock");
     std::fs::create_dir_all(db_dir)
         .map_err(|e| StoreError::Io(format!("cannot create {}: {e}", db_dir.display())))?;
@@ -169,19 +190,15 @@ fn cpu_slots() -> usize {
 }
 
 /// Runs one pass over the configured feeds.
-pub async fn run(
-    config: &Config,
-    db_dir: &Path,
-    opts: PassOptions<'_>,
-) -> Result<PassReport, PassError> {
-    run_selected(config, db_dir, opts, &|_| true).await
+pub async fn run(config: &Config, db: &Db, opts: PassOptions<'_>) -> Result<PassReport, PassError> {
+    run_selected(config, db, opts, &|_| true).await
 }
 
 /// Runs one pass over the configured feeds `select` takes (`fetch --outlet`, `--feed`); the
 /// report counts those only. Addresses every configured feed names stay trusted.
 pub async fn run_selected(
     config: &Config,
-    db_dir: &Path,
+    db: &Db,
     mut opts: PassOptions<'_>,
     select: &(dyn Fn(&FeedConfig) -> bool + Sync),
 ) -> Result<PassReport, PassError> {
@@ -195,14 +212,14 @@ pub async fn run_selected(
     let mut states = Vec::with_capacity(feeds.len());
     let waiting_pages;
     {
-        let store = Store::open(db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
+        let store = Store::open_db(db, "fetch", opts.lock_wait, opts.on_wait)?;
         for f in &feeds {
             let state = store
                 .feed_state(f.url.as_str())?
                 .unwrap_or_else(|| FeedState::new(f.url.as_str(), &f.outlet));
             states.push(state);
         }
-        waiting_pages = store.due_article_jobs(now)?;
+        waiting_pages = store.claim_article_jobs(now)?;
         search::index::catch_up(&store)?;
         store.close()?;
     }
@@ -303,7 +320,7 @@ pub async fn run_selected(
     // be written (see `Writer`); the pages of new stories join the fetches in flight.
     let mut writer = Writer {
         config,
-        db_dir,
+        db,
         feeds: &feeds,
         states: &states,
         open: None,
@@ -406,7 +423,7 @@ const REST: Duration = Duration::from_millis(300);
 /// come for a while, or when it has been held for `MAX_HOLD`.
 struct Writer<'a> {
     config: &'a Config,
-    db_dir: &'a Path,
+    db: &'a Db,
     feeds: &'a [&'a FeedConfig],
     states: &'a [FeedState],
     open: Option<(Store, Instant)>,
@@ -438,7 +455,7 @@ impl Writer<'_> {
             return Ok(pages);
         }
         if self.open.is_none() {
-            let store = Store::open(self.db_dir, "fetch", opts.lock_wait, opts.on_wait)?;
+            let store = Store::open_db(self.db, "fetch", opts.lock_wait, opts.on_wait)?;
             self.open = Some((store, Instant::now()));
         }
         if let Some((store, _)) = &self.open {

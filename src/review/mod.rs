@@ -308,19 +308,16 @@ pub fn find(store: &Store, id: &str) -> Result<Found, IdError> {
     })
 }
 
-/// Records a review decision (`Candidate` forgets an earlier one).
+/// Records a review decision (`Candidate` forgets an earlier one; the log keeps both).
 pub fn set_status(store: &Store, found: &Found, status: Status) -> Result<(), StoreError> {
-    match status {
-        Status::Candidate => store.remove_review(&found.quote.id),
-        _ => store.put_review(
-            &found.quote.id,
-            &Review {
-                status,
-                story: found.story.id.clone(),
-                at: Utc::now(),
-            },
-        ),
-    }
+    store.put_review(
+        &found.quote.id,
+        &Review {
+            status,
+            story: found.story.id.clone(),
+            at: Utc::now(),
+        },
+    )
 }
 
 /// The stories that carry the same article as `story`: its original (when it is a syndicated

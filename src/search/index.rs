@@ -20,9 +20,9 @@ use std::collections::{HashMap, HashSet};
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::segments::{posting, Posting, Segments};
+use super::segments::{posting, Posting};
 use super::words::Word;
-use crate::store::{Store, StoreError};
+use crate::store::{PassageLookup, Store, StoreError};
 
 /// Trigrams per winnowing window: runs of `WINDOW + 2` words are always found.
 pub const WINDOW: usize = 6;
@@ -166,7 +166,7 @@ impl Pending {
         if self.ids.is_empty() {
             return Ok(());
         }
-        Segments::open(store.dir())?.add(std::mem::take(&mut self.postings))?;
+        store.add_postings(std::mem::take(&mut self.postings))?;
         store.indexed(&self.ids)?;
         self.heads.clear();
         self.entries.clear();
@@ -179,8 +179,8 @@ impl Pending {
 /// its segment, or a database from before segments). Returns how many.
 pub fn catch_up(store: &Store) -> Result<usize, StoreError> {
     if store.needs_reindex()? {
-        for id in store.story_ids() {
-            store.mark_unindexed(&id?)?;
+        for id in store.story_ids()? {
+            store.mark_unindexed(&id)?;
         }
         store.reindexed()?;
     }
@@ -205,14 +205,14 @@ pub fn catch_up(store: &Store) -> Result<usize, StoreError> {
 /// Stories sharing postings with `hashes` (in the segments, and in `pending` if given), with
 /// how many, most first (ties by id). Hashes with more than `MAX_POSTINGS` stories are ignored.
 pub fn candidates(
-    segments: &Segments,
+    index: &dyn PassageLookup,
     pending: Option<&Pending>,
     hashes: &[u64],
     except: Option<&str>,
-) -> Vec<(String, usize)> {
+) -> Result<Vec<(String, usize)>, StoreError> {
     let mut hits: HashMap<String, usize> = HashMap::new();
-    for h in hashes {
-        let mut ids = segments.lookup(*h, MAX_POSTINGS + 1);
+    let found = index.lookup_many(hashes, MAX_POSTINGS + 1)?;
+    for (h, mut ids) in hashes.iter().zip(found) {
         if let Some(p) = pending {
             for id in p.lookup(*h) {
                 if !ids.iter().any(|i| i == id) {
@@ -231,7 +231,7 @@ pub fn candidates(
     }
     let mut out: Vec<(String, usize)> = hits.into_iter().collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

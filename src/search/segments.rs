@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use itertools::Itertools;
 use memmap2::Mmap;
 
-use crate::store::StoreError;
+use crate::store::{PassageLookup, StoreError};
 
 /// More segments than this are merged whatever their sizes.
 pub const MAX_SEGMENTS: usize = 8;
@@ -217,6 +217,12 @@ impl Segments {
             seq,
             map: map(&path)?,
         })
+    }
+}
+
+impl PassageLookup for Segments {
+    fn lookup_many(&self, hashes: &[u64], limit: usize) -> Result<Vec<Vec<String>>, StoreError> {
+        Ok(hashes.iter().map(|&h| self.lookup(h, limit)).collect())
     }
 }
 

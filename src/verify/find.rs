@@ -10,9 +10,8 @@ use serde::Serialize;
 
 use crate::search::align::{align, Alignment, Op};
 use crate::search::index;
-use crate::search::segments::Segments;
 use crate::search::words::{words, Word};
-use crate::store::{Store, StoreError};
+use crate::store::{PassageLookup, Store, StoreError};
 use crate::story::Story;
 
 /// How closely a passage follows its source.
@@ -261,15 +260,15 @@ type FindKey = (String, Vec<String>, Option<String>);
 
 /// The passage index and the stories loaded for one run.
 pub struct Cache {
-    segments: Segments,
+    index: Box<dyn PassageLookup + Send>,
     stories: HashMap<String, Option<Loaded>>,
     found: HashMap<FindKey, Option<Placed>>,
 }
 
 impl Cache {
-    pub fn new(segments: Segments) -> Cache {
+    pub fn new(index: Box<dyn PassageLookup + Send>) -> Cache {
         Cache {
-            segments,
+            index,
             stories: HashMap::new(),
             found: HashMap::new(),
         }
@@ -366,7 +365,7 @@ fn search(
     prefer: Option<&str>,
 ) -> Result<Option<Placed>, StoreError> {
     let query = index::query(&p.words);
-    let mut ids: Vec<String> = index::candidates(&cache.segments, None, &query, None)
+    let mut ids: Vec<String> = index::candidates(&*cache.index, None, &query, None)?
         .into_iter()
         .take(CANDIDATES)
         .map(|(id, _)| id)

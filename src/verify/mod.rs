@@ -166,7 +166,7 @@ const FOUND_HINTS: usize = 32;
 /// Verifies the passages of `post` against the store: the first `limits::MAX_POST_PASSAGES`.
 pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, StoreError> {
     crate::search::index::catch_up(store)?;
-    let mut cache = Cache::new(crate::search::segments::Segments::open(store.dir())?);
+    let mut cache = Cache::new(store.passages()?);
     let mut limits = post.limits.clone();
     let max = crate::limits::MAX_POST_PASSAGES;
     if post.passages.len() > max {

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use quotewire::opml::{self, ExportFeed, ExportOutlet};
-use quotewire::store::Store;
 
 use crate::cli::Globals;
 
@@ -24,7 +23,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let config = globals.config()?;
     // Feed titles come from the database when there is one; none is created.
     let mut titles = std::collections::HashMap::new();
-    if Store::exists(&globals.db_dir()?) {
+    if globals.db_exists()? {
         let store = globals.open_store("feeds export")?;
         for f in config.feeds() {
             if let Some(title) = store.feed_state(f.url.as_str())?.and_then(|s| s.title) {

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::Utc;
 use quotewire::fetcher::FeedState;
-use quotewire::store::Store;
 use serde::Serialize;
 
 use crate::cli::{output, problems, Globals};
@@ -43,7 +42,7 @@ pub fn run(globals: &Globals, args: ListArgs) -> Result<ExitCode> {
     let config = globals.config()?;
     // Before the first fetch there is no database: every feed is "never fetched", and
     // listing them must not create one.
-    let store = if Store::exists(&globals.db_dir()?) {
+    let store = if globals.db_exists()? {
         Some(globals.open_store("feeds")?)
     } else {
         None

@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use quotewire::store::Store;
 
 use crate::cli::Globals;
 
@@ -21,7 +20,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     let config = globals.config()?;
     let feed = super::find_feed(&config, &args.url)?;
     let url = feed.url.as_str();
-    if !Store::exists(&globals.db_dir()?) {
+    if !globals.db_exists()? {
         println!("{url} has never been fetched (there is no database yet); nothing to revive");
         return Ok(ExitCode::SUCCESS);
     }

@@ -208,10 +208,10 @@ fn check(
                 }
             }
         }
-        let dir = globals.db_dir()?;
+        let db = globals.db()?;
         let report = super::runtime()?.block_on(quotewire::ingest::links::fetch(
             config,
-            &dir,
+            &db,
             &links,
             globals.lock_wait,
             &mut output::waiting_notice,

@@ -12,11 +12,15 @@
 //! claimable again; the late worker's `complete` then finds the lease gone and changes
 //! nothing.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use super::{PgError, PgStore};
+
+/// The advisory lock key under which `sync_feeds` runs: "qwsync".
+const SYNC_LOCK: i64 = 0x7177_7379_6e63_0000;
 
 /// A configured feed as the queue knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,23 +43,70 @@ pub struct Claim {
 impl PgStore {
     /// Makes the queue's feeds those configured: new ones are due now, known ones keep their
     /// schedule and take the configured outlet and enabled flag.
+    ///
+    /// Only rows that differ are written, under an advisory lock so that syncs take turns:
+    /// every worker syncs when it starts, and rewriting rows that other workers' claims are
+    /// leasing at that moment would deadlock with them (a claim locks its feeds in its own
+    /// order). Feeds are never deleted: one taken out of feeds.toml is marked disabled.
     pub async fn sync_feeds(&self, feeds: &[FeedRow]) -> Result<(), PgError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let stmt = tx
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SYNC_LOCK])
+            .await?;
+        let mut known: HashMap<String, FeedRow> = HashMap::new();
+        for r in tx
+            .query("SELECT url, outlet, host, enabled FROM feeds", &[])
+            .await?
+        {
+            let row = FeedRow {
+                url: r.try_get(0)?,
+                outlet: r.try_get(1)?,
+                host: r.try_get(2)?,
+                enabled: r.try_get(3)?,
+            };
+            known.insert(row.url.clone(), row);
+        }
+        let hosts: HashSet<String> = tx
+            .query("SELECT host FROM hosts", &[])
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let insert = tx
             .prepare(
                 "INSERT INTO feeds (url, outlet, host, enabled) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (url) DO UPDATE
-                 SET outlet = EXCLUDED.outlet, host = EXCLUDED.host, enabled = EXCLUDED.enabled",
+                 ON CONFLICT (url) DO NOTHING",
             )
             .await?;
-        let host = tx
+        let update = tx
+            .prepare("UPDATE feeds SET outlet = $2, host = $3, enabled = $4 WHERE url = $1")
+            .await?;
+        let add_host = tx
             .prepare("INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING")
             .await?;
+        let mut added_hosts = HashSet::new();
+        let configured: HashSet<&str> = feeds.iter().map(|f| f.url.as_str()).collect();
         for f in feeds {
-            tx.execute(&host, &[&f.host]).await?;
-            tx.execute(&stmt, &[&f.url, &f.outlet, &f.host, &f.enabled])
-                .await?;
+            if !hosts.contains(&f.host) && added_hosts.insert(f.host.clone()) {
+                tx.execute(&add_host, &[&f.host]).await?;
+            }
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
+                [&f.url, &f.outlet, &f.host, &f.enabled];
+            match known.get(&f.url) {
+                None => {
+                    tx.execute(&insert, &params).await?;
+                }
+                Some(k) if k != f => {
+                    tx.execute(&update, &params).await?;
+                }
+                Some(_) => {}
+            }
+        }
+        for (url, k) in &known {
+            if k.enabled && !configured.contains(url.as_str()) {
+                tx.execute("UPDATE feeds SET enabled = false WHERE url = $1", &[url])
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(())

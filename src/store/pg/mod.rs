@@ -1,16 +1,18 @@
 //! The PostgreSQL store for team mode: several fetch workers and editors on one database.
 //!
-//! This is the first part of issue 14: connecting by any libpq connection URL
-//! (`postgres://` or `postgresql://`, a Unix socket as `?host=/path`), the schema and its
-//! versioned migrations (`schema`), and the claim of due feeds by workers with a lease
-//! (`claim`). It is not yet a backend of the commands: the record operations (stories, texts,
-//! quotes, reviews, posts, the passage index) come behind the store trait in the next steps,
-//! and until then `--db postgres://...` is refused by the CLI with that explanation.
+//! Connecting by any libpq connection URL (`postgres://` or `postgresql://`, a Unix socket as
+//! `?host=/path`), the schema and its versioned migrations (`schema`), the store's records
+//! (`records`, `review`: `PgRecords` is the store backend `--db postgres://...` opens), and
+//! the claim of due feeds by workers with a lease (`claim`). `PgStore` is the asynchronous
+//! pool beneath; `PgRecords` gives the store's synchronous interface over it.
 
 mod claim;
+mod records;
+mod review;
 mod schema;
 
 pub use claim::{Claim, FeedRow};
+pub use records::{PgLock, PgRecords};
 pub use schema::{LATEST as SCHEMA_LATEST, MIGRATIONS};
 
 use std::str::FromStr;
@@ -66,10 +68,23 @@ pub struct PgStore {
 impl PgStore {
     /// Connects, then creates or migrates the schema (refusing a newer one).
     pub async fn connect(url: &str, max_connections: usize) -> Result<PgStore, PgError> {
-        let config = tokio_postgres::Config::from_str(url).map_err(|e| PgError::Url {
+        PgStore::connect_as(url, max_connections, "").await
+    }
+
+    /// `connect`, naming the command in `pg_stat_activity` (`quotewire fetch`, ...) unless
+    /// the URL names an application itself.
+    pub async fn connect_as(
+        url: &str,
+        max_connections: usize,
+        command: &str,
+    ) -> Result<PgStore, PgError> {
+        let mut config = tokio_postgres::Config::from_str(url).map_err(|e| PgError::Url {
             url: redacted(url),
             why: e.to_string(),
         })?;
+        if config.get_application_name().is_none() && !command.is_empty() {
+            config.application_name(format!("quotewire {command}"));
+        }
         let manager = Manager::from_config(
             config,
             NoTls,

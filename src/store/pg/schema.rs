@@ -39,10 +39,89 @@ pub const MIGRATIONS: &[(i32, &str)] = &[
     CREATE INDEX feeds_leased ON feeds (host) WHERE lease_until IS NOT NULL;
     "#,
     ),
+    (
+        3,
+        r#"
+    CREATE TABLE stories (
+        id         text COLLATE "C" PRIMARY KEY,
+        key        text NOT NULL UNIQUE,
+        outlet     text COLLATE "C" NOT NULL,
+        published  timestamptz NOT NULL,
+        record     jsonb NOT NULL
+    );
+    CREATE INDEX stories_by_date ON stories (published DESC, id DESC);
+    CREATE INDEX stories_by_outlet ON stories (outlet, published DESC, id DESC);
+    CREATE TABLE story_text (
+        story  text COLLATE "C" PRIMARY KEY,
+        text   text NOT NULL
+    );
+    CREATE TABLE feed_states (
+        url    text PRIMARY KEY,
+        state  jsonb NOT NULL
+    );
+    CREATE TABLE page_jobs (
+        story        text COLLATE "C" PRIMARY KEY,
+        url          text NOT NULL,
+        outlet       text NOT NULL,
+        host         text NOT NULL,
+        due          timestamptz NOT NULL,
+        failures     integer NOT NULL DEFAULT 0,
+        lease_until  timestamptz,
+        leased_by    text
+    );
+    CREATE INDEX page_jobs_due ON page_jobs (due);
+    CREATE TABLE unindexed (
+        story  text COLLATE "C" PRIMARY KEY
+    );
+    CREATE TABLE meta (
+        key    text PRIMARY KEY,
+        value  jsonb NOT NULL
+    );
+    CREATE TABLE postings (
+        hash   bigint NOT NULL,
+        story  bigint NOT NULL,
+        PRIMARY KEY (hash, story)
+    );
+    CREATE TABLE quotes (
+        story   text COLLATE "C" PRIMARY KEY,
+        record  jsonb NOT NULL
+    );
+    CREATE TABLE quote_ids (
+        quote  text COLLATE "C" PRIMARY KEY,
+        story  text COLLATE "C" NOT NULL
+    );
+    CREATE TABLE reviews (
+        quote   text COLLATE "C" PRIMARY KEY,
+        record  jsonb NOT NULL
+    );
+    CREATE TABLE review_log (
+        seq     bigserial PRIMARY KEY,
+        quote   text COLLATE "C" NOT NULL,
+        record  jsonb NOT NULL
+    );
+    CREATE INDEX review_log_by_quote ON review_log (quote, seq);
+    CREATE TABLE posts (
+        path    text PRIMARY KEY,
+        record  jsonb NOT NULL
+    );
+    CREATE TABLE uses (
+        kind    "char" NOT NULL,
+        id      text COLLATE "C" NOT NULL,
+        post    text NOT NULL,
+        line    integer NOT NULL,
+        status  text NOT NULL,
+        PRIMARY KEY (kind, id, post, line)
+    );
+    CREATE TABLE desk (
+        key    text PRIMARY KEY,
+        value  jsonb NOT NULL
+    );
+    "#,
+    ),
 ];
 
 /// The version this quotewire writes.
-pub const LATEST: i32 = 2;
+pub const LATEST: i32 = 3;
 
 /// An arbitrary, fixed key for `pg_advisory_xact_lock`: "quotewire migrate".
 const MIGRATE_LOCK: i64 = 0x7175_6f74_6577_6972;

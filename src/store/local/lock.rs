@@ -10,7 +10,7 @@ use std::io::{Read, Seek, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// Takes the lock in `dir`, waiting up to `wait`. `on_wait` is called once, with who holds it,
 /// if the lock is busy.

@@ -1,4 +1,4 @@
-//! The versioned value encoding of every record in sled.
+//! The versioned value encoding of every record in the sled store.
 //!
 //! A value is one version byte followed by the record as JSON. JSON because it is
 //! self-describing: a field added later reads as its default from an old record, and a database
@@ -8,7 +8,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// The version written by this build.
 pub const VALUE_VERSION: u8 = 1;

@@ -1,0 +1,121 @@
+//! `quotewire worker`: a fetch worker of team mode. Several run at once, on one machine or
+//! many, against one PostgreSQL store; each claims due feeds, fetches them and hands them
+//! back (`ingest::worker`). This is the command-line edge: the loop, its pauses, its output.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use chrono::Utc;
+use quotewire::ingest::worker::{self, WorkerOptions};
+use quotewire::store::pg::PgStore;
+use quotewire::store::Db;
+
+use super::{output, problems, Globals};
+
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  quotewire --db postgres://desk@db.example/quotewire worker\n  */5 * * * * quotewire --db postgresql:///quotewire?host=/run/postgresql worker --once --quiet\n\nNeeds a PostgreSQL --db (team mode); on a database directory run `quotewire fetch`.\nExit codes: 0 clean, 1 a feed failed, 2 could not run, 130 interrupted."
+)]
+pub struct Args {
+    /// Take what is due until nothing is, then exit (for cron); without it the worker runs
+    /// until stopped, waiting for feeds to fall due
+    #[arg(long)]
+    once: bool,
+    /// Feeds claimed per round
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    batch: usize,
+    /// How long a claim is held; a worker that dies loses its feeds to the others after this
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    lease: u64,
+    /// How long to wait between looks when nothing is due
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    poll: u64,
+    /// This worker's name in the queue [default: HOSTNAME:PID]
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Problems only (failed feeds)
+    #[arg(long)]
+    quiet: bool,
+    /// JSON Lines: one object per round (claimed, completed, lost, and the pass's report)
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
+    let mut config = globals.config()?;
+    let db = globals.db()?;
+    let Db::Url(url) = &db else {
+        bail!(
+            "`worker` shares feeds between processes through PostgreSQL, and --db {} is a directory\n  fix: run `quotewire fetch` from cron on a directory, or give --db a postgres:// URL (see \"Team mode\" in the README)",
+            db.shown()
+        );
+    };
+    if args.batch == 0 {
+        bail!("--batch 0 would claim nothing\n  fix: give --batch 1 or more");
+    }
+    let opts = WorkerOptions {
+        name: args.name.clone().unwrap_or_else(worker::default_name),
+        batch: args.batch,
+        lease: Duration::from_secs(args.lease.max(1)),
+        lock_wait: globals.lock_wait,
+    };
+    super::runtime()?.block_on(async {
+        let queue = PgStore::connect_as(url, 2, "worker").await?;
+        worker::sync(&queue, &config).await?;
+        let mut failed = false;
+        let interrupt = tokio::signal::ctrl_c();
+        tokio::pin!(interrupt);
+        loop {
+            let mut on_wait = |_: &str| {};
+            match worker::round(&config, &db, &queue, &opts, &mut on_wait).await? {
+                Some(round) => {
+                    let r = &round.report;
+                    failed |= r.feeds_failed > 0 || !r.pages_broken.is_empty();
+                    if args.json {
+                        output::json_line(&serde_json::json!({
+                            "worker": opts.name,
+                            "claimed": round.claimed,
+                            "completed": round.completed,
+                            "lost": round.lost,
+                            "report": r,
+                        }))?;
+                    } else if !args.quiet || r.feeds_failed > 0 {
+                        println!(
+                            "{} {}: claimed {}, completed {}{}; {} new, {} updated stories; {} failed",
+                            output::rfc3339(Utc::now()),
+                            opts.name,
+                            round.claimed,
+                            round.completed,
+                            if round.lost > 0 {
+                                format!(" ({} leases ran out first)", round.lost)
+                            } else {
+                                String::new()
+                            },
+                            r.stories_new,
+                            r.stories_updated,
+                            r.feeds_failed
+                        );
+                        for f in &r.failures {
+                            println!("  failed: {} — {}", f.url, f.error);
+                        }
+                    }
+                    if r.interrupted {
+                        return Ok(ExitCode::from(130));
+                    }
+                }
+                None if args.once => break,
+                None => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(args.poll.max(1))) => {}
+                        _ = &mut interrupt => return Ok(ExitCode::from(130)),
+                    }
+                    // feeds.toml may have changed meanwhile: the queue and the passes follow it.
+                    config = globals.config()?;
+                    worker::sync(&queue, &config).await?;
+                }
+            }
+        }
+        Ok(problems(failed))
+    })
+}

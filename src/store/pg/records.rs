@@ -1,0 +1,594 @@
+//! The store's records on PostgreSQL: `PgRecords` implements the store traits (`records`)
+//! over the tables of migration 3, so every command runs on it as on sled.
+//!
+//! The store's interface is synchronous (sled is), and tokio-postgres is asynchronous. A
+//! `PgRecords` owns a small runtime of its own on which the pool's connections live; each
+//! operation is one task there, and the caller waits for its answer on a channel. That works
+//! from plain threads and from inside another runtime alike (a fetch pass calls the store
+//! from its tasks), which `block_on` would not.
+//!
+//! Each operation is one statement or one transaction, so what one writes is all there or
+//! not at all, and several processes may read and write at once. Records are kept as jsonb
+//! beside the columns that index them (ids, dates, outlets, hosts).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use tokio_postgres::types::Json;
+use tokio_postgres::Row;
+
+use super::{PgError, PgStore};
+use crate::fetcher::FeedState;
+use crate::search::segments::Posting;
+use crate::store::records::{Backend, FetchRecords, IndexRecords, PassageLookup, StoryRecords};
+use crate::store::{ArticleJob, StoreError, StoryQuery};
+use crate::story::Story;
+
+/// How long a page job stays with the pass that queued or claimed it; a pass that dies
+/// holding one loses it to the next pass after this.
+const PAGE_LEASE_SECS: f64 = 600.0;
+/// Connections each process keeps at most.
+const MAX_CONNECTIONS: usize = 4;
+/// `meta` key present while the passage index needs a rebuild.
+const REINDEX: &str = "reindex";
+
+struct Inner {
+    store: PgStore,
+    rt: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Dropping a runtime inside another one's task panics; this one only holds
+        // connections, which may go at once.
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// A quotewire store on PostgreSQL (team mode).
+#[derive(Clone)]
+pub struct PgRecords {
+    inner: Arc<Inner>,
+}
+
+/// Runs `work` on `rt` and waits for its answer.
+fn wait_for<T, Fut>(rt: &tokio::runtime::Runtime, work: Fut) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, PgError>> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    rt.spawn(async move {
+        let _ = tx.send(work.await);
+    });
+    rx.recv()
+        .map_err(|_| StoreError::Io("the PostgreSQL connection task stopped".into()))?
+        .map_err(StoreError::from)
+}
+
+fn story_hex(bits: i64) -> String {
+    format!("{:016x}", bits as u64)
+}
+
+/// The first id after every id that starts with `prefix` (ids are hex, `~` sorts after).
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}~")
+}
+
+/// The earliest time PostgreSQL's timestamptz keeps is 4713 BC, later than chrono's: a story
+/// dated before 4000 BC (only a hostile feed dates one so) is indexed as of then; its record
+/// keeps the date it has.
+fn pg_time(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.max(earliest())
+}
+
+fn earliest() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(-188_395_027_200, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default()
+}
+
+impl PgRecords {
+    /// Connects to the database `url` names, creating or migrating its schema.
+    pub fn connect(url: &str, command: &str) -> Result<PgRecords, StoreError> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("quotewire-pg")
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Io(format!("cannot start the PostgreSQL runtime: {e}")))?;
+        let (url, command) = (url.to_string(), command.to_string());
+        let store = wait_for(&rt, async move {
+            PgStore::connect_as(&url, MAX_CONNECTIONS, &command).await
+        })?;
+        Ok(PgRecords {
+            inner: Arc::new(Inner {
+                store,
+                rt: Some(rt),
+            }),
+        })
+    }
+
+    /// The asynchronous store beneath (for the workers' claims).
+    pub fn pg(&self) -> &PgStore {
+        &self.inner.store
+    }
+
+    /// The jsonb record `sql` selects by one key, decoded.
+    pub(crate) fn record<T>(&self, sql: &'static str, key: &str) -> Result<Option<T>, StoreError>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let key = key.to_string();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            match c.query_opt(sql, &[&key]).await? {
+                Some(r) => Ok(Some(r.try_get::<_, Json<T>>(0)?.0)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Every row `sql` selects (it takes no parameter), each made by `row`.
+    pub(crate) fn rows<T: Send + 'static>(
+        &self,
+        sql: &'static str,
+        row: fn(&Row) -> Result<T, PgError>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            c.query(sql, &[]).await?.iter().map(row).collect()
+        })
+    }
+
+    /// Runs `sql` with one text key (a delete, an insert of a key alone).
+    pub(crate) fn execute(&self, sql: &'static str, key: &str) -> Result<(), StoreError> {
+        let key = key.to_string();
+        self.run(move |pg| async move {
+            pg.client().await?.execute(sql, &[&key]).await?;
+            Ok(())
+        })
+    }
+
+    /// Runs one operation on a connection of the pool and waits for it.
+    pub(crate) fn run<T, F, Fut>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(PgStore) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, PgError>> + Send + 'static,
+    {
+        let store = self.inner.store.clone();
+        match &self.inner.rt {
+            Some(rt) => wait_for(rt, async move { work(store).await }),
+            None => Err(StoreError::Io("the PostgreSQL store is closed".into())),
+        }
+    }
+}
+
+/// A session-level advisory lock, held while its connection lives: the connection is taken
+/// out of the pool, so dropping this closes it and the server lets go of the lock (as it does
+/// when the process dies).
+pub struct PgLock {
+    _client: deadpool_postgres::ClientWrapper,
+    _records: PgRecords,
+}
+
+impl PgRecords {
+    /// Takes the advisory lock `key` if no other session holds it.
+    pub fn try_lock(&self, key: i64) -> Result<Option<PgLock>, StoreError> {
+        let client = self.run(move |pg| async move {
+            let client = deadpool_postgres::Object::take(pg.client().await?);
+            let got: bool = client
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+                .await?
+                .try_get(0)?;
+            Ok(got.then_some(client))
+        })?;
+        Ok(client.map(|c| PgLock {
+            _client: c,
+            _records: self.clone(),
+        }))
+    }
+}
+
+impl StoryRecords for PgRecords {
+    fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
+        self.record("SELECT record FROM stories WHERE id = $1", id)
+    }
+
+    fn story_ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let (lo, hi, limit) = (prefix.to_string(), prefix_end(prefix), limit as i64);
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let rows = c
+                .query(
+                    "SELECT id FROM stories WHERE id >= $1 AND id < $2 ORDER BY id LIMIT $3",
+                    &[&lo, &hi, &limit],
+                )
+                .await?;
+            rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        })
+    }
+
+    /// One transaction: a story is kept under its id, and its normalised key is unique, so a
+    /// story two workers reach at once (through two feeds) is one row, the later write
+    /// standing.
+    fn put_stories(&self, writes: &[(Option<Story>, Story)]) -> Result<(), StoreError> {
+        let stories: Vec<Story> = writes.iter().map(|(_, s)| s.clone()).collect();
+        self.run(move |pg| async move {
+            let mut c = pg.client().await?;
+            let tx = c.transaction().await?;
+            let put = tx
+                .prepare(
+                    "INSERT INTO stories (id, key, outlet, published, record)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key,
+                         outlet = EXCLUDED.outlet, published = EXCLUDED.published,
+                         record = EXCLUDED.record",
+                )
+                .await?;
+            for s in &stories {
+                tx.execute(
+                    &put,
+                    &[&s.id, &s.key, &s.outlet, &pg_time(s.published), &Json(s)],
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn stories(&self, q: &StoryQuery) -> Result<Vec<Story>, StoreError> {
+        if q.limit == Some(0) {
+            return Ok(Vec::new());
+        }
+        let since = pg_time(q.since.unwrap_or(DateTime::<Utc>::MIN_UTC));
+        let outlet = q.outlet.clone();
+        let limit = q.limit.map(|l| l as i64);
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let rows = match &outlet {
+                Some(o) => {
+                    c.query(
+                        "SELECT record FROM stories WHERE outlet = $1 AND published >= $2
+                         ORDER BY published DESC, id DESC LIMIT $3",
+                        &[o, &since, &limit],
+                    )
+                    .await?
+                }
+                None => {
+                    c.query(
+                        "SELECT record FROM stories WHERE published >= $1
+                         ORDER BY published DESC, id DESC LIMIT $2",
+                        &[&since, &limit],
+                    )
+                    .await?
+                }
+            };
+            rows.iter()
+                .map(|r| Ok(r.try_get::<_, Json<Story>>(0)?.0))
+                .collect()
+        })
+    }
+
+    fn story_count(&self) -> Result<usize, StoreError> {
+        self.run(|pg| async move {
+            let c = pg.client().await?;
+            let n: i64 = c
+                .query_one("SELECT count(*) FROM stories", &[])
+                .await?
+                .try_get(0)?;
+            Ok(n as usize)
+        })
+    }
+
+    fn story_ids(&self) -> Result<Vec<String>, StoreError> {
+        self.rows("SELECT id FROM stories ORDER BY id", |r| Ok(r.try_get(0)?))
+    }
+
+    fn page_text(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let id = id.to_string();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let row = c
+                .query_opt("SELECT text FROM story_text WHERE story = $1", &[&id])
+                .await?;
+            Ok(match row {
+                Some(r) => Some(r.try_get(0)?),
+                None => None,
+            })
+        })
+    }
+
+    fn put_text(&self, id: &str, text: Option<&str>) -> Result<(), StoreError> {
+        let (id, text) = (id.to_string(), text.map(str::to_string));
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            match text {
+                Some(t) => {
+                    c.execute(
+                        "INSERT INTO story_text (story, text) VALUES ($1, $2)
+                         ON CONFLICT (story) DO UPDATE SET text = EXCLUDED.text",
+                        &[&id, &t],
+                    )
+                    .await?
+                }
+                None => {
+                    c.execute("DELETE FROM story_text WHERE story = $1", &[&id])
+                        .await?
+                }
+            };
+            Ok(())
+        })
+    }
+}
+
+fn job_of(r: &tokio_postgres::Row) -> Result<ArticleJob, PgError> {
+    Ok(ArticleJob {
+        story: r.try_get(0)?,
+        url: r.try_get(1)?,
+        outlet: r.try_get(2)?,
+        due: r.try_get(3)?,
+        failures: r.try_get::<_, i32>(4)?.max(0) as u32,
+    })
+}
+
+const JOB_COLUMNS: &str = "story, url, outlet, due, failures";
+
+impl FetchRecords for PgRecords {
+    fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        self.record("SELECT state FROM feed_states WHERE url = $1", url)
+    }
+
+    fn put_feed_state(&self, url: &str, state: &FeedState) -> Result<(), StoreError> {
+        let (url, state) = (url.to_string(), state.clone());
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            c.execute(
+                "INSERT INTO feed_states (url, state) VALUES ($1, $2)
+                 ON CONFLICT (url) DO UPDATE SET state = EXCLUDED.state",
+                &[&url, &Json(&state)],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn feed_states(&self) -> Result<Vec<(String, FeedState)>, StoreError> {
+        self.rows("SELECT url, state FROM feed_states ORDER BY url", |r| {
+            Ok((r.try_get(0)?, r.try_get::<_, Json<FeedState>>(1)?.0))
+        })
+    }
+
+    fn due_article_jobs(&self, now: DateTime<Utc>) -> Result<Vec<ArticleJob>, StoreError> {
+        let now = pg_time(now);
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let rows = c
+                .query(
+                    &format!(
+                        "SELECT {JOB_COLUMNS} FROM page_jobs WHERE due <= $1 ORDER BY due, story"
+                    ),
+                    &[&now],
+                )
+                .await?;
+            rows.iter().map(job_of).collect()
+        })
+    }
+
+    /// One `UPDATE`: the due jobs no pass holds, locked `SKIP LOCKED` (a job another pass is
+    /// claiming is left to it), leased to this one.
+    fn claim_article_jobs(&self, now: DateTime<Utc>) -> Result<Vec<ArticleJob>, StoreError> {
+        let now = pg_time(now);
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let rows = c
+                .query(
+                    &format!(
+                        "UPDATE page_jobs j SET lease_until = now() + make_interval(secs => $2)
+                         FROM (SELECT story FROM page_jobs
+                               WHERE due <= $1 AND (lease_until IS NULL OR lease_until <= now())
+                               ORDER BY due, story
+                               FOR UPDATE SKIP LOCKED) pick
+                         WHERE j.story = pick.story
+                         RETURNING {}",
+                        JOB_COLUMNS
+                            .split(", ")
+                            .map(|c| format!("j.{c}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    &[&now, &PAGE_LEASE_SECS],
+                )
+                .await?;
+            let mut jobs: Vec<ArticleJob> = rows.iter().map(job_of).collect::<Result<_, _>>()?;
+            jobs.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.story.cmp(&b.story)));
+            Ok(jobs)
+        })
+    }
+
+    fn article_job(&self, story: &str) -> Result<Option<ArticleJob>, StoreError> {
+        let story = story.to_string();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let row = c
+                .query_opt(
+                    &format!("SELECT {JOB_COLUMNS} FROM page_jobs WHERE story = $1"),
+                    &[&story],
+                )
+                .await?;
+            row.as_ref().map(job_of).transpose()
+        })
+    }
+
+    fn put_article_job(&self, job: &ArticleJob) -> Result<(), StoreError> {
+        let job = job.clone();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let failures = job.failures.min(i32::MAX as u32) as i32;
+            let due = pg_time(job.due);
+            c.execute(
+                "INSERT INTO page_jobs (story, url, outlet, host, due, failures, lease_until)
+                 VALUES ($1, $2, $3, $4, $5, $6,
+                         CASE WHEN $5 <= now() THEN now() + make_interval(secs => $7) END)
+                 ON CONFLICT (story) DO UPDATE SET url = EXCLUDED.url, outlet = EXCLUDED.outlet,
+                     host = EXCLUDED.host, due = EXCLUDED.due, failures = EXCLUDED.failures,
+                     lease_until = EXCLUDED.lease_until",
+                &[
+                    &job.story,
+                    &job.url,
+                    &job.outlet,
+                    &host_of(&job.url),
+                    &due,
+                    &failures,
+                    &PAGE_LEASE_SECS,
+                ],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn remove_article_job(&self, story: &str) -> Result<(), StoreError> {
+        self.execute("DELETE FROM page_jobs WHERE story = $1", story)
+    }
+}
+
+/// Lookups in the `postings` table: one statement for all of a query's hashes, each capped
+/// at `limit` rows by the primary key's B-tree, so a hash reprinted in a million stories
+/// costs `limit` rows, not a million.
+struct PgPassages(PgRecords);
+
+impl PassageLookup for PgPassages {
+    fn lookup_many(&self, hashes: &[u64], limit: usize) -> Result<Vec<Vec<String>>, StoreError> {
+        let wanted: Vec<i64> = hashes.iter().map(|&h| h as i64).collect();
+        let limit = limit as i64;
+        let found: Vec<(i64, i64)> = self.0.run(move |pg| async move {
+            let c = pg.client().await?;
+            let rows = c
+                .query(
+                    "SELECT q.h, p.story FROM unnest($1::bigint[]) AS q(h)
+                     CROSS JOIN LATERAL (SELECT story FROM postings WHERE hash = q.h
+                                         ORDER BY story LIMIT $2) AS p",
+                    &[&wanted, &limit],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
+        })?;
+        let mut by_hash: std::collections::HashMap<i64, Vec<String>> = Default::default();
+        for (h, story) in found {
+            by_hash.entry(h).or_default().push(story_hex(story));
+        }
+        Ok(hashes
+            .iter()
+            .map(|&h| by_hash.get(&(h as i64)).cloned().unwrap_or_default())
+            .collect())
+    }
+}
+
+impl IndexRecords for PgRecords {
+    fn mark_unindexed(&self, id: &str) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO unindexed (story) VALUES ($1) ON CONFLICT DO NOTHING",
+            id,
+        )
+    }
+
+    fn unindexed(&self) -> Result<Vec<String>, StoreError> {
+        self.rows("SELECT story FROM unindexed ORDER BY story", |r| {
+            Ok(r.try_get(0)?)
+        })
+    }
+
+    fn indexed(&self, ids: &[String]) -> Result<(), StoreError> {
+        let ids = ids.to_vec();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            c.execute("DELETE FROM unindexed WHERE story = ANY($1)", &[&ids])
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn needs_reindex(&self) -> Result<bool, StoreError> {
+        let flag: Option<serde_json::Value> =
+            self.record("SELECT value FROM meta WHERE key = $1", REINDEX)?;
+        Ok(flag.is_some())
+    }
+
+    fn reindexed(&self) -> Result<(), StoreError> {
+        self.execute("DELETE FROM meta WHERE key = $1", REINDEX)
+    }
+
+    /// In batches of `unnest` arrays: one statement per 10,000 postings.
+    fn add_postings(&self, postings: Vec<Posting>) -> Result<(), StoreError> {
+        let mut pairs: Vec<(i64, i64)> = postings
+            .iter()
+            .map(|p| {
+                let (h, s) = p.split_at(8);
+                let h = i64::from_be_bytes(h.try_into().unwrap_or_default());
+                let s = i64::from_be_bytes(s.try_into().unwrap_or_default());
+                (h, s)
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        self.run(move |pg| async move {
+            let mut c = pg.client().await?;
+            let tx = c.transaction().await?;
+            for chunk in pairs.chunks(10_000) {
+                let (hashes, stories): (Vec<i64>, Vec<i64>) = chunk.iter().copied().unzip();
+                tx.execute(
+                    "INSERT INTO postings (hash, story)
+                     SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
+                    &[&hashes, &stories],
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn passages(&self) -> Result<Box<dyn PassageLookup + Send>, StoreError> {
+        Ok(Box::new(PgPassages(self.clone())))
+    }
+}
+
+impl Backend for PgRecords {
+    fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn story_ids_round_trip_through_bigint() {
+        for id in ["0000000000000000", "ffffffffffffffff", "8000000000000001"] {
+            let bits = u64::from_str_radix(id, 16).unwrap() as i64;
+            assert_eq!(story_hex(bits), id);
+        }
+        assert!(prefix_end("abc").as_str() > "abcfffffffffffff");
+        // -4000-01-01: inside PostgreSQL's range, and before any story a real feed dates.
+        assert_eq!(earliest().format("%Y-%m-%d").to_string(), "-4000-01-01");
+    }
+}

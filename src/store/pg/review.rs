@@ -1,0 +1,238 @@
+//! The author's review, recorded posts and the desk's records on PostgreSQL.
+//!
+//! A decision is one transaction: the standing decision is replaced and the decision appended
+//! to `review_log`. Two editors deciding the same quotation at once are serialised by the
+//! row's lock; the later decision stands, and both are in the log.
+
+use chrono::{DateTime, Utc};
+use tokio_postgres::types::Json;
+
+use super::PgRecords;
+use crate::review::{Review, Status, StoryQuotes};
+use crate::store::records::{
+    DeskRecords, PostRecord, PostRecords, ReviewRecords, SavedSearch, Use,
+};
+use crate::store::StoreError;
+
+impl ReviewRecords for PgRecords {
+    fn story_quotes(&self, story: &str) -> Result<Option<StoryQuotes>, StoreError> {
+        self.record("SELECT record FROM quotes WHERE story = $1", story)
+    }
+
+    fn put_story_quotes(
+        &self,
+        story: &str,
+        old: Option<&StoryQuotes>,
+        new: &StoryQuotes,
+    ) -> Result<(), StoreError> {
+        let story = story.to_string();
+        let gone: Vec<String> = old
+            .map(|o| o.quotes.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter(|q| !new.quotes.iter().any(|n| n.id == q.id))
+            .map(|q| q.id.clone())
+            .collect();
+        let ids: Vec<String> = new.quotes.iter().map(|q| q.id.clone()).collect();
+        let new = new.clone();
+        self.run(move |pg| async move {
+            let mut c = pg.client().await?;
+            let tx = c.transaction().await?;
+            tx.execute(
+                "INSERT INTO quotes (story, record) VALUES ($1, $2)
+                 ON CONFLICT (story) DO UPDATE SET record = EXCLUDED.record",
+                &[&story, &Json(&new)],
+            )
+            .await?;
+            tx.execute(
+                "DELETE FROM quote_ids WHERE quote = ANY($1) AND story = $2",
+                &[&gone, &story],
+            )
+            .await?;
+            tx.execute(
+                "INSERT INTO quote_ids (quote, story) SELECT unnest($1::text[]), $2
+                 ON CONFLICT (quote) DO UPDATE SET story = EXCLUDED.story",
+                &[&ids, &story],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn quote_ids_with_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let (lo, hi, limit) = (prefix.to_string(), format!("{prefix}~"), limit as i64);
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let rows = c
+                .query(
+                    "SELECT quote, story FROM quote_ids WHERE quote >= $1 AND quote < $2
+                     ORDER BY quote LIMIT $3",
+                    &[&lo, &hi, &limit],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
+        })
+    }
+
+    fn review(&self, quote: &str) -> Result<Option<Review>, StoreError> {
+        self.record("SELECT record FROM reviews WHERE quote = $1", quote)
+    }
+
+    fn put_review(&self, quote: &str, review: &Review) -> Result<(), StoreError> {
+        let (quote, review) = (quote.to_string(), review.clone());
+        self.run(move |pg| async move {
+            let mut c = pg.client().await?;
+            let tx = c.transaction().await?;
+            tx.execute(
+                "INSERT INTO review_log (quote, record) VALUES ($1, $2)",
+                &[&quote, &Json(&review)],
+            )
+            .await?;
+            if review.status == Status::Candidate {
+                tx.execute("DELETE FROM reviews WHERE quote = $1", &[&quote])
+                    .await?;
+            } else {
+                tx.execute(
+                    "INSERT INTO reviews (quote, record) VALUES ($1, $2)
+                     ON CONFLICT (quote) DO UPDATE SET record = EXCLUDED.record",
+                    &[&quote, &Json(&review)],
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn reviews(&self) -> Result<Vec<(String, Review)>, StoreError> {
+        self.rows("SELECT quote, record FROM reviews ORDER BY quote", |r| {
+            Ok((r.try_get(0)?, r.try_get::<_, Json<Review>>(1)?.0))
+        })
+    }
+
+    fn review_log(&self, quote: &str) -> Result<Vec<Review>, StoreError> {
+        let quote = quote.to_string();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let rows = c
+                .query(
+                    "SELECT record FROM review_log WHERE quote = $1 ORDER BY seq",
+                    &[&quote],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| Ok(r.try_get::<_, Json<Review>>(0)?.0))
+                .collect()
+        })
+    }
+}
+
+impl PostRecords for PgRecords {
+    fn uses(&self, kind: u8, id: &str) -> Result<Vec<Use>, StoreError> {
+        let id = id.to_string();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let rows = c
+                .query(
+                    "SELECT post, line, status FROM uses WHERE kind = $1 AND id = $2
+                     ORDER BY post, line",
+                    &[&(kind as i8), &id],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Use {
+                        post: r.try_get(0)?,
+                        line: r.try_get::<_, i32>(1)?.max(0) as usize,
+                        status: r.try_get(2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn record_post(&self, record: &PostRecord) -> Result<(), StoreError> {
+        let record = record.clone();
+        self.run(move |pg| async move {
+            let mut c = pg.client().await?;
+            let tx = c.transaction().await?;
+            tx.execute("DELETE FROM uses WHERE post = $1", &[&record.path])
+                .await?;
+            let put = tx
+                .prepare(
+                    "INSERT INTO uses (kind, id, post, line, status) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT DO NOTHING",
+                )
+                .await?;
+            for l in &record.links {
+                let line = l.line.min(i32::MAX as usize) as i32;
+                let kinds =
+                    std::iter::once((b's', &l.story)).chain(l.quotes.iter().map(|q| (b'q', q)));
+                for (kind, id) in kinds {
+                    tx.execute(&put, &[&(kind as i8), id, &record.path, &line, &l.status])
+                        .await?;
+                }
+            }
+            tx.execute(
+                "INSERT INTO posts (path, record) VALUES ($1, $2)
+                 ON CONFLICT (path) DO UPDATE SET record = EXCLUDED.record",
+                &[&record.path, &Json(&record)],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn posts(&self) -> Result<Vec<PostRecord>, StoreError> {
+        self.rows("SELECT record FROM posts ORDER BY path", |r| {
+            Ok(r.try_get::<_, Json<PostRecord>>(0)?.0)
+        })
+    }
+}
+
+impl PgRecords {
+    fn desk_put(&self, key: &'static str, value: serde_json::Value) -> Result<(), StoreError> {
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            c.execute(
+                "INSERT INTO desk (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                &[&key, &value],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl DeskRecords for PgRecords {
+    fn reviewed_up_to(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.record("SELECT value FROM desk WHERE key = $1", "reviewed_up_to")
+    }
+
+    fn set_reviewed_up_to(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.desk_put("reviewed_up_to", json(&at)?)
+    }
+
+    fn saved_searches(&self) -> Result<Vec<SavedSearch>, StoreError> {
+        Ok(self
+            .record("SELECT value FROM desk WHERE key = $1", "saved_searches")?
+            .unwrap_or_default())
+    }
+
+    fn set_saved_searches(&self, searches: &[SavedSearch]) -> Result<(), StoreError> {
+        self.desk_put("saved_searches", json(&searches)?)
+    }
+}

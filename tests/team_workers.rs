@@ -1,0 +1,280 @@
+//! Team mode's fetch workers end to end: real `quotewire worker` processes against one
+//! throw-away PostgreSQL cluster (`support::pg`) and 1,000 feeds on 20 loopback hosts
+//! (127.0.0.1 to 127.0.0.20, one server each, every answer 50 ms late). The servers count what
+//! they are asked, and how many requests each host has in flight at once.
+//!
+//! - Four workers at once: every feed fetched once, every story stored once, never more than
+//!   `per_host` requests in flight to one host across all of them.
+//! - A worker killed with SIGKILL mid-round: after its leases run out, the others do its feeds;
+//!   every feed is completed exactly once.
+
+mod support;
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use quotewire::store::pg::PgStore;
+use support::pg::Cluster;
+use support::Home;
+
+const HOSTS: usize = 20;
+const PER_HOST: usize = 2;
+
+#[derive(Default)]
+struct Seen {
+    hits: HashMap<String, usize>,
+    in_flight: HashMap<String, usize>,
+    most_in_flight: HashMap<String, usize>,
+}
+
+type Shared = Arc<(Mutex<Seen>, Duration)>;
+
+/// A small RSS feed, one story of its own.
+async fn feed(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(name): UrlPath<String>,
+) -> impl IntoResponse {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    {
+        let mut seen = shared.0.lock().unwrap();
+        *seen.hits.entry(format!("{host}/{name}")).or_default() += 1;
+        let now = {
+            let n = seen.in_flight.entry(host.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        let most = seen.most_in_flight.entry(host.clone()).or_default();
+        *most = (*most).max(now);
+    }
+    tokio::time::sleep(shared.1).await;
+    *shared.0.lock().unwrap().in_flight.entry(host).or_default() -= 1;
+    let id = name.trim_end_matches(".xml");
+    let body = format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {id}</title><link>https://wire.example/</link><description>d</description>
+<item><title>Story {id}</title><link>https://wire.example/story/{id}</link><guid>story-{id}</guid><pubDate>Fri, 27 Dec 2019 10:00:00 GMT</pubDate><description>The council met on Friday about item {id}.</description></item>
+</channel></rss>"#
+    );
+    ([(header::CONTENT_TYPE, "application/rss+xml")], body)
+}
+
+/// One server on each of 127.0.0.1 .. 127.0.0.HOSTS; returns their addresses.
+fn servers(shared: Shared) -> Vec<std::net::SocketAddr> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let mut addrs = Vec::new();
+            for i in 1..=HOSTS {
+                let listener = tokio::net::TcpListener::bind(format!("127.0.0.{i}:0"))
+                    .await
+                    .expect("bind a loopback address");
+                addrs.push(listener.local_addr().expect("addr"));
+                let app = Router::new()
+                    .route("/feed/{name}", get(feed))
+                    .with_state(shared.clone());
+                tokio::spawn(async move { axum::serve(listener, app).await });
+            }
+            tx.send(addrs).expect("send");
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv().expect("server addresses")
+}
+
+/// feeds.toml: one outlet per host, `feeds` feeds spread over the hosts.
+fn config(addrs: &[std::net::SocketAddr], feeds: usize) -> String {
+    let mut toml = format!("[fetch]\nper_host = {PER_HOST}\nconcurrency = 16\n\n");
+    for (h, addr) in addrs.iter().enumerate() {
+        let urls: Vec<String> = (0..feeds)
+            .filter(|i| i % addrs.len() == h)
+            .map(|i| format!("http://{addr}/feed/{i}.xml"))
+            .collect();
+        toml.push_str(&support::outlet(
+            &format!("host{h}"),
+            &[&format!("host{h}.example")],
+            &urls,
+        ));
+    }
+    toml
+}
+
+fn worker(home: &Home, url: &str, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_quotewire"))
+        .current_dir(home.dir.path())
+        .arg("--config")
+        .arg(home.config_path())
+        .arg("--db")
+        .arg(url)
+        .arg("worker")
+        .args(extra)
+        .env_remove("QUOTEWIRE_CONFIG")
+        .env_remove("QUOTEWIRE_DB")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start a worker")
+}
+
+fn finish(child: Child) -> (i32, String) {
+    let out = child.wait_with_output().expect("worker ends");
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn completions(url: &str) -> Vec<(String, i64)> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let pg = PgStore::connect(url, 1).await.expect("connect");
+            pg.fetch_counts().await.expect("counts")
+        })
+}
+
+fn story_count(home: &Home, url: &str) -> usize {
+    let out = support::run_in(
+        home.dir.path(),
+        &home.config_path(),
+        std::path::Path::new(url),
+        &["stories", "--since", "all", "--json"],
+    );
+    support::json_lines(&out).len()
+}
+
+#[test]
+fn four_workers_fetch_every_feed_once_within_the_per_host_limit() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let shared: Shared = Arc::new((Mutex::default(), Duration::from_millis(50)));
+    let addrs = servers(shared.clone());
+    let home = Home::new();
+    home.write_config(&config(&addrs, 1000));
+    let url = cluster.create_db("workers");
+    let started = Instant::now();
+    let workers: Vec<Child> = (0..4)
+        .map(|i| {
+            worker(
+                &home,
+                &url,
+                &[
+                    "--once",
+                    "--batch",
+                    "20",
+                    "--name",
+                    &format!("w{i}"),
+                    "--json",
+                ],
+            )
+        })
+        .collect();
+    for w in workers {
+        let (code, said) = finish(w);
+        assert_eq!(code, 0, "{said}");
+    }
+    let wall = started.elapsed();
+    let seen = shared.0.lock().unwrap();
+    assert_eq!(seen.hits.len(), 1000, "every feed asked for");
+    let twice: Vec<_> = seen.hits.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "fetched more than once: {twice:?}");
+    let most = seen.most_in_flight.values().copied().max().unwrap_or(0);
+    assert!(most <= PER_HOST, "{most} requests in flight to one host");
+    assert_eq!(
+        most, PER_HOST,
+        "the limit is reached, so the workers share the hosts"
+    );
+    drop(seen);
+    let done = completions(&url);
+    assert_eq!(done.len(), 1000);
+    assert!(
+        done.iter().all(|(_, n)| *n == 1),
+        "each feed completed once"
+    );
+    assert_eq!(story_count(&home, &url), 1000, "each story stored once");
+    eprintln!("1,000 feeds, 4 workers: {wall:?}");
+}
+
+#[test]
+fn a_worker_killed_mid_round_loses_nothing() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let shared: Shared = Arc::new((Mutex::default(), Duration::from_millis(300)));
+    let addrs = servers(shared.clone());
+    let home = Home::new();
+    home.write_config(&config(&addrs, 200));
+    let url = cluster.create_db("killed");
+    let lease = 4;
+    let mut doomed = worker(
+        &home,
+        &url,
+        &[
+            "--batch",
+            "40",
+            "--lease",
+            &lease.to_string(),
+            "--name",
+            "doomed",
+        ],
+    );
+    // Kill it once it is fetching.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while shared.0.lock().unwrap().hits.len() < 5 {
+        assert!(
+            Instant::now() < deadline,
+            "the worker never started fetching"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    doomed.kill().expect("SIGKILL");
+    let _ = doomed.wait();
+    let asked_before: usize = shared.0.lock().unwrap().hits.len();
+    assert!(asked_before < 200, "killed mid-round, not after");
+    // Its leases run out; then three workers do what is left, its feeds included.
+    std::thread::sleep(Duration::from_secs(lease + 1));
+    let workers: Vec<Child> = (0..3)
+        .map(|i| worker(&home, &url, &["--once", "--name", &format!("w{i}")]))
+        .collect();
+    for w in workers {
+        let (code, said) = finish(w);
+        assert_eq!(code, 0, "{said}");
+    }
+    let done = completions(&url);
+    assert_eq!(done.len(), 200);
+    let not_once: Vec<_> = done.iter().filter(|(_, n)| *n != 1).collect();
+    assert!(
+        not_once.is_empty(),
+        "completed other than once: {not_once:?}"
+    );
+    assert_eq!(story_count(&home, &url), 200, "each story stored once");
+    let seen = shared.0.lock().unwrap();
+    assert_eq!(seen.hits.len(), 200);
+    assert!(
+        seen.hits.values().all(|n| *n <= 2),
+        "a feed is asked again only if the killed worker had asked for it"
+    );
+}
