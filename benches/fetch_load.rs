@@ -21,6 +21,9 @@
 //! The binary is `$QUOTEWIRE_BIN`, else the `quotewire` that cargo built for this bench
 //! (target/release/quotewire). Usage: `cargo bench --bench fetch_load`.
 
+#[path = "../tests/support/pg.rs"]
+mod pg;
+
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -370,8 +373,16 @@ fn number_before(line: &str, word: &str) -> Option<usize> {
     head[start..].parse().ok()
 }
 
+/// The summary line, after the RFC 3339 time `fetch` starts each line with.
+fn summary_line(stdout: &str) -> Option<&str> {
+    stdout.lines().find_map(|l| {
+        let (_, rest) = l.split_once(' ').filter(|(t, _)| t.contains('T'))?;
+        rest.starts_with("fetched ").then_some(rest)
+    })
+}
+
 fn parse_summary(stdout: &str) -> Option<Summary> {
-    let line = stdout.lines().find(|l| l.starts_with("fetched "))?;
+    let line = summary_line(stdout)?;
     let (feeds, stories) = line.split_once("; stories:")?;
     Some(Summary {
         fetched: number_before(feeds, " of ")?,
@@ -395,16 +406,32 @@ struct Pass {
 }
 
 fn run_pass(bin: &Path, dir: &Path, name: &str) -> std::io::Result<Pass> {
+    run_on(
+        bin,
+        dir,
+        name,
+        dir.join("db").as_os_str(),
+        &["fetch", "--all"],
+    )
+}
+
+/// Runs `quotewire --config DIR/feeds.toml --db DB ARGS` under `/usr/bin/time`.
+fn run_on(
+    bin: &Path,
+    dir: &Path,
+    name: &str,
+    db: &std::ffi::OsStr,
+    command: &[&str],
+) -> std::io::Result<Pass> {
     let time = Path::new("/usr/bin/time");
     let time_out = dir.join(format!("{name}.time"));
-    let args: [std::ffi::OsString; 6] = [
+    let mut args: Vec<std::ffi::OsString> = vec![
         "--config".into(),
         dir.join("feeds.toml").into(),
         "--db".into(),
-        dir.join("db").into(),
-        "fetch".into(),
-        "--all".into(),
+        db.into(),
     ];
+    args.extend(command.iter().map(Into::into));
     let mut cmd = if time.exists() {
         let mut c = Command::new(time);
         c.arg("-f").arg("%M").arg("-o").arg(&time_out).arg(bin);
@@ -480,10 +507,7 @@ fn describe(label: &str, p: &Pass, server: ServerStats, ideal: f64) -> String {
         server.max_in_flight,
         server.max_host_in_flight,
         p.wall.as_secs_f64() - network,
-        p.stdout
-            .lines()
-            .find(|l| l.starts_with("fetched "))
-            .unwrap_or("(no summary line)"),
+        summary_line(&p.stdout).unwrap_or("(no summary line)"),
     )
 }
 
@@ -601,6 +625,7 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let db_bytes = dir_size(&dir.path().join("db"));
     let pass2 = run_pass(&bin, dir.path(), "pass2")?;
     let stats2 = server.take_stats();
+    let team = team_mode(&bin, dir.path(), &server)?;
 
     // Stop the servers and wait for them (bounded), then the runtime.
     let _ = stop.send(true);
@@ -631,6 +656,9 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
             FEEDS * ITEMS
         ));
     }
+    if let Some(team) = &team {
+        problems.extend(team.report(ideal));
+    }
     for p in &problems {
         eprintln!("fetch_load: problem: {p}");
     }
@@ -652,6 +680,7 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
     );
     let json = serde_json::json!({
         "bench": "fetch_load",
+        "team": team.as_ref().map(|t| t.json(ideal)),
         "feeds": FEEDS,
         "hosts": HOSTS,
         "items_per_feed": ITEMS,
@@ -675,4 +704,144 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
     });
     println!("{json}");
     Ok(problems.is_empty())
+}
+
+/// The same feeds on PostgreSQL (team mode), in the same run: `fetch --all` twice, as above,
+/// and then, into a fresh database, `WORKERS` `worker --once` processes started together.
+struct Team {
+    fetch1: (Pass, ServerStats),
+    fetch2: (Pass, ServerStats),
+    workers: Vec<Pass>,
+    workers_wall: Duration,
+    workers_stats: ServerStats,
+}
+
+const WORKERS: usize = 4;
+
+fn team_mode(bin: &Path, dir: &Path, server: &Server) -> std::io::Result<Option<Team>> {
+    if std::env::var("QW_FETCH_LOAD_PG").is_ok_and(|v| v == "0") {
+        println!("team mode: skipped (QW_FETCH_LOAD_PG=0)");
+        return Ok(None);
+    }
+    let Some(cluster) = pg::Cluster::start() else {
+        println!("team mode: skipped (no PostgreSQL here)");
+        return Ok(None);
+    };
+    let url = cluster.create_db("fetch_load");
+    let p1 = run_on(bin, dir, "pg1", url.as_ref(), &["fetch", "--all"])?;
+    let s1 = server.take_stats();
+    let p2 = run_on(bin, dir, "pg2", url.as_ref(), &["fetch", "--all"])?;
+    let s2 = server.take_stats();
+    let url = cluster.create_db("fetch_load_workers");
+    let started = Instant::now();
+    let handles: Vec<_> = (0..WORKERS)
+        .map(|w| {
+            let (bin, dir, url) = (bin.to_path_buf(), dir.to_path_buf(), url.clone());
+            std::thread::spawn(move || {
+                run_on(
+                    &bin,
+                    &dir,
+                    &format!("worker{w}"),
+                    url.as_ref(),
+                    &["worker", "--once", "--name", &format!("w{w}")],
+                )
+            })
+        })
+        .collect();
+    let mut workers = Vec::new();
+    for h in handles {
+        workers.push(
+            h.join()
+                .map_err(|_| std::io::Error::other("a worker thread panicked"))??,
+        );
+    }
+    let workers_wall = started.elapsed();
+    Ok(Some(Team {
+        fetch1: (p1, s1),
+        fetch2: (p2, s2),
+        workers,
+        workers_wall,
+        workers_stats: server.take_stats(),
+    }))
+}
+
+impl Team {
+    /// The cluster's capacity for 4 workers: each worker's `concurrency`, capped by
+    /// `per_host` on every host.
+    fn workers_ideal() -> f64 {
+        let slots = (WORKERS * CONCURRENCY).min(HOSTS * PER_HOST);
+        FEEDS as f64 * DELAY.as_secs_f64() / slots as f64
+    }
+
+    /// Prints the figures; returns the problems.
+    fn report(&self, ideal: f64) -> Vec<String> {
+        println!(
+            "{}",
+            describe(
+                "PostgreSQL fetch, pass 1 (all new)",
+                &self.fetch1.0,
+                self.fetch1.1,
+                ideal
+            )
+        );
+        println!(
+            "{}",
+            describe(
+                "PostgreSQL fetch, pass 2 (all 304)",
+                &self.fetch2.0,
+                self.fetch2.1,
+                ideal
+            )
+        );
+        let wall = self.workers_wall.as_secs_f64();
+        let peak = self.workers.iter().filter_map(rss_mb).fold(0.0, f64::max);
+        let s = self.workers_stats;
+        println!(
+            "PostgreSQL, {WORKERS} workers (`worker --once`): wall {wall:.3} s = {:.2} × the single-pass ideal, \
+             {:.2} × the {WORKERS}-worker ideal ({:.4} s); peak RSS {peak:.1} MB per worker\n  \
+             server: {} × 200, {} × 304, at most {} in flight ({} per host)",
+            wall / ideal,
+            wall / Self::workers_ideal(),
+            Self::workers_ideal(),
+            s.ok,
+            s.not_modified,
+            s.max_in_flight,
+            s.max_host_in_flight,
+        );
+        let mut problems = check(&self.fetch1.0, FEEDS, 0);
+        problems.extend(check(&self.fetch2.0, 0, FEEDS));
+        if s.ok != FEEDS {
+            problems.push(format!(
+                "the workers asked for {} feeds, wanted each of {FEEDS} once",
+                s.ok
+            ));
+        }
+        if s.max_host_in_flight > PER_HOST {
+            problems.push(format!(
+                "{} requests in flight to one host, over per_host",
+                s.max_host_in_flight
+            ));
+        }
+        if self.workers.iter().any(|w| !w.exit_ok) {
+            problems.push("a worker did not exit 0".into());
+        }
+        problems
+    }
+
+    fn json(&self, ideal: f64) -> serde_json::Value {
+        let wall = self.workers_wall.as_secs_f64();
+        serde_json::json!({
+            "pg_pass1_wall_s": self.fetch1.0.wall.as_secs_f64(),
+            "pg_pass1_ratio": self.fetch1.0.wall.as_secs_f64() / ideal,
+            "pg_pass2_wall_s": self.fetch2.0.wall.as_secs_f64(),
+            "pg_pass2_ratio": self.fetch2.0.wall.as_secs_f64() / ideal,
+            "workers": WORKERS,
+            "workers_wall_s": wall,
+            "workers_ratio_single_ideal": wall / ideal,
+            "workers_ideal_s": Self::workers_ideal(),
+            "workers_ratio": wall / Self::workers_ideal(),
+            "workers_requests": self.workers_stats.ok,
+            "workers_max_host_in_flight": self.workers_stats.max_host_in_flight,
+        })
+    }
 }

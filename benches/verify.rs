@@ -15,11 +15,17 @@
 //!    already open, five runs; prints each run and the statuses found.
 //!
 //! `cargo bench --bench verify`; targets: verify ≤ 250 ms, indexing ≥ 5,000 stories/s.
+//! `QW_BENCH_BACKENDS=sled,pg` runs the same generated stores on both backends, one after the
+//! other in one run (PostgreSQL on a throw-away cluster; skipped without one); `pg` alone is
+//! team mode's target: a 60-passage post against 1,000,000 stories in 250 ms.
+
+#[path = "../tests/support/pg.rs"]
+mod pg;
 
 use std::time::{Duration, Instant};
 
 use quotewire::config::Config;
-use quotewire::store::Store;
+use quotewire::store::{Db, Store};
 use quotewire::story::{DateSource, Story, TextInfo, TextSource};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -189,6 +195,29 @@ fn story(i: usize, outlet: &str, published: chrono::DateTime<chrono::Utc>, len: 
     }
 }
 
+/// The store's size: the sled directory's on disk, or the PostgreSQL database's.
+fn size(db: &Db, dir: Option<&std::path::Path>) -> u64 {
+    match (db, dir) {
+        (_, Some(d)) => dir_size(d),
+        (Db::Url(url), None) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(async {
+                let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect");
+                tokio::spawn(conn);
+                let row = client
+                    .query_one("SELECT pg_database_size(current_database())", &[])
+                    .await
+                    .expect("size");
+                row.get::<_, i64>(0) as u64
+            }),
+        (Db::Dir(_), None) => 0,
+    }
+}
+
 fn dir_size(path: &std::path::Path) -> u64 {
     let mut total = 0;
     if let Ok(entries) = std::fs::read_dir(path) {
@@ -216,6 +245,33 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    let backends = std::env::var("QW_BENCH_BACKENDS").unwrap_or_else(|_| "sled".into());
+    for backend in backends.split(',').map(str::trim) {
+        match backend {
+            "sled" => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                run(n, &Db::Dir(dir.path().to_path_buf()), Some(dir.path()));
+            }
+            "pg" | "postgresql" => {
+                let Some(cluster) = pg::Cluster::start() else {
+                    continue;
+                };
+                run(n, &Db::Url(cluster.create_db("verify_bench")), None);
+            }
+            other => eprintln!("verify bench: unknown backend {other:?} (sled, pg)"),
+        }
+    }
+}
+
+/// Steps 1 to 3 on one backend; `dir` is the sled directory, for its size on disk.
+fn run(n: usize, db: &Db, dir: Option<&std::path::Path>) {
+    println!(
+        "backend: {}",
+        match db {
+            Db::Dir(_) => "sled".to_string(),
+            Db::Url(_) => "PostgreSQL".to_string(),
+        }
+    );
     let outlets: Vec<String> = (0..10).map(|i| format!("outlet{i}")).collect();
     let mut toml = String::new();
     for o in &outlets {
@@ -226,8 +282,7 @@ fn main() {
     let config = Config::parse(std::path::Path::new("bench.toml"), &toml).expect("bench config");
     let mut rng = StdRng::seed_from_u64(20191227);
     let vocab = Vocabulary::new(&mut rng, 30_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path(), "bench", Duration::ZERO, &mut |_| {}).expect("store");
+    let store = Store::open_db(db, "bench", Duration::ZERO, &mut |_| {}).expect("store");
     let base = chrono::DateTime::parse_from_rfc3339("2019-12-01T00:00:00Z")
         .expect("date")
         .with_timezone(&chrono::Utc);
@@ -261,7 +316,7 @@ fn main() {
     store.put_stories(&batch).expect("stories");
     store.flush().expect("flush");
     let written = t.elapsed();
-    let before = dir_size(dir.path());
+    let before = size(db, dir);
     println!(
         "stories: {n} generated and stored with their quotations in {:.1} s ({:.0} MB of text, {:.0} words a story on average)",
         written.as_secs_f64(),
@@ -283,7 +338,7 @@ fn main() {
     pending.flush(&store).expect("segment");
     let indexing = t.elapsed();
     store.flush().expect("flush");
-    let after = dir_size(dir.path());
+    let after = size(db, dir);
     println!(
         "indexing: {n} stories in {:.2} s = {:.0} stories/s; {:.1} postings a story; database grew {:.1} MB = {:.0} bytes a story (index segments: {:.1} MB)",
         indexing.as_secs_f64(),
@@ -291,7 +346,7 @@ fn main() {
         keys as f64 / n as f64,
         (after.saturating_sub(before)) as f64 / 1e6,
         after.saturating_sub(before) as f64 / n as f64,
-        dir_size(&dir.path().join("index")) as f64 / 1e6,
+        dir.map_or(0, |d| dir_size(&d.join("index"))) as f64 / 1e6,
     );
 
     // 3. A 60-passage post.

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Result};
 use chrono::Utc;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use quotewire::ingest::worker::{self, WorkerOptions};
 use quotewire::store::pg::PgStore;
 use quotewire::store::Db;
@@ -22,12 +23,15 @@ pub struct Args {
     /// until stopped, waiting for feeds to fall due
     #[arg(long)]
     once: bool,
-    /// Feeds claimed per round
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    /// Feeds claimed per round, at most
+    #[arg(long, default_value_t = 20, value_name = "N")]
     batch: usize,
     /// How long a claim is held; a worker that dies loses its feeds to the others after this
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     lease: u64,
+    /// Rounds in flight at once, each with its own claim
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    parallel: usize,
     /// How long to wait between looks when nothing is due
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     poll: u64,
@@ -60,6 +64,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         lease: Duration::from_secs(args.lease.max(1)),
         lock_wait: globals.lock_wait,
     };
+    let parallel = args.parallel.max(1);
     super::runtime()?.block_on(async {
         let queue = PgStore::connect_as(url, 2, "worker").await?;
         worker::sync(&queue, &config).await?;
@@ -67,54 +72,71 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         let interrupt = tokio::signal::ctrl_c();
         tokio::pin!(interrupt);
         loop {
-            let mut on_wait = |_: &str| {};
-            match worker::round(&config, &db, &queue, &opts, &mut on_wait).await? {
-                Some(round) => {
-                    let r = &round.report;
-                    failed |= r.feeds_failed > 0 || !r.pages_broken.is_empty();
-                    if args.json {
-                        output::json_line(&serde_json::json!({
-                            "worker": opts.name,
-                            "claimed": round.claimed,
-                            "completed": round.completed,
-                            "lost": round.lost,
-                            "report": r,
-                        }))?;
-                    } else if !args.quiet || r.feeds_failed > 0 {
-                        println!(
-                            "{} {}: claimed {}, completed {}{}; {} new, {} updated stories; {} failed",
-                            output::rfc3339(Utc::now()),
-                            opts.name,
-                            round.claimed,
-                            round.completed,
-                            if round.lost > 0 {
-                                format!(" ({} leases ran out first)", round.lost)
-                            } else {
-                                String::new()
-                            },
-                            r.stories_new,
-                            r.stories_updated,
-                            r.feeds_failed
-                        );
-                        for f in &r.failures {
-                            println!("  failed: {} — {}", f.url, f.error);
-                        }
-                    }
-                    if r.interrupted {
-                        return Ok(ExitCode::from(130));
+            // Rounds run side by side, each with its own claim, so a host's slots go back to
+            // the queue as soon as one round is done with them. A round that found nothing
+            // claimable stops the refilling until another round ends.
+            let mut running = FuturesUnordered::new();
+            let mut dry = false;
+            while !dry || !running.is_empty() {
+                while !dry && running.len() < parallel {
+                    running.push(async {
+                        let mut on_wait = |_: &str| {};
+                        worker::round(&config, &db, &queue, &opts, &mut on_wait).await
+                    });
+                }
+                let Some(done) = running.next().await else {
+                    break;
+                };
+                let Some(round) = done? else {
+                    dry = true;
+                    continue;
+                };
+                dry = false;
+                let r = &round.report;
+                failed |= r.feeds_failed > 0 || !r.pages_broken.is_empty();
+                if args.json {
+                    output::json_line(&serde_json::json!({
+                        "worker": opts.name,
+                        "claimed": round.claimed,
+                        "completed": round.completed,
+                        "lost": round.lost,
+                        "report": r,
+                    }))?;
+                } else if !args.quiet || r.feeds_failed > 0 {
+                    println!(
+                        "{} {}: claimed {}, completed {}{}; {} new, {} updated stories; {} failed",
+                        output::rfc3339(Utc::now()),
+                        opts.name,
+                        round.claimed,
+                        round.completed,
+                        if round.lost > 0 {
+                            format!(" ({} leases ran out first)", round.lost)
+                        } else {
+                            String::new()
+                        },
+                        r.stories_new,
+                        r.stories_updated,
+                        r.feeds_failed
+                    );
+                    for f in &r.failures {
+                        println!("  failed: {} — {}", f.url, f.error);
                     }
                 }
-                None if args.once => break,
-                None => {
-                    tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_secs(args.poll.max(1))) => {}
-                        _ = &mut interrupt => return Ok(ExitCode::from(130)),
-                    }
-                    // feeds.toml may have changed meanwhile: the queue and the passes follow it.
-                    config = globals.config()?;
-                    worker::sync(&queue, &config).await?;
+                if r.interrupted {
+                    return Ok(ExitCode::from(130));
                 }
             }
+            drop(running);
+            if args.once {
+                break;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(args.poll.max(1))) => {}
+                _ = &mut interrupt => return Ok(ExitCode::from(130)),
+            }
+            // feeds.toml may have changed meanwhile: the queue and the rounds follow it.
+            config = globals.config()?;
+            worker::sync(&queue, &config).await?;
         }
         Ok(problems(failed))
     })

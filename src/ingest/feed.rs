@@ -278,6 +278,7 @@ fn store_entries(
     let feed_url = feed.url.as_str();
     let mut seen_here = HashSet::new();
     let mut writes = Vec::with_capacity(parsed.entries.len());
+    let mut identified = Vec::with_capacity(parsed.entries.len());
     for entry in &parsed.entries {
         let Some((key, url)) = story::identity(entry, feed_url) else {
             report.entries_skipped += 1;
@@ -288,6 +289,12 @@ fn store_entries(
         if !seen_here.insert(id.clone()) {
             continue;
         }
+        identified.push((entry, key, url, id));
+    }
+    // The stored versions of the feed's stories, in one lookup.
+    let ids: Vec<String> = identified.iter().map(|(_, _, _, id)| id.clone()).collect();
+    let stored = store.stories_by_id(&ids)?;
+    for ((entry, key, url, _), old) in identified.into_iter().zip(stored) {
         let host_owner = url
             .as_deref()
             .and_then(|u| Url::parse(u).ok())
@@ -304,7 +311,6 @@ fn store_entries(
             entry,
             seen: now,
         };
-        let old = store.story(&id)?;
         let (mut merged, change) = story::merge(old.clone(), &key, url.as_deref(), &obs);
         if change != Change::Unchanged {
             if let Some(job) = article::plan(store, config, &mut merged, now)? {
@@ -319,20 +325,15 @@ fn store_entries(
         }
     }
     store.put_stories(&writes)?;
+    let mut changed = Vec::new();
     for (old, story) in &writes {
         if old.as_ref() == Some(story) {
             continue;
         }
         let old_text = old.as_ref().map(|o| store.text(o)).transpose()?.flatten();
         let new_text = store.text(story)?.unwrap_or_default();
-        super::text_changed(
-            store,
-            pending,
-            prepared,
-            &story.id,
-            old_text.as_deref(),
-            &new_text,
-        )?;
+        changed.push((story.id.clone(), old_text, new_text));
     }
+    super::texts_changed(store, pending, prepared, &changed)?;
     Ok((new, updated, unchanged))
 }

@@ -53,7 +53,7 @@ const PG_RUN_LOCK: i64 = 0x7177_6665_7463_6800;
 pub fn run_lock(db: &Db) -> Result<Option<RunLock>, StoreError> {
     match db {
         Db::Dir(dir) => Ok(file_lock(dir)?.map(RunLock::File)),
-        Db::Url(url) => Ok(crate::store::pg::PgRecords::connect(url, "fetch")?
+        Db::Url(url) => Ok(crate::store::pg::PgRecords::open(url, "fetch")?
             .try_lock(PG_RUN_LOCK)?
             .map(RunLock::Pg)),
     }
@@ -169,17 +169,43 @@ fn text_changed(
     old: Option<&str>,
     new: &str,
 ) -> Result<(), StoreError> {
-    if old == Some(new) {
+    texts_changed(
+        store,
+        pending,
+        prepared,
+        &[(id.to_string(), old.map(str::to_string), new.to_string())],
+    )
+}
+
+/// `text_changed` for several stories (a feed's), with one store operation of each kind for
+/// all of them: marked as not yet indexed, then their quotations read and replaced.
+fn texts_changed(
+    store: &Store,
+    pending: &mut search::index::Pending,
+    prepared: &mut PreparedTexts,
+    changes: &[(String, Option<String>, String)],
+) -> Result<(), StoreError> {
+    let changes: Vec<&(String, Option<String>, String)> = changes
+        .iter()
+        .filter(|(_, old, new)| old.as_deref() != Some(new.as_str()))
+        .collect();
+    if changes.is_empty() {
         return Ok(());
     }
-    let p = prepared.get(new, false);
-    pending.add_fingerprints(store, id, &p.fingerprints)?;
-    review::refresh_with(
-        store,
-        id,
-        new,
-        Some((p.quotes.clone(), p.quote_limits.clone())),
-    )?;
+    let ids: Vec<String> = changes.iter().map(|(id, _, _)| id.clone()).collect();
+    store.mark_unindexed_many(&ids)?;
+    let mut found = Vec::with_capacity(changes.len());
+    for (id, _, new) in &changes {
+        let p = prepared.get(new, false);
+        pending.add_marked(id, &p.fingerprints);
+        found.push((
+            id.as_str(),
+            new.as_str(),
+            p.quotes.clone(),
+            p.quote_limits.clone(),
+        ));
+    }
+    review::refresh_many(store, found)?;
     Ok(())
 }
 

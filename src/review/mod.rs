@@ -180,6 +180,31 @@ pub fn refresh_with(
     Ok(new)
 }
 
+/// `refresh_with` for several stories, each (story, text, quotations found, limits), with one
+/// read and one write of the store for all of them.
+pub fn refresh_many(
+    store: &Store,
+    texts: Vec<(&str, &str, Vec<Quote>, Option<String>)>,
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = texts.iter().map(|(id, ..)| id.to_string()).collect();
+    let olds = store.story_quotes_many(&ids)?;
+    let mut writes = Vec::new();
+    for ((story, text, found, limits), old) in texts.into_iter().zip(olds) {
+        let current = old.as_ref().is_some_and(|o| {
+            o.version == EXTRACTION_VERSION
+                && o.text_hash == xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+        });
+        if !current {
+            let new = with_ids(story, text, found, limits);
+            writes.push((story.to_string(), old, new));
+        }
+    }
+    if writes.is_empty() {
+        return Ok(());
+    }
+    store.put_story_quotes_many(&writes)
+}
+
 /// The quotations of a stored story, extracted now if they never were or are out of date.
 pub fn of_story(store: &Store, story: &Story) -> Result<StoryQuotes, StoreError> {
     let text = store.text(story)?.unwrap_or_default();

@@ -138,6 +138,13 @@ impl Pending {
         prints: &[u64],
     ) -> Result<(), StoreError> {
         store.mark_unindexed(id)?;
+        self.add_marked(id, prints);
+        Ok(())
+    }
+
+    /// `add_fingerprints` for a story the caller has already marked unindexed in the store
+    /// (`Store::mark_unindexed_many`, a feed's stories at once).
+    pub fn add_marked(&mut self, id: &str, prints: &[u64]) {
         let story = self.ids.len() as u32;
         self.ids.push(id.to_string());
         for &h in prints {
@@ -148,7 +155,6 @@ impl Pending {
             let before = self.heads.insert(h, entry).unwrap_or(NONE);
             self.entries.push((story, before));
         }
-        Ok(())
     }
 
     /// Stories of this pass with a posting for `hash`.

@@ -156,7 +156,7 @@ impl Store {
         match db {
             Db::Dir(dir) => Store::open(dir, command, wait, on_wait),
             Db::Url(url) => Ok(Store {
-                backend: Box::new(pg::PgRecords::connect(url, command)?),
+                backend: Box::new(pg::PgRecords::open(url, command)?),
             }),
         }
     }

@@ -18,6 +18,11 @@ use crate::story::Story;
 /// Stories, the index by date and outlet, and the text of each story's page.
 pub trait StoryRecords {
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError>;
+    /// `story` for each id, in order: one lookup for a whole feed's entries (one round trip
+    /// on PostgreSQL).
+    fn stories_by_id(&self, ids: &[String]) -> Result<Vec<Option<Story>>, StoreError> {
+        ids.iter().map(|id| self.story(id)).collect()
+    }
     /// Up to `limit` story ids that start with `prefix`, in id order.
     fn story_ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError>;
     /// Writes stories; each `old` is the version its story replaces (for the indexes).
@@ -63,6 +68,9 @@ pub trait PassageLookup {
 pub trait IndexRecords {
     /// Notes that a story's text changed and is not yet in the passage index.
     fn mark_unindexed(&self, id: &str) -> Result<(), StoreError>;
+    fn mark_unindexed_many(&self, ids: &[String]) -> Result<(), StoreError> {
+        ids.iter().try_for_each(|id| self.mark_unindexed(id))
+    }
     /// Stories whose text is not yet in the passage index.
     fn unindexed(&self) -> Result<Vec<String>, StoreError>;
     /// Notes that these stories' texts are in the index now.
@@ -82,6 +90,22 @@ pub trait IndexRecords {
 /// touches them; a decision whose quotation is gone stays, and applies again if it returns.
 pub trait ReviewRecords {
     fn story_quotes(&self, story: &str) -> Result<Option<StoryQuotes>, StoreError>;
+    /// `story_quotes` for each story, in order.
+    fn story_quotes_many(
+        &self,
+        stories: &[String],
+    ) -> Result<Vec<Option<StoryQuotes>>, StoreError> {
+        stories.iter().map(|s| self.story_quotes(s)).collect()
+    }
+    /// `put_story_quotes` for each (story, old, new).
+    fn put_story_quotes_many(
+        &self,
+        writes: &[(String, Option<StoryQuotes>, StoryQuotes)],
+    ) -> Result<(), StoreError> {
+        writes
+            .iter()
+            .try_for_each(|(story, old, new)| self.put_story_quotes(story, old.as_ref(), new))
+    }
     /// Replaces a story's quotations (`old` is what was stored) and their id entries.
     fn put_story_quotes(
         &self,

@@ -97,7 +97,23 @@ fn host_of(url: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The stores this process has connected to, by URL: opening one again (a fetch pass opens
+/// the store for each round of writes, the desk for each burst of requests, a worker for
+/// each round) reuses its pool instead of connecting and checking the schema again.
+static OPEN: std::sync::Mutex<Vec<(String, PgRecords)>> = std::sync::Mutex::new(Vec::new());
+
 impl PgRecords {
+    /// The store at `url`, connected once per process (see `OPEN`).
+    pub fn open(url: &str, command: &str) -> Result<PgRecords, StoreError> {
+        let mut open = OPEN.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, records)) = open.iter().find(|(u, _)| u == url) {
+            return Ok(records.clone());
+        }
+        let records = PgRecords::connect(url, command)?;
+        open.push((url.to_string(), records.clone()));
+        Ok(records)
+    }
+
     /// Connects to the database `url` names, creating or migrating its schema.
     pub fn connect(url: &str, command: &str) -> Result<PgRecords, StoreError> {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -205,6 +221,24 @@ impl StoryRecords for PgRecords {
         self.record("SELECT record FROM stories WHERE id = $1", id)
     }
 
+    fn stories_by_id(&self, ids: &[String]) -> Result<Vec<Option<Story>>, StoreError> {
+        let wanted = ids.to_vec();
+        let mut found: std::collections::HashMap<String, Story> =
+            self.run(move |pg| async move {
+                let c = pg.client().await?;
+                let rows = c
+                    .query(
+                        "SELECT id, record FROM stories WHERE id = ANY($1)",
+                        &[&wanted],
+                    )
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get::<_, Json<Story>>(1)?.0)))
+                    .collect()
+            })?;
+        Ok(ids.iter().map(|id| found.remove(id)).collect())
+    }
+
     fn story_ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
         let (lo, hi, limit) = (prefix.to_string(), prefix_end(prefix), limit as i64);
         self.run(move |pg| async move {
@@ -219,31 +253,35 @@ impl StoryRecords for PgRecords {
         })
     }
 
-    /// One transaction: a story is kept under its id, and its normalised key is unique, so a
-    /// story two workers reach at once (through two feeds) is one row, the later write
-    /// standing.
+    /// One statement for the whole batch: a story is kept under its id, and its normalised
+    /// key is unique, so a story two workers reach at once (through two feeds) is one row, the
+    /// later write standing. A story twice in one batch is written once, its last version.
     fn put_stories(&self, writes: &[(Option<Story>, Story)]) -> Result<(), StoreError> {
-        let stories: Vec<Story> = writes.iter().map(|(_, s)| s.clone()).collect();
-        self.run(move |pg| async move {
-            let mut c = pg.client().await?;
-            let tx = c.transaction().await?;
-            let put = tx
-                .prepare(
-                    "INSERT INTO stories (id, key, outlet, published, record)
-                     VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key,
-                         outlet = EXCLUDED.outlet, published = EXCLUDED.published,
-                         record = EXCLUDED.record",
-                )
-                .await?;
-            for s in &stories {
-                tx.execute(
-                    &put,
-                    &[&s.id, &s.key, &s.outlet, &pg_time(s.published), &Json(s)],
-                )
-                .await?;
+        let mut last: Vec<&Story> = Vec::with_capacity(writes.len());
+        for (_, s) in writes.iter().rev() {
+            if !last.iter().any(|l| l.id == s.id) {
+                last.push(s);
             }
-            tx.commit().await?;
+        }
+        let ids: Vec<String> = last.iter().map(|s| s.id.clone()).collect();
+        let keys: Vec<String> = last.iter().map(|s| s.key.clone()).collect();
+        let outlets: Vec<String> = last.iter().map(|s| s.outlet.clone()).collect();
+        let published: Vec<DateTime<Utc>> = last.iter().map(|s| pg_time(s.published)).collect();
+        let records: Vec<serde_json::Value> = last
+            .iter()
+            .map(|s| serde_json::to_value(s).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect::<Result<_, _>>()?;
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            c.execute(
+                "INSERT INTO stories (id, key, outlet, published, record)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
+                 ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key,
+                     outlet = EXCLUDED.outlet, published = EXCLUDED.published,
+                     record = EXCLUDED.record",
+                &[&ids, &keys, &outlets, &published, &records],
+            )
+            .await?;
             Ok(())
         })
     }
@@ -504,6 +542,19 @@ impl IndexRecords for PgRecords {
             "INSERT INTO unindexed (story) VALUES ($1) ON CONFLICT DO NOTHING",
             id,
         )
+    }
+
+    fn mark_unindexed_many(&self, ids: &[String]) -> Result<(), StoreError> {
+        let ids = ids.to_vec();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            c.execute(
+                "INSERT INTO unindexed (story) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+                &[&ids],
+            )
+            .await?;
+            Ok(())
+        })
     }
 
     fn unindexed(&self) -> Result<Vec<String>, StoreError> {

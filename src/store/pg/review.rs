@@ -1,8 +1,9 @@
 //! The author's review, recorded posts and the desk's records on PostgreSQL.
 //!
 //! A decision is one transaction: the standing decision is replaced and the decision appended
-//! to `review_log`. Two editors deciding the same quotation at once are serialised by the
-//! row's lock; the later decision stands, and both are in the log.
+//! to `review_log`. Two editors deciding the same quotation at once take turns (a transaction
+//! advisory lock on the quote id): the later decision stands, both are in the log, and the log's
+//! order is the order in which they stood.
 
 use chrono::{DateTime, Utc};
 use tokio_postgres::types::Json;
@@ -25,36 +26,90 @@ impl ReviewRecords for PgRecords {
         old: Option<&StoryQuotes>,
         new: &StoryQuotes,
     ) -> Result<(), StoreError> {
-        let story = story.to_string();
-        let gone: Vec<String> = old
-            .map(|o| o.quotes.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .filter(|q| !new.quotes.iter().any(|n| n.id == q.id))
-            .map(|q| q.id.clone())
-            .collect();
-        let ids: Vec<String> = new.quotes.iter().map(|q| q.id.clone()).collect();
-        let new = new.clone();
+        self.put_story_quotes_many(&[(story.to_string(), old.cloned(), new.clone())])
+    }
+
+    fn story_quotes_many(
+        &self,
+        stories: &[String],
+    ) -> Result<Vec<Option<StoryQuotes>>, StoreError> {
+        let wanted = stories.to_vec();
+        let mut found: std::collections::HashMap<String, StoryQuotes> =
+            self.run(move |pg| async move {
+                let c = pg.client().await?;
+                let rows = c
+                    .query(
+                        "SELECT story, record FROM quotes WHERE story = ANY($1)",
+                        &[&wanted],
+                    )
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get::<_, Json<StoryQuotes>>(1)?.0)))
+                    .collect()
+            })?;
+        Ok(stories.iter().map(|s| found.remove(s)).collect())
+    }
+
+    /// One transaction of three statements, whatever the number of stories: the quotations,
+    /// the ids that went, the ids that are.
+    fn put_story_quotes_many(
+        &self,
+        writes: &[(String, Option<StoryQuotes>, StoryQuotes)],
+    ) -> Result<(), StoreError> {
+        let (mut stories, mut records) = (Vec::new(), Vec::new());
+        let (mut gone, mut gone_story) = (Vec::new(), Vec::new());
+        let (mut ids, mut id_story) = (Vec::new(), Vec::new());
+        let mut seen = std::collections::HashSet::new();
+        // A story twice in the batch: its last write stands, as it would written one by one.
+        for (story, old, new) in writes.iter().rev() {
+            if !seen.insert(story.as_str()) {
+                continue;
+            }
+            stories.push(story.clone());
+            records
+                .push(serde_json::to_value(new).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+            for q in old
+                .as_ref()
+                .map(|o| o.quotes.as_slice())
+                .unwrap_or_default()
+            {
+                if !new.quotes.iter().any(|n| n.id == q.id) {
+                    gone.push(q.id.clone());
+                    gone_story.push(story.clone());
+                }
+            }
+            for q in &new.quotes {
+                ids.push(q.id.clone());
+                id_story.push(story.clone());
+            }
+        }
         self.run(move |pg| async move {
             let mut c = pg.client().await?;
             let tx = c.transaction().await?;
             tx.execute(
-                "INSERT INTO quotes (story, record) VALUES ($1, $2)
+                "INSERT INTO quotes (story, record)
+                 SELECT * FROM unnest($1::text[], $2::jsonb[])
                  ON CONFLICT (story) DO UPDATE SET record = EXCLUDED.record",
-                &[&story, &Json(&new)],
+                &[&stories, &records],
             )
             .await?;
-            tx.execute(
-                "DELETE FROM quote_ids WHERE quote = ANY($1) AND story = $2",
-                &[&gone, &story],
-            )
-            .await?;
-            tx.execute(
-                "INSERT INTO quote_ids (quote, story) SELECT unnest($1::text[]), $2
-                 ON CONFLICT (quote) DO UPDATE SET story = EXCLUDED.story",
-                &[&ids, &story],
-            )
-            .await?;
+            if !gone.is_empty() {
+                tx.execute(
+                    "DELETE FROM quote_ids q USING unnest($1::text[], $2::text[]) AS g(quote, story)
+                     WHERE q.quote = g.quote AND q.story = g.story",
+                    &[&gone, &gone_story],
+                )
+                .await?;
+            }
+            if !ids.is_empty() {
+                tx.execute(
+                    "INSERT INTO quote_ids (quote, story)
+                     SELECT DISTINCT ON (quote) * FROM unnest($1::text[], $2::text[]) AS n(quote, story)
+                     ON CONFLICT (quote) DO UPDATE SET story = EXCLUDED.story",
+                    &[&ids, &id_story],
+                )
+                .await?;
+            }
             tx.commit().await?;
             Ok(())
         })
@@ -90,6 +145,10 @@ impl ReviewRecords for PgRecords {
         self.run(move |pg| async move {
             let mut c = pg.client().await?;
             let tx = c.transaction().await?;
+            // Decisions on one quotation take turns, so the log's order is the order in which
+            // they stood: the last logged is the one standing.
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&quote])
+                .await?;
             tx.execute(
                 "INSERT INTO review_log (quote, record) VALUES ($1, $2)",
                 &[&quote, &Json(&review)],
