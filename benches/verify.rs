@@ -411,6 +411,42 @@ fn run(n: usize, db: &Db, dir: Option<&std::path::Path>) {
         last = Some(report);
     }
     let report = last.expect("ran");
+    // Of which: the passage index lookups alone, and loading the candidates.
+    let index = store.passages().expect("index");
+    let queries: Vec<Vec<u64>> = parsed
+        .passages
+        .iter()
+        .map(|p| quotewire::search::index::query(&quotewire::search::words::words(&p.text)))
+        .collect();
+    let t = Instant::now();
+    let mut candidates = Vec::new();
+    for q in &queries {
+        let found = index.lookup_many(q, 2001).expect("lookup");
+        candidates.extend(found.into_iter().flatten().take(10));
+    }
+    let lookups = t.elapsed();
+    candidates.sort();
+    candidates.dedup();
+    let t = Instant::now();
+    for id in &candidates {
+        if let Some(s) = store.story(id).expect("story") {
+            let _ = store.text(&s).expect("text");
+        }
+    }
+    let loads = t.elapsed();
+    let t = Instant::now();
+    let batch = store.stories_by_id(&candidates).expect("stories");
+    let _ = store.page_texts(&candidates).expect("texts");
+    let batched = t.elapsed();
+    println!(
+        "  of which: {} index lookups {:.0} ms; {} candidate stories loaded one by one {:.0} ms, all at once {:.0} ms ({} found)",
+        queries.len(),
+        lookups.as_secs_f64() * 1000.0,
+        candidates.len(),
+        loads.as_secs_f64() * 1000.0,
+        batched.as_secs_f64() * 1000.0,
+        batch.iter().flatten().count()
+    );
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for p in report.passages.iter().filter(|p| p.marked == "block") {
         let s = serde_json::to_value(p.status)

@@ -34,6 +34,10 @@ pub trait StoryRecords {
     fn story_ids(&self) -> Result<Vec<String>, StoreError>;
     /// The page's text kept for a story (`Store::text` says when the story's own text is it).
     fn page_text(&self, id: &str) -> Result<Option<String>, StoreError>;
+    /// `page_text` for each id, in order.
+    fn page_texts(&self, ids: &[String]) -> Result<Vec<Option<String>>, StoreError> {
+        ids.iter().map(|id| self.page_text(id)).collect()
+    }
     /// Keeps a page's text for a story; `None` when the story holds its feed's text.
     fn put_text(&self, id: &str, text: Option<&str>) -> Result<(), StoreError>;
 }

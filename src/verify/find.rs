@@ -274,6 +274,47 @@ impl Cache {
         }
     }
 
+    /// Loads the stories of `ids` not loaded yet, with their texts, in one read of each kind
+    /// (a passage's candidates: one round trip each on PostgreSQL, not one a story).
+    pub fn load(&mut self, store: &Store, ids: &[String]) -> Result<(), StoreError> {
+        let missing: Vec<String> = ids
+            .iter()
+            .filter(|id| !self.stories.contains_key(*id))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let stories = store.stories_by_id(&missing)?;
+        let paged: Vec<String> = stories
+            .iter()
+            .flatten()
+            .filter(|s| s.text.source == crate::story::TextSource::Article)
+            .map(|s| s.id.clone())
+            .collect();
+        let mut pages: HashMap<String, String> = paged
+            .iter()
+            .cloned()
+            .zip(store.page_texts(&paged)?)
+            .filter_map(|(id, text)| text.map(|t| (id, t)))
+            .collect();
+        for (id, story) in missing.into_iter().zip(stories) {
+            let loaded = match story {
+                Some(story) => {
+                    let text = if story.text.source == crate::story::TextSource::Article {
+                        pages.remove(&id)
+                    } else {
+                        story.feed_text().map(str::to_string)
+                    };
+                    Some(Loaded::new(story, text.unwrap_or_default()))
+                }
+                None => None,
+            };
+            self.stories.insert(id, loaded);
+        }
+        Ok(())
+    }
+
     pub fn get(&mut self, store: &Store, id: &str) -> Result<Option<&Loaded>, StoreError> {
         if !self.stories.contains_key(id) {
             let loaded = match store.story(id)? {
@@ -382,6 +423,7 @@ fn search(
         std::cmp::Reverse<chrono::DateTime<chrono::Utc>>,
     );
     let mut best: Option<(Placed, Rank)> = None;
+    cache.load(store, &ids)?;
     for id in ids {
         let Some(loaded) = cache.get(store, &id)? else {
             continue;

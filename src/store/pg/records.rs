@@ -147,7 +147,7 @@ impl PgRecords {
         let key = key.to_string();
         self.run(move |pg| async move {
             let c = pg.client().await?;
-            match c.query_opt(sql, &[&key]).await? {
+            match c.query_opt(&c.prepare_cached(sql).await?, &[&key]).await? {
                 Some(r) => Ok(Some(r.try_get::<_, Json<T>>(0)?.0)),
                 None => Ok(None),
             }
@@ -162,7 +162,11 @@ impl PgRecords {
     ) -> Result<Vec<T>, StoreError> {
         self.run(move |pg| async move {
             let c = pg.client().await?;
-            c.query(sql, &[]).await?.iter().map(row).collect()
+            c.query(&c.prepare_cached(sql).await?, &[])
+                .await?
+                .iter()
+                .map(row)
+                .collect()
         })
     }
 
@@ -170,7 +174,8 @@ impl PgRecords {
     pub(crate) fn execute(&self, sql: &'static str, key: &str) -> Result<(), StoreError> {
         let key = key.to_string();
         self.run(move |pg| async move {
-            pg.client().await?.execute(sql, &[&key]).await?;
+            let c = pg.client().await?;
+            c.execute(&c.prepare_cached(sql).await?, &[&key]).await?;
             Ok(())
         })
     }
@@ -228,7 +233,8 @@ impl StoryRecords for PgRecords {
                 let c = pg.client().await?;
                 let rows = c
                     .query(
-                        "SELECT id, record FROM stories WHERE id = ANY($1)",
+                        &c.prepare_cached("SELECT id, record FROM stories WHERE id = ANY($1)")
+                            .await?,
                         &[&wanted],
                     )
                     .await?;
@@ -245,7 +251,10 @@ impl StoryRecords for PgRecords {
             let c = pg.client().await?;
             let rows = c
                 .query(
-                    "SELECT id FROM stories WHERE id >= $1 AND id < $2 ORDER BY id LIMIT $3",
+                    &c.prepare_cached(
+                        "SELECT id FROM stories WHERE id >= $1 AND id < $2 ORDER BY id LIMIT $3",
+                    )
+                    .await?,
                     &[&lo, &hi, &limit],
                 )
                 .await?;
@@ -274,11 +283,11 @@ impl StoryRecords for PgRecords {
         self.run(move |pg| async move {
             let c = pg.client().await?;
             c.execute(
-                "INSERT INTO stories (id, key, outlet, published, record)
+                &c.prepare_cached("INSERT INTO stories (id, key, outlet, published, record)
                  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key,
                      outlet = EXCLUDED.outlet, published = EXCLUDED.published,
-                     record = EXCLUDED.record",
+                     record = EXCLUDED.record").await?,
                 &[&ids, &keys, &outlets, &published, &records],
             )
             .await?;
@@ -298,16 +307,22 @@ impl StoryRecords for PgRecords {
             let rows = match &outlet {
                 Some(o) => {
                     c.query(
-                        "SELECT record FROM stories WHERE outlet = $1 AND published >= $2
+                        &c.prepare_cached(
+                            "SELECT record FROM stories WHERE outlet = $1 AND published >= $2
                          ORDER BY published DESC, id DESC LIMIT $3",
+                        )
+                        .await?,
                         &[o, &since, &limit],
                     )
                     .await?
                 }
                 None => {
                     c.query(
-                        "SELECT record FROM stories WHERE published >= $1
+                        &c.prepare_cached(
+                            "SELECT record FROM stories WHERE published >= $1
                          ORDER BY published DESC, id DESC LIMIT $2",
+                        )
+                        .await?,
                         &[&since, &limit],
                     )
                     .await?
@@ -323,7 +338,10 @@ impl StoryRecords for PgRecords {
         self.run(|pg| async move {
             let c = pg.client().await?;
             let n: i64 = c
-                .query_one("SELECT count(*) FROM stories", &[])
+                .query_one(
+                    &c.prepare_cached("SELECT count(*) FROM stories").await?,
+                    &[],
+                )
                 .await?
                 .try_get(0)?;
             Ok(n as usize)
@@ -339,13 +357,38 @@ impl StoryRecords for PgRecords {
         self.run(move |pg| async move {
             let c = pg.client().await?;
             let row = c
-                .query_opt("SELECT text FROM story_text WHERE story = $1", &[&id])
+                .query_opt(
+                    &c.prepare_cached("SELECT text FROM story_text WHERE story = $1")
+                        .await?,
+                    &[&id],
+                )
                 .await?;
             Ok(match row {
                 Some(r) => Some(r.try_get(0)?),
                 None => None,
             })
         })
+    }
+
+    fn page_texts(&self, ids: &[String]) -> Result<Vec<Option<String>>, StoreError> {
+        let wanted = ids.to_vec();
+        let mut found: std::collections::HashMap<String, String> =
+            self.run(move |pg| async move {
+                let c = pg.client().await?;
+                let rows = c
+                    .query(
+                        &c.prepare_cached(
+                            "SELECT story, text FROM story_text WHERE story = ANY($1)",
+                        )
+                        .await?,
+                        &[&wanted],
+                    )
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                    .collect()
+            })?;
+        Ok(ids.iter().map(|id| found.remove(id)).collect())
     }
 
     fn put_text(&self, id: &str, text: Option<&str>) -> Result<(), StoreError> {
@@ -355,15 +398,22 @@ impl StoryRecords for PgRecords {
             match text {
                 Some(t) => {
                     c.execute(
-                        "INSERT INTO story_text (story, text) VALUES ($1, $2)
+                        &c.prepare_cached(
+                            "INSERT INTO story_text (story, text) VALUES ($1, $2)
                          ON CONFLICT (story) DO UPDATE SET text = EXCLUDED.text",
+                        )
+                        .await?,
                         &[&id, &t],
                     )
                     .await?
                 }
                 None => {
-                    c.execute("DELETE FROM story_text WHERE story = $1", &[&id])
-                        .await?
+                    c.execute(
+                        &c.prepare_cached("DELETE FROM story_text WHERE story = $1")
+                            .await?,
+                        &[&id],
+                    )
+                    .await?
                 }
             };
             Ok(())
@@ -393,8 +443,11 @@ impl FetchRecords for PgRecords {
         self.run(move |pg| async move {
             let c = pg.client().await?;
             c.execute(
-                "INSERT INTO feed_states (url, state) VALUES ($1, $2)
+                &c.prepare_cached(
+                    "INSERT INTO feed_states (url, state) VALUES ($1, $2)
                  ON CONFLICT (url) DO UPDATE SET state = EXCLUDED.state",
+                )
+                .await?,
                 &[&url, &Json(&state)],
             )
             .await?;
@@ -414,9 +467,10 @@ impl FetchRecords for PgRecords {
             let c = pg.client().await?;
             let rows = c
                 .query(
-                    &format!(
+                    &c.prepare_cached(&format!(
                         "SELECT {JOB_COLUMNS} FROM page_jobs WHERE due <= $1 ORDER BY due, story"
-                    ),
+                    ))
+                    .await?,
                     &[&now],
                 )
                 .await?;
@@ -432,7 +486,7 @@ impl FetchRecords for PgRecords {
             let c = pg.client().await?;
             let rows = c
                 .query(
-                    &format!(
+                    &c.prepare_cached(&format!(
                         "UPDATE page_jobs j SET lease_until = now() + make_interval(secs => $2)
                          FROM (SELECT story FROM page_jobs
                                WHERE due <= $1 AND (lease_until IS NULL OR lease_until <= now())
@@ -445,7 +499,8 @@ impl FetchRecords for PgRecords {
                             .map(|c| format!("j.{c}"))
                             .collect::<Vec<_>>()
                             .join(", ")
-                    ),
+                    ))
+                    .await?,
                     &[&now, &PAGE_LEASE_SECS],
                 )
                 .await?;
@@ -461,7 +516,10 @@ impl FetchRecords for PgRecords {
             let c = pg.client().await?;
             let row = c
                 .query_opt(
-                    &format!("SELECT {JOB_COLUMNS} FROM page_jobs WHERE story = $1"),
+                    &c.prepare_cached(&format!(
+                        "SELECT {JOB_COLUMNS} FROM page_jobs WHERE story = $1"
+                    ))
+                    .await?,
                     &[&story],
                 )
                 .await?;
@@ -476,12 +534,15 @@ impl FetchRecords for PgRecords {
             let failures = job.failures.min(i32::MAX as u32) as i32;
             let due = pg_time(job.due);
             c.execute(
-                "INSERT INTO page_jobs (story, url, outlet, host, due, failures, lease_until)
+                &c.prepare_cached(
+                    "INSERT INTO page_jobs (story, url, outlet, host, due, failures, lease_until)
                  VALUES ($1, $2, $3, $4, $5, $6,
                          CASE WHEN $5 <= now() THEN now() + make_interval(secs => $7) END)
                  ON CONFLICT (story) DO UPDATE SET url = EXCLUDED.url, outlet = EXCLUDED.outlet,
                      host = EXCLUDED.host, due = EXCLUDED.due, failures = EXCLUDED.failures,
                      lease_until = EXCLUDED.lease_until",
+                )
+                .await?,
                 &[
                     &job.story,
                     &job.url,
@@ -515,9 +576,12 @@ impl PassageLookup for PgPassages {
             let c = pg.client().await?;
             let rows = c
                 .query(
-                    "SELECT q.h, p.story FROM unnest($1::bigint[]) AS q(h)
+                    &c.prepare_cached(
+                        "SELECT q.h, p.story FROM unnest($1::bigint[]) AS q(h)
                      CROSS JOIN LATERAL (SELECT story FROM postings WHERE hash = q.h
                                          ORDER BY story LIMIT $2) AS p",
+                    )
+                    .await?,
                     &[&wanted, &limit],
                 )
                 .await?;
@@ -549,7 +613,7 @@ impl IndexRecords for PgRecords {
         self.run(move |pg| async move {
             let c = pg.client().await?;
             c.execute(
-                "INSERT INTO unindexed (story) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+                &c.prepare_cached("INSERT INTO unindexed (story) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING").await?,
                 &[&ids],
             )
             .await?;
@@ -567,8 +631,12 @@ impl IndexRecords for PgRecords {
         let ids = ids.to_vec();
         self.run(move |pg| async move {
             let c = pg.client().await?;
-            c.execute("DELETE FROM unindexed WHERE story = ANY($1)", &[&ids])
-                .await?;
+            c.execute(
+                &c.prepare_cached("DELETE FROM unindexed WHERE story = ANY($1)")
+                    .await?,
+                &[&ids],
+            )
+            .await?;
             Ok(())
         })
     }
@@ -602,8 +670,11 @@ impl IndexRecords for PgRecords {
             for chunk in pairs.chunks(10_000) {
                 let (hashes, stories): (Vec<i64>, Vec<i64>) = chunk.iter().copied().unzip();
                 tx.execute(
-                    "INSERT INTO postings (hash, story)
+                    &tx.prepare_cached(
+                        "INSERT INTO postings (hash, story)
                      SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
+                    )
+                    .await?,
                     &[&hashes, &stories],
                 )
                 .await?;

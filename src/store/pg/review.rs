@@ -39,7 +39,8 @@ impl ReviewRecords for PgRecords {
                 let c = pg.client().await?;
                 let rows = c
                     .query(
-                        "SELECT story, record FROM quotes WHERE story = ANY($1)",
+                        &c.prepare_cached("SELECT story, record FROM quotes WHERE story = ANY($1)")
+                            .await?,
                         &[&wanted],
                     )
                     .await?;
@@ -87,25 +88,25 @@ impl ReviewRecords for PgRecords {
             let mut c = pg.client().await?;
             let tx = c.transaction().await?;
             tx.execute(
-                "INSERT INTO quotes (story, record)
+                &tx.prepare_cached("INSERT INTO quotes (story, record)
                  SELECT * FROM unnest($1::text[], $2::jsonb[])
-                 ON CONFLICT (story) DO UPDATE SET record = EXCLUDED.record",
+                 ON CONFLICT (story) DO UPDATE SET record = EXCLUDED.record").await?,
                 &[&stories, &records],
             )
             .await?;
             if !gone.is_empty() {
                 tx.execute(
-                    "DELETE FROM quote_ids q USING unnest($1::text[], $2::text[]) AS g(quote, story)
-                     WHERE q.quote = g.quote AND q.story = g.story",
+                    &tx.prepare_cached("DELETE FROM quote_ids q USING unnest($1::text[], $2::text[]) AS g(quote, story)
+                     WHERE q.quote = g.quote AND q.story = g.story").await?,
                     &[&gone, &gone_story],
                 )
                 .await?;
             }
             if !ids.is_empty() {
                 tx.execute(
-                    "INSERT INTO quote_ids (quote, story)
+                    &tx.prepare_cached("INSERT INTO quote_ids (quote, story)
                      SELECT DISTINCT ON (quote) * FROM unnest($1::text[], $2::text[]) AS n(quote, story)
-                     ON CONFLICT (quote) DO UPDATE SET story = EXCLUDED.story",
+                     ON CONFLICT (quote) DO UPDATE SET story = EXCLUDED.story").await?,
                     &[&ids, &id_story],
                 )
                 .await?;
@@ -125,8 +126,11 @@ impl ReviewRecords for PgRecords {
             let c = pg.client().await?;
             let rows = c
                 .query(
-                    "SELECT quote, story FROM quote_ids WHERE quote >= $1 AND quote < $2
+                    &c.prepare_cached(
+                        "SELECT quote, story FROM quote_ids WHERE quote >= $1 AND quote < $2
                      ORDER BY quote LIMIT $3",
+                    )
+                    .await?,
                     &[&lo, &hi, &limit],
                 )
                 .await?;
@@ -147,20 +151,32 @@ impl ReviewRecords for PgRecords {
             let tx = c.transaction().await?;
             // Decisions on one quotation take turns, so the log's order is the order in which
             // they stood: the last logged is the one standing.
-            tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&quote])
-                .await?;
             tx.execute(
-                "INSERT INTO review_log (quote, record) VALUES ($1, $2)",
+                &tx.prepare_cached("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .await?,
+                &[&quote],
+            )
+            .await?;
+            tx.execute(
+                &tx.prepare_cached("INSERT INTO review_log (quote, record) VALUES ($1, $2)")
+                    .await?,
                 &[&quote, &Json(&review)],
             )
             .await?;
             if review.status == Status::Candidate {
-                tx.execute("DELETE FROM reviews WHERE quote = $1", &[&quote])
-                    .await?;
+                tx.execute(
+                    &tx.prepare_cached("DELETE FROM reviews WHERE quote = $1")
+                        .await?,
+                    &[&quote],
+                )
+                .await?;
             } else {
                 tx.execute(
-                    "INSERT INTO reviews (quote, record) VALUES ($1, $2)
+                    &tx.prepare_cached(
+                        "INSERT INTO reviews (quote, record) VALUES ($1, $2)
                      ON CONFLICT (quote) DO UPDATE SET record = EXCLUDED.record",
+                    )
+                    .await?,
                     &[&quote, &Json(&review)],
                 )
                 .await?;
@@ -182,7 +198,10 @@ impl ReviewRecords for PgRecords {
             let c = pg.client().await?;
             let rows = c
                 .query(
-                    "SELECT record FROM review_log WHERE quote = $1 ORDER BY seq",
+                    &c.prepare_cached(
+                        "SELECT record FROM review_log WHERE quote = $1 ORDER BY seq",
+                    )
+                    .await?,
                     &[&quote],
                 )
                 .await?;
@@ -200,8 +219,11 @@ impl PostRecords for PgRecords {
             let c = pg.client().await?;
             let rows = c
                 .query(
-                    "SELECT post, line, status FROM uses WHERE kind = $1 AND id = $2
+                    &c.prepare_cached(
+                        "SELECT post, line, status FROM uses WHERE kind = $1 AND id = $2
                      ORDER BY post, line",
+                    )
+                    .await?,
                     &[&(kind as i8), &id],
                 )
                 .await?;
@@ -222,8 +244,12 @@ impl PostRecords for PgRecords {
         self.run(move |pg| async move {
             let mut c = pg.client().await?;
             let tx = c.transaction().await?;
-            tx.execute("DELETE FROM uses WHERE post = $1", &[&record.path])
-                .await?;
+            tx.execute(
+                &tx.prepare_cached("DELETE FROM uses WHERE post = $1")
+                    .await?,
+                &[&record.path],
+            )
+            .await?;
             let put = tx
                 .prepare(
                     "INSERT INTO uses (kind, id, post, line, status) VALUES ($1, $2, $3, $4, $5)
@@ -240,8 +266,11 @@ impl PostRecords for PgRecords {
                 }
             }
             tx.execute(
-                "INSERT INTO posts (path, record) VALUES ($1, $2)
+                &tx.prepare_cached(
+                    "INSERT INTO posts (path, record) VALUES ($1, $2)
                  ON CONFLICT (path) DO UPDATE SET record = EXCLUDED.record",
+                )
+                .await?,
                 &[&record.path, &Json(&record)],
             )
             .await?;
@@ -262,8 +291,11 @@ impl PgRecords {
         self.run(move |pg| async move {
             let c = pg.client().await?;
             c.execute(
-                "INSERT INTO desk (key, value) VALUES ($1, $2)
+                &c.prepare_cached(
+                    "INSERT INTO desk (key, value) VALUES ($1, $2)
                  ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                )
+                .await?,
                 &[&key, &value],
             )
             .await?;
