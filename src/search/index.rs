@@ -217,8 +217,12 @@ pub fn candidates(
     except: Option<&str>,
 ) -> Result<Vec<(String, usize)>, StoreError> {
     let mut hits: HashMap<String, usize> = HashMap::new();
-    let found = index.lookup_many(hashes, MAX_POSTINGS + 1)?;
-    for (h, mut ids) in hashes.iter().zip(found) {
+    let found = index.lookup_many(hashes, MAX_POSTINGS)?;
+    for (h, ids) in hashes.iter().zip(found) {
+        // More than MAX_POSTINGS stories in the index alone: the hash says little.
+        let Some(mut ids) = ids else {
+            continue;
+        };
         if let Some(p) = pending {
             for id in p.lookup(*h) {
                 if !ids.iter().any(|i| i == id) {

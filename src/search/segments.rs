@@ -221,8 +221,15 @@ impl Segments {
 }
 
 impl PassageLookup for Segments {
-    fn lookup_many(&self, hashes: &[u64], limit: usize) -> Result<Vec<Vec<String>>, StoreError> {
-        Ok(hashes.iter().map(|&h| self.lookup(h, limit)).collect())
+    fn lookup_many(
+        &self,
+        hashes: &[u64],
+        cap: usize,
+    ) -> Result<Vec<Option<Vec<String>>>, StoreError> {
+        Ok(hashes
+            .iter()
+            .map(|&h| Some(self.lookup(h, cap + 1)).filter(|ids| ids.len() <= cap))
+            .collect())
     }
 }
 

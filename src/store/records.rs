@@ -15,6 +15,9 @@ use crate::review::{Review, StoryQuotes};
 use crate::search::segments::Posting;
 use crate::story::Story;
 
+/// A story and the page text kept for it, if any.
+pub type WithText = (Story, Option<String>);
+
 /// Stories, the index by date and outlet, and the text of each story's page.
 pub trait StoryRecords {
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError>;
@@ -37,6 +40,17 @@ pub trait StoryRecords {
     /// `page_text` for each id, in order.
     fn page_texts(&self, ids: &[String]) -> Result<Vec<Option<String>>, StoreError> {
         ids.iter().map(|id| self.page_text(id)).collect()
+    }
+    /// Each story with its kept page text, in order (`verify` loads its candidates so: one
+    /// round trip on PostgreSQL).
+    fn stories_with_texts(&self, ids: &[String]) -> Result<Vec<Option<WithText>>, StoreError> {
+        let stories = self.stories_by_id(ids)?;
+        let texts = self.page_texts(ids)?;
+        Ok(stories
+            .into_iter()
+            .zip(texts)
+            .map(|(s, t)| s.map(|s| (s, t)))
+            .collect())
     }
     /// Keeps a page's text for a story; `None` when the story holds its feed's text.
     fn put_text(&self, id: &str, text: Option<&str>) -> Result<(), StoreError>;
@@ -62,10 +76,15 @@ pub trait FetchRecords {
     fn remove_article_job(&self, story: &str) -> Result<(), StoreError>;
 }
 
-/// Looking up the passage index: for each hash, up to `limit` stories with a posting for it
-/// (more than the caller's cap means the hash says little, so `limit` is the cap plus one).
+/// Looking up the passage index: for each hash, the stories with a posting for it, or `None`
+/// when more than `cap` have one (the hash says little: boilerplate, wire copy reprinted
+/// everywhere), so that a lookup never reads or sends more than `cap + 1` postings a hash.
 pub trait PassageLookup {
-    fn lookup_many(&self, hashes: &[u64], limit: usize) -> Result<Vec<Vec<String>>, StoreError>;
+    fn lookup_many(
+        &self,
+        hashes: &[u64],
+        cap: usize,
+    ) -> Result<Vec<Option<Vec<String>>>, StoreError>;
 }
 
 /// The passage index (`search::index`) and which stories' texts are not in it yet.

@@ -261,6 +261,8 @@ type FindKey = (String, Vec<String>, Option<String>);
 /// The passage index and the stories loaded for one run.
 pub struct Cache {
     index: Box<dyn PassageLookup + Send>,
+    /// What the index said of each hash asked so far (`prefetch`).
+    known: HashMap<u64, Option<Vec<String>>>,
     stories: HashMap<String, Option<Loaded>>,
     found: HashMap<FindKey, Option<Placed>>,
 }
@@ -269,9 +271,29 @@ impl Cache {
     pub fn new(index: Box<dyn PassageLookup + Send>) -> Cache {
         Cache {
             index,
+            known: HashMap::new(),
             stories: HashMap::new(),
             found: HashMap::new(),
         }
+    }
+
+    /// Asks the index about every hash of `hashes` not asked yet, in one lookup: `verify`
+    /// gives all of a post's passages at the start (one round trip on PostgreSQL, not one a
+    /// passage), and each search its own.
+    pub fn prefetch(&mut self, hashes: &[u64]) -> Result<(), StoreError> {
+        let mut unknown: Vec<u64> = hashes
+            .iter()
+            .copied()
+            .filter(|h| !self.known.contains_key(h))
+            .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let found = self.index.lookup_many(&unknown, index::MAX_POSTINGS)?;
+        self.known.extend(unknown.into_iter().zip(found));
+        Ok(())
     }
 
     /// Loads the stories of `ids` not loaded yet, with their texts, in one read of each kind
@@ -285,24 +307,13 @@ impl Cache {
         if missing.is_empty() {
             return Ok(());
         }
-        let stories = store.stories_by_id(&missing)?;
-        let paged: Vec<String> = stories
-            .iter()
-            .flatten()
-            .filter(|s| s.text.source == crate::story::TextSource::Article)
-            .map(|s| s.id.clone())
-            .collect();
-        let mut pages: HashMap<String, String> = paged
-            .iter()
-            .cloned()
-            .zip(store.page_texts(&paged)?)
-            .filter_map(|(id, text)| text.map(|t| (id, t)))
-            .collect();
+        let stories = store.stories_with_texts(&missing)?;
         for (id, story) in missing.into_iter().zip(stories) {
             let loaded = match story {
-                Some(story) => {
+                Some((story, page)) => {
+                    // As `Store::text` chooses: the page's text, or the story's own.
                     let text = if story.text.source == crate::story::TextSource::Article {
-                        pages.remove(&id)
+                        page
                     } else {
                         story.feed_text().map(str::to_string)
                     };
@@ -327,6 +338,22 @@ impl Cache {
             self.stories.insert(id.to_string(), loaded);
         }
         Ok(self.stories.get(id).and_then(|l| l.as_ref()))
+    }
+}
+
+/// The index's answers already had (`Cache::prefetch`), as a lookup.
+struct Known<'a>(&'a HashMap<u64, Option<Vec<String>>>);
+
+impl PassageLookup for Known<'_> {
+    fn lookup_many(
+        &self,
+        hashes: &[u64],
+        _cap: usize,
+    ) -> Result<Vec<Option<Vec<String>>>, StoreError> {
+        Ok(hashes
+            .iter()
+            .map(|h| self.0.get(h).cloned().unwrap_or(Some(Vec::new())))
+            .collect())
     }
 }
 
@@ -406,7 +433,8 @@ fn search(
     prefer: Option<&str>,
 ) -> Result<Option<Placed>, StoreError> {
     let query = index::query(&p.words);
-    let mut ids: Vec<String> = index::candidates(&*cache.index, None, &query, None)?
+    cache.prefetch(&query)?;
+    let mut ids: Vec<String> = index::candidates(&Known(&cache.known), None, &query, None)?
         .into_iter()
         .take(CANDIDATES)
         .map(|(id, _)| id)

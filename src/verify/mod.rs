@@ -169,6 +169,13 @@ pub fn verify(store: &Store, config: &Config, post: &Post) -> Result<Report, Sto
     let mut cache = Cache::new(store.passages()?);
     let mut limits = post.limits.clone();
     let max = crate::limits::MAX_POST_PASSAGES;
+    let hashes: Vec<u64> = post
+        .passages
+        .iter()
+        .take(max)
+        .flat_map(|p| crate::search::index::query(&find::prepare(&p.text).words))
+        .collect();
+    cache.prefetch(&hashes)?;
     if post.passages.len() > max {
         limits.push(Limit {
             limit: "passages",
@@ -629,7 +636,11 @@ fn report(
     }
     // The stored quotations the passage covers, and the speaker the post names.
     if !shown.quotes.contains_key(&story.id) {
-        let quotes = crate::review::of_story(store, &story)?;
+        // The text is the one the passage was placed in, loaded already.
+        let quotes = match cache.get(store, &story.id)?.map(|l| l.text.clone()) {
+            Some(text) => crate::review::refresh(store, &story.id, &text)?,
+            None => crate::review::of_story(store, &story)?,
+        };
         shown.quotes.insert(story.id.clone(), quotes);
     }
     let quotes = shown

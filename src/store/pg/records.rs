@@ -22,7 +22,9 @@ use tokio_postgres::Row;
 use super::{PgError, PgStore};
 use crate::fetcher::FeedState;
 use crate::search::segments::Posting;
-use crate::store::records::{Backend, FetchRecords, IndexRecords, PassageLookup, StoryRecords};
+use crate::store::records::{
+    Backend, FetchRecords, IndexRecords, PassageLookup, StoryRecords, WithText,
+};
 use crate::store::{ArticleJob, StoreError, StoryQuery};
 use crate::story::Story;
 
@@ -391,6 +393,24 @@ impl StoryRecords for PgRecords {
         Ok(ids.iter().map(|id| found.remove(id)).collect())
     }
 
+    fn stories_with_texts(&self, ids: &[String]) -> Result<Vec<Option<WithText>>, StoreError> {
+        let wanted = ids.to_vec();
+        let mut found: std::collections::HashMap<String, WithText> =
+            self.run(move |pg| async move {
+                let c = pg.client().await?;
+                let sql = "SELECT s.id, s.record, t.text FROM stories s
+                           LEFT JOIN story_text t ON t.story = s.id WHERE s.id = ANY($1)";
+                let rows = c.query(&c.prepare_cached(sql).await?, &[&wanted]).await?;
+                rows.iter()
+                    .map(|r| {
+                        let story = r.try_get::<_, Json<Story>>(1)?.0;
+                        Ok((r.try_get(0)?, (story, r.try_get(2)?)))
+                    })
+                    .collect()
+            })?;
+        Ok(ids.iter().map(|id| found.remove(id)).collect())
+    }
+
     fn put_text(&self, id: &str, text: Option<&str>) -> Result<(), StoreError> {
         let (id, text) = (id.to_string(), text.map(str::to_string));
         self.run(move |pg| async move {
@@ -563,39 +583,44 @@ impl FetchRecords for PgRecords {
     }
 }
 
-/// Lookups in the `postings` table: one statement for all of a query's hashes, each capped
-/// at `limit` rows by the primary key's B-tree, so a hash reprinted in a million stories
-/// costs `limit` rows, not a million.
+/// Lookups in the `postings` table: one statement for all the hashes asked, each read by the
+/// primary key's B-tree for at most `cap + 1` postings; a hash with more comes back as NULL,
+/// so a hash reprinted in a million stories costs `cap + 1` index entries and no rows sent.
 struct PgPassages(PgRecords);
 
 impl PassageLookup for PgPassages {
-    fn lookup_many(&self, hashes: &[u64], limit: usize) -> Result<Vec<Vec<String>>, StoreError> {
+    fn lookup_many(
+        &self,
+        hashes: &[u64],
+        cap: usize,
+    ) -> Result<Vec<Option<Vec<String>>>, StoreError> {
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
         let wanted: Vec<i64> = hashes.iter().map(|&h| h as i64).collect();
-        let limit = limit as i64;
-        let found: Vec<(i64, i64)> = self.0.run(move |pg| async move {
+        let cap = cap as i64;
+        let found: Vec<(i64, Option<Vec<i64>>)> = self.0.run(move |pg| async move {
             let c = pg.client().await?;
+            let sql = "SELECT q.h, CASE WHEN cardinality(p.s) > $2::bigint THEN NULL ELSE p.s END
+                       FROM unnest($1::bigint[]) AS q(h)
+                       CROSS JOIN LATERAL (SELECT ARRAY(SELECT story FROM postings
+                                                        WHERE hash = q.h
+                                                        LIMIT $2::bigint + 1) AS s) AS p";
             let rows = c
-                .query(
-                    &c.prepare_cached(
-                        "SELECT q.h, p.story FROM unnest($1::bigint[]) AS q(h)
-                     CROSS JOIN LATERAL (SELECT story FROM postings WHERE hash = q.h
-                                         ORDER BY story LIMIT $2) AS p",
-                    )
-                    .await?,
-                    &[&wanted, &limit],
-                )
+                .query(&c.prepare_cached(sql).await?, &[&wanted, &cap])
                 .await?;
             rows.iter()
                 .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
                 .collect()
         })?;
-        let mut by_hash: std::collections::HashMap<i64, Vec<String>> = Default::default();
-        for (h, story) in found {
-            by_hash.entry(h).or_default().push(story_hex(story));
-        }
+        let by_hash: std::collections::HashMap<i64, Option<Vec<i64>>> = found.into_iter().collect();
         Ok(hashes
             .iter()
-            .map(|&h| by_hash.get(&(h as i64)).cloned().unwrap_or_default())
+            .map(|&h| match by_hash.get(&(h as i64)) {
+                Some(Some(stories)) => Some(stories.iter().map(|&s| story_hex(s)).collect()),
+                Some(None) => None,
+                None => Some(Vec::new()),
+            })
             .collect())
     }
 }
