@@ -405,6 +405,51 @@ fn every_operation_on_postgresql() {
 }
 
 #[test]
+fn the_workers_queue_follows_a_gone_and_a_revived_feed() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("queue_state");
+    let feed = "http://wire.example/feed.xml";
+    let store = Store::open_db(&Db::Url(url.clone()), "test", Duration::ZERO, &mut |_| {}).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let queue = rt
+        .block_on(quotewire::store::pg::PgStore::connect(&url, 1))
+        .unwrap();
+    let row = quotewire::store::pg::FeedRow {
+        url: feed.into(),
+        outlet: "wire".into(),
+        host: "wire.example".into(),
+        enabled: true,
+    };
+    rt.block_on(queue.sync_feeds(&[row])).unwrap();
+    let claim = |worker: &str| {
+        rt.block_on(queue.claim_due(worker, 10, 2, Duration::from_secs(60)))
+            .unwrap()
+            .len()
+    };
+    // Fetched: the server said 410. The worker completes it; it is never claimed again.
+    assert_eq!(claim("w1"), 1);
+    let gone = quotewire::fetcher::FeedState {
+        url: feed.into(),
+        outlet: "wire".into(),
+        gone: true,
+        error_count: 1,
+        ..Default::default()
+    };
+    store.put_feed_state(feed, &gone).unwrap();
+    rt.block_on(queue.complete("w1", feed, Utc::now() - chrono::Duration::seconds(1)))
+        .unwrap();
+    assert_eq!(claim("w2"), 0, "a gone feed is not claimed, even when due");
+    // `feeds revive`: due in the queue at once.
+    store.revive_feed(feed).unwrap();
+    assert_eq!(claim("w3"), 1, "revived, the feed is claimed again");
+}
+
+#[test]
 fn a_page_job_goes_to_one_pass_on_postgresql_and_to_every_pass_on_sled() {
     let later = Utc::now() + chrono::Duration::hours(1);
     let job = |story: &str, due| ArticleJob {

@@ -458,19 +458,36 @@ impl FetchRecords for PgRecords {
         self.record("SELECT state FROM feed_states WHERE url = $1", url)
     }
 
+    /// The workers' queue follows the state in the same transaction: a gone feed (HTTP 410)
+    /// is never claimed again, and a state due now with no lease running on the feed (what
+    /// `feeds revive` writes) makes it due in the queue too.
     fn put_feed_state(&self, url: &str, state: &FeedState) -> Result<(), StoreError> {
         let (url, state) = (url.to_string(), state.clone());
+        let due_now = !state.gone && state.next_due.is_none();
         self.run(move |pg| async move {
-            let c = pg.client().await?;
-            c.execute(
-                &c.prepare_cached(
+            let mut c = pg.client().await?;
+            let tx = c.transaction().await?;
+            tx.execute(
+                &tx.prepare_cached(
                     "INSERT INTO feed_states (url, state) VALUES ($1, $2)
-                 ON CONFLICT (url) DO UPDATE SET state = EXCLUDED.state",
+                     ON CONFLICT (url) DO UPDATE SET state = EXCLUDED.state",
                 )
                 .await?,
                 &[&url, &Json(&state)],
             )
             .await?;
+            tx.execute(
+                &tx.prepare_cached(
+                    "UPDATE feeds SET gone = $2,
+                         next_due = CASE WHEN $3 AND (lease_until IS NULL OR lease_until <= now())
+                                         THEN now() ELSE next_due END
+                     WHERE url = $1",
+                )
+                .await?,
+                &[&url, &state.gone, &due_now],
+            )
+            .await?;
+            tx.commit().await?;
             Ok(())
         })
     }
