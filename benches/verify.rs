@@ -18,6 +18,8 @@
 //! `QW_BENCH_BACKENDS=sled,pg` runs the same generated stores on both backends, one after the
 //! other in one run (PostgreSQL on a throw-away cluster; skipped without one); `pg` alone is
 //! team mode's target: a 60-passage post against 1,000,000 stories in 250 ms.
+//! `QW_BENCH_WAIT_FILE=F` holds the timed verify until the file F exists (a long build timed on
+//! a quiet machine); `QW_PG_SERVER_OPTIONS` adds server settings to the throw-away cluster.
 
 #[path = "../tests/support/pg.rs"]
 mod pg;
@@ -402,6 +404,14 @@ fn run(n: usize, db: &Db, dir: Option<&std::path::Path>) {
         .iter()
         .filter(|p| p.marked == quotewire::post::Marked::Block)
         .count();
+    // QW_BENCH_WAIT_FILE: the timed part waits until that file exists, so a long build can be
+    // timed on a quiet machine.
+    if let Ok(f) = std::env::var("QW_BENCH_WAIT_FILE") {
+        println!("waiting for {f} before the timed verify");
+        while !std::path::Path::new(&f).exists() {
+            std::thread::sleep(Duration::from_secs(5));
+        }
+    }
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..5 {

@@ -91,9 +91,11 @@ impl Cluster {
             "initdb: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // QW_PG_SERVER_OPTIONS adds server settings (a benchmark's `-c shared_buffers=4GB`).
         let opts = format!(
-            "-k {} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-            cluster.socket_dir().display()
+            "-k {} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 {}",
+            cluster.socket_dir().display(),
+            std::env::var("QW_PG_SERVER_OPTIONS").unwrap_or_default()
         );
         let out = cluster
             .pg("pg_ctl")
