@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use quotewire::store::pg::{FeedRow, PgStore};
+use quotewire::store::pg::{ClaimFilter, FeedRow, PgStore};
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -59,7 +59,7 @@ fn main() {
                 loop {
                     let t = Instant::now();
                     let claims = store
-                        .claim_due(&name, 100, 2, Duration::from_secs(300))
+                        .claim_due(&name, 100, 2, Duration::from_secs(300), &ClaimFilter::default())
                         .await
                         .expect("claim");
                     claiming += t.elapsed();

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use quotewire::store::pg::{FeedRow, PgError, PgStore, SCHEMA_LATEST};
+use quotewire::store::pg::{ClaimFilter, FeedRow, PgError, PgStore, SCHEMA_LATEST};
 use support::pg::Cluster;
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -122,7 +122,13 @@ fn four_workers_share_the_feeds_without_overlap_or_too_many_per_host() {
                 let mut got = Vec::new();
                 loop {
                     let claims = store
-                        .claim_due(&name, 25, PER_HOST, Duration::from_secs(60))
+                        .claim_due(
+                            &name,
+                            25,
+                            PER_HOST,
+                            Duration::from_secs(60),
+                            &ClaimFilter::default(),
+                        )
                         .await
                         .expect("claim");
                     if claims.is_empty() {
@@ -178,10 +184,14 @@ fn four_workers_share_the_feeds_without_overlap_or_too_many_per_host() {
             "each fetched exactly once"
         );
         // Nothing is due now: a further claim finds nothing.
-        let again = setup
-            .claim_due("late", 100, PER_HOST, Duration::from_secs(60))
-            .await
-            .expect("claim");
+        let again = claim(
+            &setup,
+            "late",
+            PER_HOST,
+            Duration::from_secs(60),
+            &ClaimFilter::default(),
+        )
+        .await;
         assert!(again.is_empty());
     });
 }
@@ -201,21 +211,29 @@ fn a_servers_retry_after_holds_for_every_worker() {
         a.hold_host("host0.example", Utc::now() + chrono::Duration::minutes(10))
             .await
             .expect("hold");
-        let got = b
-            .claim_due("b", 100, 10, Duration::from_secs(60))
-            .await
-            .expect("claim");
+        let got = claim(
+            &b,
+            "b",
+            10,
+            Duration::from_secs(60),
+            &ClaimFilter::default(),
+        )
+        .await;
         assert_eq!(got.len(), 3, "{got:?}");
         assert!(got.iter().all(|c| c.host == "host1.example"), "{got:?}");
         // An earlier Retry-After does not shorten the wait.
         a.hold_host("host0.example", Utc::now())
             .await
             .expect("hold");
-        assert!(b
-            .claim_due("b", 100, 10, Duration::from_secs(60))
-            .await
-            .expect("claim")
-            .is_empty());
+        assert!(claim(
+            &b,
+            "b",
+            10,
+            Duration::from_secs(60),
+            &ClaimFilter::default()
+        )
+        .await
+        .is_empty());
     });
 }
 
@@ -230,22 +248,34 @@ fn a_lease_that_runs_out_passes_the_feed_to_another_worker() {
         let store = PgStore::connect(&url, 2).await.expect("connect");
         store.sync_feeds(&feeds(10, 2)).await.expect("feeds");
         // Worker A claims everything and dies: it never reports.
-        let held = store
-            .claim_due("a", 100, 100, Duration::from_millis(800))
-            .await
-            .expect("claim");
+        let held = claim(
+            &store,
+            "a",
+            100,
+            Duration::from_millis(800),
+            &ClaimFilter::default(),
+        )
+        .await;
         assert_eq!(held.len(), 10);
         // While the lease holds, nobody else gets those feeds.
-        let none = store
-            .claim_due("b", 100, 100, Duration::from_secs(60))
-            .await
-            .expect("claim");
+        let none = claim(
+            &store,
+            "b",
+            100,
+            Duration::from_secs(60),
+            &ClaimFilter::default(),
+        )
+        .await;
         assert!(none.is_empty(), "{none:?}");
         tokio::time::sleep(Duration::from_millis(1_000)).await;
-        let taken = store
-            .claim_due("b", 100, 100, Duration::from_secs(60))
-            .await
-            .expect("claim");
+        let taken = claim(
+            &store,
+            "b",
+            100,
+            Duration::from_secs(60),
+            &ClaimFilter::default(),
+        )
+        .await;
         assert_eq!(taken.len(), 10, "the expired leases go to b");
         let later = Utc::now() + chrono::Duration::hours(1);
         for c in &taken {
@@ -257,11 +287,84 @@ fn a_lease_that_runs_out_passes_the_feed_to_another_worker() {
         assert!(counts.iter().all(|(_, n)| *n == 1), "{counts:?}");
         // Re-syncing the configuration keeps the schedule: nothing becomes due again.
         store.sync_feeds(&feeds(10, 2)).await.unwrap();
-        assert!(store
-            .claim_due("c", 100, 100, Duration::from_secs(60))
+        assert!(claim(
+            &store,
+            "c",
+            100,
+            Duration::from_secs(60),
+            &ClaimFilter::default()
+        )
+        .await
+        .is_empty());
+    });
+}
+
+/// A claim of up to 100 feeds.
+async fn claim(
+    store: &PgStore,
+    worker: &str,
+    per_host: usize,
+    lease: Duration,
+    filter: &ClaimFilter,
+) -> Vec<quotewire::store::pg::Claim> {
+    store
+        .claim_due(worker, 100, per_host, lease, filter)
+        .await
+        .expect("claim")
+}
+
+#[test]
+fn a_claim_takes_only_the_feeds_its_filter_names() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("filter");
+    let rt = runtime();
+    rt.block_on(async {
+        let store = PgStore::connect(&url, 2).await.expect("connect");
+        let all = feeds(6, 2);
+        store.sync_feeds(&all).await.expect("feeds");
+        let two: Vec<String> = all.iter().take(2).map(|f| f.url.clone()).collect();
+        let only = ClaimFilter {
+            only: Some(two.clone()),
+            ignore_schedule: false,
+        };
+        let got = claim(&store, "a", 100, Duration::from_secs(60), &only).await;
+        let mut urls: Vec<String> = got.iter().map(|c| c.url.clone()).collect();
+        urls.sort();
+        assert_eq!(urls, two);
+        let later = Utc::now() + chrono::Duration::hours(1);
+        for c in &got {
+            assert!(store.complete("a", &c.url, later).await.unwrap());
+        }
+        // Done and not due: the schedule keeps them, unless the filter ignores it (--all).
+        assert!(claim(&store, "a", 100, Duration::from_secs(60), &only)
             .await
-            .unwrap()
             .is_empty());
+        let again = ClaimFilter {
+            ignore_schedule: true,
+            ..only
+        };
+        let got = claim(&store, "a", 100, Duration::from_secs(60), &again).await;
+        assert_eq!(got.len(), 2, "{got:?}");
+        // A lease still counts with the schedule ignored: nobody else gets them meanwhile.
+        assert!(claim(&store, "b", 100, Duration::from_secs(60), &again)
+            .await
+            .is_empty());
+        let leases = store.leases().await.unwrap();
+        assert_eq!(leases.len(), 2);
+        assert!(leases.values().all(|w| w == "a"), "{leases:?}");
+        // The other four were never touched.
+        let rest = claim(
+            &store,
+            "b",
+            100,
+            Duration::from_secs(60),
+            &ClaimFilter::default(),
+        )
+        .await;
+        assert_eq!(rest.len(), 4);
+        assert!(rest.iter().all(|c| !two.contains(&c.url)), "{rest:?}");
     });
 }
 

@@ -427,9 +427,15 @@ fn the_workers_queue_follows_a_gone_and_a_revived_feed() {
     };
     rt.block_on(queue.sync_feeds(&[row])).unwrap();
     let claim = |worker: &str| {
-        rt.block_on(queue.claim_due(worker, 10, 2, Duration::from_secs(60)))
-            .unwrap()
-            .len()
+        rt.block_on(queue.claim_due(
+            worker,
+            10,
+            2,
+            Duration::from_secs(60),
+            &quotewire::store::pg::ClaimFilter::default(),
+        ))
+        .unwrap()
+        .len()
     };
     // Fetched: the server said 410. The worker completes it; it is never claimed again.
     assert_eq!(claim("w1"), 1);

@@ -184,30 +184,6 @@ fn every_command_gives_on_postgresql_what_it_gives_on_sled() {
 }
 
 #[test]
-fn a_second_fetch_on_postgresql_does_nothing_while_one_runs() {
-    let Some(cluster) = Cluster::start() else {
-        return;
-    };
-    let srv = Server::start();
-    srv.put("wire.xml", "application/rss+xml", FEED);
-    let home = home(&srv);
-    let url = cluster.create_db("run_lock");
-    // The lock a running pass holds, taken here as that pass would.
-    let held = quotewire::ingest::run_lock(&quotewire::store::Db::Url(url.clone()))
-        .expect("connect")
-        .expect("nobody holds it yet");
-    let out = run(&home, &url, &["fetch", "--all", "--json"]);
-    assert_eq!(out.status.code(), Some(0));
-    let said: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(said["skipped"], true, "{said}");
-    assert_eq!(srv.hits("/made/wire.xml"), 0, "nothing fetched");
-    drop(held);
-    let out = run(&home, &url, &["fetch", "--all", "--json"]);
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(report["stories_new"], 2, "{report}");
-}
-
-#[test]
 fn migrate_copies_a_sled_store_whole_and_checks_counts() {
     let Some(cluster) = Cluster::start() else {
         return;

@@ -5,6 +5,9 @@
 //!
 //! - Four workers at once: every feed fetched once, every story stored once, never more than
 //!   `per_host` requests in flight to one host across all of them.
+//! - `fetch` on PostgreSQL claims as a worker does: two fetches and a worker at once share the
+//!   feeds, each fetched once; a later fetch finds nothing due; `fetch --all --outlet` takes
+//!   that outlet's feeds once more and no others.
 //! - A worker killed with SIGKILL mid-round: after its leases run out, the others do its feeds;
 //!   every feed is completed exactly once.
 
@@ -115,14 +118,21 @@ fn config(addrs: &[std::net::SocketAddr], feeds: usize) -> String {
 }
 
 fn worker(home: &Home, url: &str, extra: &[&str]) -> Child {
+    let args: Vec<&str> = std::iter::once("worker")
+        .chain(extra.iter().copied())
+        .collect();
+    spawn(home, url, &args)
+}
+
+/// `quotewire --config … --db URL ARGS…`, started.
+fn spawn(home: &Home, url: &str, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_quotewire"))
         .current_dir(home.dir.path())
         .arg("--config")
         .arg(home.config_path())
         .arg("--db")
         .arg(url)
-        .arg("worker")
-        .args(extra)
+        .args(args)
         .env_remove("QUOTEWIRE_CONFIG")
         .env_remove("QUOTEWIRE_DB")
         .env("RUST_LOG", "warn")
@@ -277,4 +287,90 @@ fn a_worker_killed_mid_round_loses_nothing() {
         seen.hits.values().all(|n| *n <= 2),
         "a feed is asked again only if the killed worker had asked for it"
     );
+}
+
+#[test]
+fn fetches_and_a_worker_at_once_share_the_feeds() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let shared: Shared = Arc::new((Mutex::default(), Duration::from_millis(100)));
+    let addrs = servers(shared.clone());
+    let home = Home::new();
+    home.write_config(&config(&addrs, 300));
+    let url = cluster.create_db("fetches");
+    let started: Vec<Child> = vec![
+        spawn(&home, &url, &["fetch", "--json"]),
+        spawn(&home, &url, &["fetch", "--json"]),
+        worker(&home, &url, &["--once", "--json", "--name", "w"]),
+    ];
+    let mut taken = 0;
+    let mut fetch_reports = Vec::new();
+    for (i, child) in started.into_iter().enumerate() {
+        let out = child.wait_with_output().expect("ends");
+        let said = String::from_utf8_lossy(&out.stdout).to_string();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if i < 2 {
+            let report: serde_json::Value = serde_json::from_str(said.trim()).expect("one object");
+            assert_eq!(report["feeds_configured"], 300, "{report}");
+            taken += report["feeds_due"].as_u64().unwrap();
+            fetch_reports.push(report);
+        } else {
+            for line in said.lines() {
+                let round: serde_json::Value = serde_json::from_str(line).expect("json line");
+                taken += round["claimed"].as_u64().unwrap();
+            }
+        }
+    }
+    assert_eq!(
+        taken, 300,
+        "the feeds split between them: {fetch_reports:?}"
+    );
+    {
+        let seen = shared.0.lock().unwrap();
+        assert_eq!(seen.hits.len(), 300);
+        let twice: Vec<_> = seen.hits.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.is_empty(), "fetched more than once: {twice:?}");
+        let most = seen.most_in_flight.values().copied().max().unwrap_or(0);
+        assert!(most <= PER_HOST, "{most} requests in flight to one host");
+    }
+    assert!(completions(&url).iter().all(|(_, n)| *n == 1));
+    assert_eq!(story_count(&home, &url), 300, "each story stored once");
+
+    // Nothing is due now: a fetch says so and asks for nothing.
+    let out = spawn(&home, &url, &["fetch", "--json"])
+        .wait_with_output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["feeds_due"], 0, "{report}");
+    assert_eq!(shared.0.lock().unwrap().hits.values().sum::<usize>(), 300);
+
+    // --all with a selection: that outlet's 15 feeds, each once more, and no others.
+    let out = spawn(
+        &home,
+        &url,
+        &["fetch", "--all", "--outlet", "host3", "--json"],
+    )
+    .wait_with_output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["feeds_configured"], 15, "{report}");
+    assert_eq!(report["feeds_due"], 15, "{report}");
+    let seen = shared.0.lock().unwrap();
+    let again: Vec<&String> = seen
+        .hits
+        .iter()
+        .filter(|(_, n)| **n == 2)
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(again.len(), 15, "{again:?}");
+    let host3 = addrs[3].to_string();
+    assert!(again.iter().all(|k| k.starts_with(&host3)), "{again:?}");
 }

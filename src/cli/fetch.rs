@@ -1,8 +1,10 @@
 //! `quotewire fetch [--all] [--quiet] [--outlet ID]... [--feed URL]...`: the cron job's command.
 //!
-//! Only one fetch runs at a time per database: a second one, started while the first is still
-//! at work (a slow cron tick), says so and exits 0 having done nothing, since the first one is
-//! doing its work. Every line of the summary starts with the time, so a cron log reads as a
+//! Only one fetch runs at a time on a database directory: a second one, started while the
+//! first is still at work (a slow cron tick), says so and exits 0 having done nothing, since
+//! the first one is doing its work. On PostgreSQL (team mode) passes claim their feeds as the
+//! workers do (`ingest::worker::claimed_pass`), so any number run at once, beside workers,
+//! and each feed is fetched by one of them; feeds another holds are counted apart. Every line of the summary starts with the time, so a cron log reads as a
 //! diary. Exit codes: 1 when any configured feed is failing, whether it failed in this pass or
 //! earlier and is not due yet (so a cron wrapper hears of it on every pass until it is fixed),
 //! or a page broke the extractor (a panic, or past its deadline); a page merely not had this
@@ -84,7 +86,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         on_wait: &mut on_wait,
         on_progress: &progress,
     };
-    let report = super::runtime()?.block_on(ingest::run_selected(&config, &db, opts, &select))?;
+    let report = super::runtime()?.block_on(ingest::fetch_pass(&config, &db, opts, &select))?;
     bar.finish_and_clear();
 
     if args.json {
@@ -192,8 +194,9 @@ fn next_try(f: &FeedFailure) -> String {
 /// "fetched 3 of 4 feeds (1 not due): ...".
 fn summary_line(r: &PassReport, fetched: usize) -> String {
     let mut skipped = Vec::new();
-    let not_due =
-        r.feeds_configured - r.feeds_due - r.feeds_gone - r.feeds_disabled - r.feeds_waiting;
+    let not_due = r.feeds_configured.saturating_sub(
+        r.feeds_due + r.feeds_gone + r.feeds_disabled + r.feeds_waiting + r.feeds_elsewhere,
+    );
     if not_due > 0 {
         skipped.push(format!("{not_due} not due"));
     }
@@ -202,6 +205,12 @@ fn summary_line(r: &PassReport, fetched: usize) -> String {
     }
     if r.feeds_disabled > 0 {
         skipped.push(format!("{} disabled", r.feeds_disabled));
+    }
+    if r.feeds_elsewhere > 0 {
+        skipped.push(format!(
+            "{} being fetched by another worker",
+            r.feeds_elsewhere
+        ));
     }
     if r.feeds_waiting > 0 {
         skipped.push(format!(

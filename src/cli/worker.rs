@@ -2,13 +2,13 @@
 //! many, against one PostgreSQL store; each claims due feeds, fetches them and hands them
 //! back (`ingest::worker`). This is the command-line edge: the loop, its pauses, its output.
 
+use std::cell::RefCell;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Result};
 use chrono::Utc;
-use futures_util::stream::{FuturesUnordered, StreamExt};
-use quotewire::ingest::worker::{self, WorkerOptions};
+use quotewire::ingest::worker::{self, Round, Selection, WorkerOptions};
 use quotewire::store::pg::PgStore;
 use quotewire::store::Db;
 
@@ -72,61 +72,30 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         let interrupt = tokio::signal::ctrl_c();
         tokio::pin!(interrupt);
         loop {
-            // Rounds run side by side, each with its own claim, so a host's slots go back to
-            // the queue as soon as one round is done with them. A round that found nothing
-            // claimable stops the refilling until another round ends.
-            let mut running = FuturesUnordered::new();
-            let mut dry = false;
-            while !dry || !running.is_empty() {
-                while !dry && running.len() < parallel {
-                    running.push(async {
-                        let mut on_wait = |_: &str| {};
-                        worker::round(&config, &db, &queue, &opts, &mut on_wait).await
-                    });
-                }
-                let Some(done) = running.next().await else {
-                    break;
-                };
-                let Some(round) = done? else {
-                    dry = true;
-                    continue;
-                };
-                dry = false;
-                let r = &round.report;
-                failed |= r.feeds_failed > 0 || !r.pages_broken.is_empty();
-                if args.json {
-                    output::json_line(&serde_json::json!({
-                        "worker": opts.name,
-                        "claimed": round.claimed,
-                        "completed": round.completed,
-                        "lost": round.lost,
-                        "report": r,
-                    }))?;
-                } else if !args.quiet || r.feeds_failed > 0 {
-                    println!(
-                        "{} {}: claimed {}, completed {}{}; {} new, {} updated stories; {} failed",
-                        output::rfc3339(Utc::now()),
-                        opts.name,
-                        round.claimed,
-                        round.completed,
-                        if round.lost > 0 {
-                            format!(" ({} leases ran out first)", round.lost)
-                        } else {
-                            String::new()
-                        },
-                        r.stories_new,
-                        r.stories_updated,
-                        r.feeds_failed
-                    );
-                    for f in &r.failures {
-                        println!("  failed: {} — {}", f.url, f.error);
+            let mut stop = false;
+            let mut said = Ok(());
+            let selection = RefCell::new(Selection::default());
+            worker::drain(
+                &config,
+                &db,
+                &queue,
+                &opts,
+                parallel,
+                &selection,
+                &mut |round| {
+                    let r = &round.report;
+                    failed |= r.feeds_failed > 0 || !r.pages_broken.is_empty();
+                    stop |= r.interrupted;
+                    if said.is_ok() {
+                        said = say(&args, &opts.name, &round);
                     }
-                }
-                if r.interrupted {
-                    return Ok(ExitCode::from(130));
-                }
+                },
+            )
+            .await?;
+            said?;
+            if stop {
+                return Ok(ExitCode::from(130));
             }
-            drop(running);
             if args.once {
                 break;
             }
@@ -140,4 +109,37 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         }
         Ok(problems(failed))
     })
+}
+
+/// A round's line (or JSON object).
+fn say(args: &Args, name: &str, round: &Round) -> Result<()> {
+    let r = &round.report;
+    if args.json {
+        output::json_line(&serde_json::json!({
+            "worker": name,
+            "claimed": round.claimed.len(),
+            "completed": round.completed,
+            "lost": round.lost,
+            "report": r,
+        }))?;
+    } else if !args.quiet || r.feeds_failed > 0 {
+        println!(
+            "{} {name}: claimed {}, completed {}{}; {} new, {} updated stories; {} failed",
+            output::rfc3339(Utc::now()),
+            round.claimed.len(),
+            round.completed,
+            if round.lost > 0 {
+                format!(" ({} leases ran out first)", round.lost)
+            } else {
+                String::new()
+            },
+            r.stories_new,
+            r.stories_updated,
+            r.feeds_failed
+        );
+        for f in &r.failures {
+            println!("  failed: {} — {}", f.url, f.error);
+        }
+    }
+    Ok(())
 }

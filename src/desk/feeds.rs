@@ -125,7 +125,7 @@ pub async fn fetch(State(desk): State<Arc<Desk>>) -> Result<Response, DeskError>
                     on_wait: &mut on_wait,
                     on_progress: &|_, _| {},
                 };
-                rt.block_on(ingest::run(&config, &db, opts))
+                rt.block_on(ingest::fetch_pass(&config, &db, opts, &|_| true))
                     .map_err(|e| e.to_string())
             });
         let said = match outcome {

@@ -8,7 +8,8 @@
 //! for a moment, or after a couple of seconds at a stretch so that a waiting process gets its
 //! turn. The author's `quotes` or `verify` can run in between. Writing is idempotent (stories
 //! merge by id), so a second pass that overlaps this one can duplicate nothing; the `fetch`
-//! command additionally lets only one pass run at a time (see `cli::fetch`).
+//! command additionally lets only one pass run at a time on a directory (see `cli::fetch`); on
+//! PostgreSQL passes claim their feeds instead (`worker::claimed_pass`).
 //!
 //! One feed's failure never stops the others; each outcome is recorded in that feed's state.
 //! An interrupted pass (Ctrl-C) still stores everything fetched before the interrupt; a second
@@ -41,21 +42,32 @@ use prepare::PreparedTexts;
 pub enum RunLock {
     /// `DIR/fetch.lock`, locked while the file is open.
     File(std::fs::File),
-    /// A PostgreSQL advisory lock, held by its session.
-    Pg(crate::store::pg::PgLock),
+    /// PostgreSQL needs no lock: passes there claim their feeds (`worker::claimed_pass`), so
+    /// any number run at once and each feed goes to one of them.
+    Claims,
 }
 
-/// The advisory lock key of a fetch pass on PostgreSQL: "quotewire fetch".
-const PG_RUN_LOCK: i64 = 0x7177_6665_7463_6800;
-
-/// The per-store fetch lock, so that one pass runs at a time: held while the `RunLock` lives;
-/// `None` if another pass holds it.
+/// The per-store fetch lock, so that one pass runs at a time on a directory: held while the
+/// `RunLock` lives; `None` if another pass holds it.
 pub fn run_lock(db: &Db) -> Result<Option<RunLock>, StoreError> {
     match db {
         Db::Dir(dir) => Ok(file_lock(dir)?.map(RunLock::File)),
-        Db::Url(url) => Ok(crate::store::pg::PgRecords::open(url, "fetch")?
-            .try_lock(PG_RUN_LOCK)?
-            .map(RunLock::Pg)),
+        Db::Url(_) => Ok(Some(RunLock::Claims)),
+    }
+}
+
+/// The `fetch` command's pass on either backend: on a directory one process's pass over the
+/// selected feeds (under the run lock), on PostgreSQL the same pass by claims, so that it
+/// shares the feeds with the workers and other passes running at once.
+pub async fn fetch_pass(
+    config: &Config,
+    db: &Db,
+    opts: PassOptions<'_>,
+    select: &(dyn Fn(&FeedConfig) -> bool + Sync),
+) -> Result<PassReport, PassError> {
+    match db {
+        Db::Dir(_) => run_selected(config, db, opts, select).await,
+        Db::Url(url) => worker::claimed_pass(config, db, url, opts, select).await,
     }
 }
 
@@ -104,6 +116,9 @@ pub struct PassReport {
     pub feeds_disabled: usize,
     /// Feeds `--all` left alone because their server asked to wait (Retry-After).
     pub feeds_waiting: usize,
+    /// Team mode: feeds left alone because another process (a worker, another fetch) holds
+    /// their claim.
+    pub feeds_elsewhere: usize,
     pub stories_new: usize,
     pub stories_updated: usize,
     pub stories_unchanged: usize,
@@ -130,6 +145,46 @@ pub struct PassReport {
     pub pages_broken: Vec<FeedFailure>,
     /// Feeds and pages cut to quotewire's limits: (URL, what was cut).
     pub limited: Vec<(String, String)>,
+}
+
+impl PassReport {
+    /// Adds another pass's report to this one (the rounds of a claimed pass). The feed
+    /// counts of selection (`feeds_configured`, `_due`, `_gone`, `_disabled`, `_waiting`,
+    /// `_elsewhere`), `still_failing` and `offline` are the caller's to set.
+    pub fn absorb(&mut self, other: PassReport) {
+        self.feeds_changed += other.feeds_changed;
+        self.feeds_not_modified += other.feeds_not_modified;
+        self.feeds_unchanged += other.feeds_unchanged;
+        self.feeds_failed += other.feeds_failed;
+        self.stories_new += other.stories_new;
+        self.stories_updated += other.stories_updated;
+        self.stories_unchanged += other.stories_unchanged;
+        self.entries_skipped += other.entries_skipped;
+        self.failures.extend(other.failures);
+        self.moved.extend(other.moved);
+        self.interrupted |= other.interrupted;
+        self.articles_fetched += other.articles_fetched;
+        self.articles_short += other.articles_short;
+        self.articles_failed += other.articles_failed;
+        self.pages_broken.extend(other.pages_broken);
+        self.limited.extend(other.limited);
+    }
+}
+
+impl FeedFailure {
+    /// A failing or gone feed not fetched this pass, with its last error.
+    pub fn still(f: &FeedConfig, s: &FeedState) -> FeedFailure {
+        FeedFailure {
+            url: f.url.to_string(),
+            outlet: f.outlet.clone(),
+            error: s
+                .last_error
+                .clone()
+                .unwrap_or_else(|| "the last fetch failed".into()),
+            next_try: (!s.gone).then_some(s.next_due).flatten(),
+            unresolved: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -264,16 +319,7 @@ pub async fn run_selected(
     report.feeds_due = due.len();
     for (i, (f, s)) in feeds.iter().zip(&states).enumerate() {
         if f.enabled && !due.contains(&i) && (s.gone || s.error_count > 0) {
-            report.still_failing.push(FeedFailure {
-                url: f.url.to_string(),
-                outlet: f.outlet.clone(),
-                error: s
-                    .last_error
-                    .clone()
-                    .unwrap_or_else(|| "the last fetch failed".into()),
-                next_try: (!s.gone).then_some(s.next_due).flatten(),
-                unresolved: false,
-            });
+            report.still_failing.push(FeedFailure::still(f, s));
         }
     }
     if due.is_empty() && waiting_pages.is_empty() {

@@ -31,6 +31,16 @@ pub struct FeedRow {
     pub enabled: bool,
 }
 
+/// Which due feeds a claim may take.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    /// Only these feeds (by configured URL); `None` takes any.
+    pub only: Option<Vec<String>>,
+    /// Take them whether due or not (`fetch --all`); leases, gone and disabled feeds and
+    /// held hosts still count.
+    pub ignore_schedule: bool,
+}
+
 /// A feed a worker holds until `lease_until`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
@@ -112,14 +122,15 @@ impl PgStore {
         Ok(())
     }
 
-    /// Claims up to `limit` due feeds for `worker`, leased for `lease`, never more than
-    /// `per_host` leases running on one host across all workers.
+    /// Claims up to `limit` due feeds for `worker` that `filter` lets through, leased for
+    /// `lease`, never more than `per_host` leases running on one host across all workers.
     pub async fn claim_due(
         &self,
         worker: &str,
         limit: usize,
         per_host: usize,
         lease: Duration,
+        filter: &ClaimFilter,
     ) -> Result<Vec<Claim>, PgError> {
         let mut client = self.client().await?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -132,12 +143,13 @@ impl PgStore {
                  WHERE (h.retry_not_before IS NULL OR h.retry_not_before <= now())
                    AND EXISTS (SELECT 1 FROM feeds f
                                WHERE f.host = h.host AND f.enabled AND NOT f.gone
-                                 AND f.next_due <= now()
+                                 AND ($3 OR f.next_due <= now())
+                                 AND ($2::text[] IS NULL OR f.url = ANY($2))
                                  AND (f.lease_until IS NULL OR f.lease_until <= now()))
                  ORDER BY h.host
                  LIMIT $1
                  FOR UPDATE OF h SKIP LOCKED",
-                &[&limit],
+                &[&limit, &filter.only, &filter.ignore_schedule],
             )
             .await?
             .iter()
@@ -158,7 +170,8 @@ impl PgStore {
                                    WHERE g.host = c.host AND g.lease_until > now()) AS running
                            FROM feeds c
                            WHERE c.host = ANY($1) AND c.enabled AND NOT c.gone
-                             AND c.next_due <= now()
+                             AND ($7 OR c.next_due <= now())
+                             AND ($6::text[] IS NULL OR c.url = ANY($6))
                              AND (c.lease_until IS NULL OR c.lease_until <= now())
                        ) ranked
                        WHERE n <= $5 - running
@@ -166,7 +179,15 @@ impl PgStore {
                        LIMIT $2) pick
                  WHERE f.url = pick.url
                  RETURNING f.url, f.outlet, f.host, f.lease_until",
-                &[&hosts, &limit, &worker, &secs, &per_host],
+                &[
+                    &hosts,
+                    &limit,
+                    &worker,
+                    &secs,
+                    &per_host,
+                    &filter.only,
+                    &filter.ignore_schedule,
+                ],
             )
             .await?;
         tx.commit().await?;
@@ -214,6 +235,20 @@ impl PgStore {
             )
             .await?;
         Ok(n == 1)
+    }
+
+    /// The leases running now: (feed URL, the worker holding it).
+    pub async fn leases(&self) -> Result<HashMap<String, String>, PgError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT url, leased_by FROM feeds WHERE lease_until > now() AND leased_by IS NOT NULL",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
     }
 
     /// Feeds due and not yet done, claimed or not: 0 means a pass has nothing left.

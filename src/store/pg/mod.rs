@@ -11,8 +11,8 @@ mod records;
 mod review;
 mod schema;
 
-pub use claim::{Claim, FeedRow};
-pub use records::{PgLock, PgRecords};
+pub use claim::{Claim, ClaimFilter, FeedRow};
+pub use records::PgRecords;
 pub use schema::{LATEST as SCHEMA_LATEST, MIGRATIONS};
 
 use std::str::FromStr;

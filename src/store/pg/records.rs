@@ -197,32 +197,6 @@ impl PgRecords {
     }
 }
 
-/// A session-level advisory lock, held while its connection lives: the connection is taken
-/// out of the pool, so dropping this closes it and the server lets go of the lock (as it does
-/// when the process dies).
-pub struct PgLock {
-    _client: deadpool_postgres::ClientWrapper,
-    _records: PgRecords,
-}
-
-impl PgRecords {
-    /// Takes the advisory lock `key` if no other session holds it.
-    pub fn try_lock(&self, key: i64) -> Result<Option<PgLock>, StoreError> {
-        let client = self.run(move |pg| async move {
-            let client = deadpool_postgres::Object::take(pg.client().await?);
-            let got: bool = client
-                .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
-                .await?
-                .try_get(0)?;
-            Ok(got.then_some(client))
-        })?;
-        Ok(client.map(|c| PgLock {
-            _client: c,
-            _records: self.clone(),
-        }))
-    }
-}
-
 impl StoryRecords for PgRecords {
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
         self.record("SELECT record FROM stories WHERE id = $1", id)
