@@ -369,6 +369,44 @@ fn a_claim_takes_only_the_feeds_its_filter_names() {
 }
 
 #[test]
+fn a_claim_passes_over_hosts_whose_limit_is_taken() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("full_hosts");
+    let rt = runtime();
+    rt.block_on(async {
+        let store = PgStore::connect(&url, 2).await.expect("connect");
+        store.sync_feeds(&feeds(6, 2)).await.expect("feeds");
+        let lease = Duration::from_secs(60);
+        let one = |w: &'static str| {
+            let store = &store;
+            async move {
+                store
+                    .claim_due(w, 1, 1, lease, &ClaimFilter::default())
+                    .await
+                    .expect("claim")
+            }
+        };
+        let a = one("a").await;
+        assert_eq!(a.len(), 1);
+        // a's host has its one slot taken: b gets a feed of the other host, not nothing.
+        let b = one("b").await;
+        assert_eq!(b.len(), 1, "a claim of one found nothing");
+        assert_ne!(a[0].host, b[0].host);
+        assert!(one("c").await.is_empty(), "both hosts are full");
+        let later = Utc::now() + chrono::Duration::hours(1);
+        let done = store
+            .complete_many("a", &[(a[0].url.clone(), later), (b[0].url.clone(), later)])
+            .await
+            .expect("complete");
+        assert_eq!(done.len(), 1, "a completes its own feed only: {done:?}");
+        assert!(done.contains(&a[0].url));
+        assert_eq!(one("c").await.len(), 1, "a's host is free again");
+    });
+}
+
+#[test]
 fn a_postgres_url_is_not_taken_for_a_directory() {
     let home = support::Home::new();
     home.write_config(&support::outlet("x", &["x.example"], &[]));

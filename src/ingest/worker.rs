@@ -106,6 +106,7 @@ pub async fn round(
             ignore_schedule: s.all,
         }
     };
+    let started = std::time::Instant::now();
     let claims = queue
         .claim_due(
             &opts.name,
@@ -123,6 +124,7 @@ pub async fn round(
             only.remove(&c.url);
         }
     }
+    let claimed_in = started.elapsed();
     let held: HashSet<String> = claims.iter().map(|c| c.url.clone()).collect();
     let pass = PassOptions {
         all: true,
@@ -131,16 +133,18 @@ pub async fn round(
         on_progress: &|_, _| {},
     };
     let report = run_selected(config, db, pass, &|f| held.contains(f.url.as_str())).await?;
+    let passed_in = started.elapsed();
     let mut round = Round {
         claimed: claims.iter().map(|c| c.url.clone()).collect(),
         ..Default::default()
     };
     let store = crate::store::Store::open_db(db, "worker", opts.lock_wait, &mut |_| {})?;
     let now = Utc::now();
+    let min = chrono::Duration::from_std(config.fetch.min_interval)
+        .unwrap_or(chrono::Duration::minutes(5));
+    let mut done = Vec::with_capacity(claims.len());
     for claim in &claims {
         let state = store.feed_state(&claim.url)?;
-        let min = chrono::Duration::from_std(config.fetch.min_interval)
-            .unwrap_or(chrono::Duration::minutes(5));
         let next = match &state {
             Some(s) if s.gone => now + chrono::Duration::days(30),
             Some(s) => s.next_due.unwrap_or(now + min),
@@ -151,17 +155,25 @@ pub async fn round(
                 queue.hold_host(&claim.host, until).await?;
             }
         }
-        if queue.complete(&opts.name, &claim.url, next).await? {
-            round.completed += 1;
-        } else {
-            round.lost += 1;
-            tracing::warn!(
-                "the lease on {} ran out before the pass ended; another worker may fetch it again",
-                claim.url
-            );
-        }
+        done.push((claim.url.clone(), next));
+    }
+    let completed = queue.complete_many(&opts.name, &done).await?;
+    round.completed = completed.len();
+    round.lost = claims.len() - completed.len();
+    for claim in claims.iter().filter(|c| !completed.contains(&c.url)) {
+        tracing::warn!(
+            "the lease on {} ran out before the pass ended; another worker may fetch it again",
+            claim.url
+        );
     }
     store.close()?;
+    tracing::debug!(
+        "round of {}: claimed at {:?}, pass done at {:?}, completed at {:?}",
+        claims.len(),
+        claimed_in,
+        passed_in,
+        started.elapsed()
+    );
     round.report = report;
     Ok(Some(round))
 }

@@ -3,7 +3,8 @@
 //!
 //! A claim is one transaction. It first locks the `hosts` rows that have due feeds,
 //! `FOR UPDATE SKIP LOCKED` (a host another worker is claiming on is skipped, not waited for),
-//! leaving out hosts whose server asked to wait (`retry_not_before`). Then, in one `UPDATE`,
+//! leaving out hosts whose server asked to wait (`retry_not_before`) and hosts whose `per_host`
+//! leases are all running (they would give the claim nothing). Then, in one `UPDATE`,
 //! it leases the due, unleased feeds of those hosts, at most `per_host` minus the host's
 //! leases still running. Holding the host row while counting is what makes the per-host
 //! limit hold across every worker of the cluster; leasing in the same statement that selects
@@ -146,10 +147,12 @@ impl PgStore {
                                  AND ($3 OR f.next_due <= now())
                                  AND ($2::text[] IS NULL OR f.url = ANY($2))
                                  AND (f.lease_until IS NULL OR f.lease_until <= now()))
+                   AND (SELECT count(*) FROM feeds g
+                        WHERE g.host = h.host AND g.lease_until > now()) < $4
                  ORDER BY h.host
                  LIMIT $1
                  FOR UPDATE OF h SKIP LOCKED",
-                &[&limit, &filter.only, &filter.ignore_schedule],
+                &[&limit, &filter.only, &filter.ignore_schedule, &per_host],
             )
             .await?
             .iter()
@@ -214,6 +217,32 @@ impl PgStore {
             )
             .await?;
         Ok(())
+    }
+
+    /// `complete` for several feeds in one statement: returns the URLs whose lease the worker
+    /// still held (the others changed nothing).
+    pub async fn complete_many(
+        &self,
+        worker: &str,
+        done: &[(String, DateTime<Utc>)],
+    ) -> Result<HashSet<String>, PgError> {
+        let client = self.client().await?;
+        let urls: Vec<&str> = done.iter().map(|(u, _)| u.as_str()).collect();
+        let next: Vec<DateTime<Utc>> = done.iter().map(|(_, t)| *t).collect();
+        let rows = client
+            .query(
+                "UPDATE feeds f SET next_due = d.next_due, lease_until = NULL, leased_by = NULL,
+                                    fetches = fetches + 1
+                 FROM unnest($2::text[], $3::timestamptz[]) AS d(url, next_due)
+                 WHERE f.url = d.url AND f.leased_by = $1 AND f.lease_until > now()
+                 RETURNING f.url",
+                &[&worker, &urls, &next],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?)
     }
 
     /// Records that `worker` fetched `url` and schedules it for `next_due`. Returns false,
