@@ -9,7 +9,8 @@
 //! It writes a feeds.toml (`concurrency = 32`, `per_host = 2`, `timeout = "30s"`, one outlet
 //! per address, `fetch_articles = false`: this measures the feed stage, not story pages) into a
 //! temporary directory and runs the release binary twice as a child,
-//! under `/usr/bin/time -f %M` for its peak RSS:
+//! under `/usr/bin/time -f "%M %U %S"` for its peak RSS and CPU time (beside which the machine's
+//! busy time from `/proc/stat` shows what the database server and the rest took):
 //! `quotewire --config T/feeds.toml --db T/db fetch --all`. Pass 1 finds 1,000 new feeds,
 //! pass 2 gets 1,000 × 304. Each pass must exit 0 and report 1,000 feeds fetched.
 //!
@@ -399,6 +400,11 @@ struct Pass {
     started: Instant,
     wall: Duration,
     peak_rss_kib: Option<u64>,
+    /// The child's CPU time, user + system.
+    cpu_s: Option<f64>,
+    /// CPU time the whole machine spent busy meanwhile (the child, the PostgreSQL server, this
+    /// bench's feed server, anything else running).
+    machine_busy_s: Option<f64>,
     exit_ok: bool,
     stdout: String,
     stderr: String,
@@ -434,7 +440,11 @@ fn run_on(
     args.extend(command.iter().map(Into::into));
     let mut cmd = if time.exists() {
         let mut c = Command::new(time);
-        c.arg("-f").arg("%M").arg("-o").arg(&time_out).arg(bin);
+        c.arg("-f")
+            .arg("%M %U %S")
+            .arg("-o")
+            .arg(&time_out)
+            .arg(bin);
         c
     } else {
         eprintln!("fetch_load: /usr/bin/time is missing; peak RSS will not be measured");
@@ -442,16 +452,28 @@ fn run_on(
     };
     cmd.args(args);
     let start = Instant::now();
+    let busy_before = machine_busy();
     let out = cmd.output()?;
     let wall = start.elapsed();
-    let peak_rss_kib = std::fs::read_to_string(&time_out)
+    let machine_busy_s = machine_busy().zip(busy_before).map(|(a, b)| a - b);
+    let timed: Vec<f64> = std::fs::read_to_string(&time_out)
         .ok()
-        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()));
+        .and_then(|t| t.lines().last().map(str::to_string))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let peak_rss_kib = timed.first().map(|k| *k as u64);
+    let cpu_s = (timed.len() == 3).then(|| timed[1] + timed[2]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     Ok(Pass {
         started: start,
         wall,
         peak_rss_kib,
+        cpu_s,
+        machine_busy_s,
         exit_ok: out.status.success(),
         summary: parse_summary(&stdout),
         stdout,
@@ -491,6 +513,35 @@ fn rss_mb(p: &Pass) -> Option<f64> {
     p.peak_rss_kib.map(|k| k as f64 * 1024.0 / 1e6)
 }
 
+/// Seconds of CPU time the machine has spent busy since boot (`/proc/stat`: all but idle and
+/// iowait), `None` where there is no such file.
+fn machine_busy() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu: Vec<f64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let total: f64 = cpu.iter().take(8).sum();
+    let idle = cpu.get(3)? + cpu.get(4)?;
+    // USER_HZ is 100 on Linux whatever the kernel's tick.
+    Some((total - idle) / 100.0)
+}
+
+/// "CPU: quotewire 2.9 s, the rest of the machine 9.1 s".
+fn cpu_line(child: Option<f64>, machine: Option<f64>) -> String {
+    match (child, machine) {
+        (Some(c), Some(m)) => format!(
+            "CPU: quotewire {c:.1} s, the rest of the machine {:.1} s (database server, feed server, others)",
+            (m - c).max(0.0)
+        ),
+        (Some(c), None) => format!("CPU: quotewire {c:.1} s"),
+        _ => "CPU: not measured".into(),
+    }
+}
+
 fn describe(label: &str, p: &Pass, server: ServerStats, ideal: f64) -> String {
     let rss = rss_mb(p).map_or("unknown".to_string(), |m| format!("{m:.1} MB"));
     let network = network_secs(p, server);
@@ -498,6 +549,7 @@ fn describe(label: &str, p: &Pass, server: ServerStats, ideal: f64) -> String {
         "{label}: wall {:.3} s = {:.2} × ideal; peak RSS {rss}; exit {}\n  \
          server: {} × 200, {} × 304, at most {} in flight ({} per host); \
          last response {network:.3} s after the start, {:.3} s before the exit\n  \
+         {}\n  \
          quotewire: {}",
         p.wall.as_secs_f64(),
         p.wall.as_secs_f64() / ideal,
@@ -507,6 +559,7 @@ fn describe(label: &str, p: &Pass, server: ServerStats, ideal: f64) -> String {
         server.max_in_flight,
         server.max_host_in_flight,
         p.wall.as_secs_f64() - network,
+        cpu_line(p.cpu_s, p.machine_busy_s),
         summary_line(&p.stdout).unwrap_or("(no summary line)"),
     )
 }
@@ -713,6 +766,7 @@ struct Team {
     fetch2: (Pass, ServerStats),
     workers: Vec<Pass>,
     workers_wall: Duration,
+    workers_busy: Option<f64>,
     workers_stats: ServerStats,
 }
 
@@ -734,6 +788,7 @@ fn team_mode(bin: &Path, dir: &Path, server: &Server) -> std::io::Result<Option<
     let s2 = server.take_stats();
     let url = cluster.create_db("fetch_load_workers");
     let started = Instant::now();
+    let busy_before = machine_busy();
     let handles: Vec<_> = (0..WORKERS)
         .map(|w| {
             let (bin, dir, url) = (bin.to_path_buf(), dir.to_path_buf(), url.clone());
@@ -756,7 +811,9 @@ fn team_mode(bin: &Path, dir: &Path, server: &Server) -> std::io::Result<Option<
         );
     }
     let workers_wall = started.elapsed();
+    let workers_busy = machine_busy().zip(busy_before).map(|(a, b)| a - b);
     Ok(Some(Team {
+        workers_busy,
         fetch1: (p1, s1),
         fetch2: (p2, s2),
         workers,
@@ -799,7 +856,7 @@ impl Team {
         println!(
             "PostgreSQL, {WORKERS} workers (`worker --once`): wall {wall:.3} s = {:.2} × the single-pass ideal, \
              {:.2} × the {WORKERS}-worker ideal ({:.4} s); peak RSS {peak:.1} MB per worker\n  \
-             server: {} × 200, {} × 304, at most {} in flight ({} per host)",
+             server: {} × 200, {} × 304, at most {} in flight ({} per host)\n  {}",
             wall / ideal,
             wall / Self::workers_ideal(),
             Self::workers_ideal(),
@@ -807,6 +864,10 @@ impl Team {
             s.not_modified,
             s.max_in_flight,
             s.max_host_in_flight,
+            cpu_line(
+                self.workers.iter().map(|w| w.cpu_s).sum::<Option<f64>>(),
+                self.workers_busy
+            ),
         );
         let mut problems = check(&self.fetch1.0, FEEDS, 0);
         problems.extend(check(&self.fetch2.0, 0, FEEDS));
@@ -842,6 +903,10 @@ impl Team {
             "workers_ratio": wall / Self::workers_ideal(),
             "workers_requests": self.workers_stats.ok,
             "workers_max_host_in_flight": self.workers_stats.max_host_in_flight,
+            "pg_pass1_cpu_s": self.fetch1.0.cpu_s,
+            "pg_pass1_machine_busy_s": self.fetch1.0.machine_busy_s,
+            "workers_cpu_s": self.workers.iter().map(|w| w.cpu_s).sum::<Option<f64>>(),
+            "workers_machine_busy_s": self.workers_busy,
         })
     }
 }

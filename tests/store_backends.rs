@@ -107,6 +107,28 @@ fn stories_and_texts(store: &Store) {
         [A, C],
         "since is inclusive"
     );
+    let until = StoryQuery {
+        until: Some(at(400)),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&store.stories(&until).unwrap()),
+        [C, B],
+        "until is exclusive"
+    );
+    let window = StoryQuery {
+        since: Some(at(-60)),
+        until: Some(at(400)),
+        outlet: Some("y".into()),
+        ..Default::default()
+    };
+    assert_eq!(ids(&store.stories(&window).unwrap()), [B]);
+    let between = StoryQuery {
+        since: Some(at(300)),
+        until: Some(at(301)),
+        ..Default::default()
+    };
+    assert_eq!(ids(&store.stories(&between).unwrap()), [C]);
     let limited = StoryQuery {
         limit: Some(2),
         ..Default::default()

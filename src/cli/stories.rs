@@ -122,6 +122,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         since,
         outlet: args.outlet.clone(),
         limit: args.limit,
+        ..Default::default()
     })?;
     drop(store);
     for s in &stories {

@@ -127,6 +127,8 @@ pub enum StoryIdError {
 #[derive(Debug, Default, Clone)]
 pub struct StoryQuery {
     pub since: Option<DateTime<Utc>>,
+    /// Published before this (exclusive).
+    pub until: Option<DateTime<Utc>>,
     pub outlet: Option<String>,
     pub limit: Option<usize>,
 }

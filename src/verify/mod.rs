@@ -314,12 +314,11 @@ fn nearby(
     Ok(store
         .stories(&crate::store::StoryQuery {
             since: Some(since.and_utc()),
+            until: Some(until),
             outlet: Some(outlet.to_string()),
-            limit: None,
+            limit: Some(200),
         })?
         .into_iter()
-        .filter(|s| s.published < until)
-        .take(200)
         .map(|s| s.id)
         .collect())
 }

@@ -210,16 +210,19 @@ impl StoryRecords for SledStore {
 
     fn stories(&self, q: &StoryQuery) -> Result<Vec<Story>, StoreError> {
         let since = q.since.map(time_key).unwrap_or([0; 8]);
+        // The end of the range: the prefix and `until`'s key (every key of an earlier second
+        // sorts below it), or past every key of the prefix.
+        let until = q.until.map_or(vec![0xff; 9], |t| time_key(t).to_vec());
         let (tree, prefix_len, range) = match &q.outlet {
             Some(outlet) => {
                 let mut lo = outlet.as_bytes().to_vec();
                 lo.push(0);
                 let mut hi = lo.clone();
-                hi.push(0xff);
+                hi.extend_from_slice(&until);
                 lo.extend_from_slice(&since);
                 (&self.by_outlet, outlet.len() + 1, (lo, hi))
             }
-            None => (&self.by_date, 0, (since.to_vec(), vec![0xff; 9])),
+            None => (&self.by_date, 0, (since.to_vec(), until)),
         };
         let mut out = Vec::new();
         if q.limit == Some(0) {

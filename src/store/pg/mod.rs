@@ -85,6 +85,16 @@ impl PgStore {
         if config.get_application_name().is_none() && !command.is_empty() {
             config.application_name(format!("quotewire {command}"));
         }
+        // Every statement is prepared once per connection and run with a generic plan. The
+        // server's default plans the first five runs of a prepared statement for their
+        // parameters; for the passage lookup (an array of hashes unnested against the
+        // postings) those custom plans took 5 times as long as the generic one (bench/RESULTS.md
+        // §11.3), and a verify is mostly first runs. Needs PostgreSQL 12 or later.
+        let options = match config.get_options() {
+            Some(o) if !o.is_empty() => format!("{o} -c plan_cache_mode=force_generic_plan"),
+            _ => "-c plan_cache_mode=force_generic_plan".to_string(),
+        };
+        config.options(options);
         let manager = Manager::from_config(
             config,
             NoTls,

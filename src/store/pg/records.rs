@@ -276,6 +276,10 @@ impl StoryRecords for PgRecords {
             return Ok(Vec::new());
         }
         let since = pg_time(q.since.unwrap_or(DateTime::<Utc>::MIN_UTC));
+        // Year 10,000: past any story, well inside PostgreSQL's range.
+        let until = q.until.unwrap_or_else(|| {
+            DateTime::<Utc>::from_timestamp(253_402_300_800, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+        });
         let outlet = q.outlet.clone();
         let limit = q.limit.map(|l| l as i64);
         self.run(move |pg| async move {
@@ -284,22 +288,23 @@ impl StoryRecords for PgRecords {
                 Some(o) => {
                     c.query(
                         &c.prepare_cached(
-                            "SELECT record FROM stories WHERE outlet = $1 AND published >= $2
-                         ORDER BY published DESC, id DESC LIMIT $3",
+                            "SELECT record FROM stories
+                             WHERE outlet = $1 AND published >= $2 AND published < $4
+                             ORDER BY published DESC, id DESC LIMIT $3",
                         )
                         .await?,
-                        &[o, &since, &limit],
+                        &[o, &since, &limit, &until],
                     )
                     .await?
                 }
                 None => {
                     c.query(
                         &c.prepare_cached(
-                            "SELECT record FROM stories WHERE published >= $1
-                         ORDER BY published DESC, id DESC LIMIT $2",
+                            "SELECT record FROM stories WHERE published >= $1 AND published < $3
+                             ORDER BY published DESC, id DESC LIMIT $2",
                         )
                         .await?,
-                        &[&since, &limit],
+                        &[&since, &limit, &until],
                     )
                     .await?
                 }
