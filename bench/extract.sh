@@ -5,7 +5,10 @@
 # Python trafilatura (bench/trafilatura_bench.py), over fixtures/articles/*.html, side by
 # side, with metadata accuracy and the verdict on the targets (quotewire: mean F1 >= 0.95,
 # published date right on >= 95 % of pages, median <= 10 ms per page).
-# Usage: bench/extract.sh   (from anywhere; about a minute after the release build)
+# Then the same tools on real pages saved by others, when the corpus is there
+# (EXTRACT_CORPUS, default ../shared/corpora/zyte-dev): bench/corpus_table.py's table of mean
+# precision, recall, F1, pages under F1 0.8, median and p99 ms, peak heap, and issue 15's targets.
+# Usage: bench/extract.sh   (from anywhere; a few minutes after the release build)
 # Writes bench/out/ (gitignored): both sides' JSON Lines, the Rust bench's own tables, the
 # side-by-side table, and each tool's text per page in bench/out/extract/.
 set -euo pipefail
@@ -156,5 +159,20 @@ print(f"- published date right (UTC day) on ≥ {DATE_TARGET:.0%} of pages: {dat
 print(f"- median ≤ {MS_TARGET} ms per page: {ms:.2f} ms (slowest page "
       f"{max(r['median_ms'] for r in qw):.2f} ms), {verdict(ms <= MS_TARGET)}")
 EOF
+
+corpus="${EXTRACT_CORPUS:-../shared/corpora/zyte-dev}"
+if [ -f "$corpus/ground-truth.json" ]; then
+    echo "== real pages: $corpus (scores may be committed, pages may not: see its README)"
+    EXTRACT_BENCH_CORPUS="$corpus" EXTRACT_BENCH_DUMP="$out/extract-corpus" \
+        cargo bench -q --bench extract >"$out/corpus-rust.txt"
+    grep '^{' "$out/corpus-rust.txt" >"$out/corpus-rust.jsonl"
+    pages=("$corpus"/html/*.html)
+    EXTRACT_BENCH_CORPUS="$corpus" EXTRACT_BENCH_DUMP="$out/extract-corpus" \
+        python3 bench/trafilatura_bench.py "${pages[@]}" >"$out/corpus-python.jsonl"
+    python3 bench/corpus_table.py "$out/corpus-rust.jsonl" "$out/corpus-python.jsonl" \
+        | tee "$out/corpus-table.md"
+else
+    echo "== real pages: skipped ($corpus/ground-truth.json not found; set EXTRACT_CORPUS=DIR)"
+fi
 
 echo "== done; load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -31,16 +31,25 @@
 //! title, authors (its `author` split on "; "), date (a day, compared with the gold published
 //! UTC day), site name, URL and language likewise.
 //!
+//! Pages from elsewhere: with `EXTRACT_BENCH_CORPUS=DIR` the pages are a benchmark corpus laid
+//! out as `../shared/corpora/zyte-dev` is (`ground-truth.json`: id → `articleBody`, `url`;
+//! `html/ID.html`), scored on text alone. Besides F1 and time, each (tool, page) reports the
+//! peak heap of one call (a counting allocator, on only for that untimed call), and the
+//! averages give pages under F1 0.8, p99 of the per-page medians, and the pages whose peak
+//! heap passed 10× the page plus 50 MB.
+//!
 //! Usage: `cargo bench --bench extract [-- SUBSTRING...]` (only fixtures whose name contains
 //! one of the substrings). With `EXTRACT_BENCH_DUMP=DIR` each tool's text is also written to
 //! `DIR/FIXTURE.TOOL.txt`, to see what was kept or lost. Output on stdout: a table per
 //! fixture, averages and metadata accuracy, and one JSON object per (tool, fixture) on a line
 //! of its own (the lines that start with `{`), for bench/extract.sh to collect.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -48,6 +57,66 @@ use quotewire::article::{self, Article, Rules};
 use quotewire::parser::{encoding, html_to_text};
 use serde_json::{json, Value};
 use url::Url;
+
+/// The heap, counted while `COUNTING` is on: the peak of bytes allocated during one call of
+/// an extractor (its warm-up call), beside the page's size. Off during the timed calls, where
+/// the count would cost every allocation two atomic operations.
+struct CountingAlloc;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static HEAP: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
+            let now = HEAP.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        if COUNTING.load(Ordering::Relaxed) {
+            // Memory allocated before counting began may be freed during it: saturate at 0.
+            let _ = HEAP.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |h| {
+                Some(h.saturating_sub(layout.size()))
+            });
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
+            if new_size > layout.size() {
+                let grow = new_size - layout.size();
+                let now = HEAP.fetch_add(grow, Ordering::Relaxed) + grow;
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                let shrink = layout.size() - new_size;
+                let _ = HEAP.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |h| {
+                    Some(h.saturating_sub(shrink))
+                });
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+/// The most heap `f` held at once, in bytes (what it allocated and had not freed).
+fn peak_heap<T>(f: impl FnOnce() -> T) -> usize {
+    HEAP.store(0, Ordering::Relaxed);
+    PEAK.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::SeqCst);
+    black_box(f());
+    COUNTING.store(false, Ordering::SeqCst);
+    PEAK.load(Ordering::Relaxed)
+}
 
 const MIN_RUNS: usize = 30;
 const MIN_TIME: Duration = Duration::from_millis(200);
@@ -114,9 +183,16 @@ fn score(out: &str, gold: &str) -> Score {
     }
 }
 
-/// Median wall time in ms of `f`, after one warm-up call; and the number of timed calls.
-fn median_ms<T>(mut f: impl FnMut() -> T) -> (usize, f64) {
-    black_box(f());
+/// Timing of `f`: its median wall time in ms over the timed calls, their number, and the
+/// peak heap of the warm-up call before them.
+struct Timing {
+    runs: usize,
+    median_ms: f64,
+    peak_bytes: usize,
+}
+
+fn median_ms<T>(mut f: impl FnMut() -> T) -> Timing {
+    let peak_bytes = peak_heap(&mut f);
     let mut times = Vec::with_capacity(MIN_RUNS);
     let start = Instant::now();
     while times.len() < MIN_RUNS || start.elapsed() < MIN_TIME {
@@ -131,7 +207,11 @@ fn median_ms<T>(mut f: impl FnMut() -> T) -> (usize, f64) {
     } else {
         (times[n / 2 - 1] + times[n / 2]).as_secs_f64() / 2.0
     };
-    (n, mid * 1e3)
+    Timing {
+        runs: n,
+        median_ms: mid * 1e3,
+        peak_bytes,
+    }
 }
 
 fn collapse(s: &str) -> String {
@@ -283,8 +363,7 @@ struct Row {
     tool: &'static str,
     text: String,
     score: Score,
-    runs: usize,
-    median_ms: f64,
+    timing: Timing,
     error: Option<String>,
     meta: Option<MetaCheck>,
 }
@@ -300,8 +379,9 @@ impl Row {
             "precision": self.score.precision,
             "recall": self.score.recall,
             "f1": self.score.f1,
-            "runs": self.runs,
-            "median_ms": self.median_ms,
+            "runs": self.timing.runs,
+            "median_ms": self.timing.median_ms,
+            "peak_heap_bytes": self.timing.peak_bytes,
         });
         if let Some(e) = &self.error {
             v["error"] = json!(e);
@@ -318,13 +398,12 @@ fn run_quotewire(fx: &Fixture) -> Row {
     let rules = Rules::default();
     let run = || article::extract(&fx.bytes, None, Some(&fx.url), &rules);
     let a = run();
-    let (runs, median_ms) = median_ms(run);
+    let timing = median_ms(run);
     Row {
         tool: "quotewire",
         score: score(&a.text(), &fx.gold_text),
         text: a.text(),
-        runs,
-        median_ms,
+        timing,
         error: None,
         meta: Some(quotewire_meta(&a, &fx.gold)),
     }
@@ -342,8 +421,8 @@ fn run_trafilatura(fx: &Fixture) -> [Row; 2] {
         }
     };
     let result = run();
-    let (runs, median) = median_ms(run);
-    let (runs_html, median_html) = median_ms(|| run().map(|r| as_paragraphs(&r)));
+    let timing = median_ms(run);
+    let timing_html = median_ms(|| run().map(|r| as_paragraphs(&r)));
     let (text, text_html, error, meta) = match &result {
         Ok(r) => (
             r.content_text.clone(),
@@ -358,8 +437,7 @@ fn run_trafilatura(fx: &Fixture) -> [Row; 2] {
             tool: "trafilatura-rs",
             score: score(&text, &fx.gold_text),
             text,
-            runs,
-            median_ms: median,
+            timing,
             error: error.clone(),
             meta,
         },
@@ -367,8 +445,7 @@ fn run_trafilatura(fx: &Fixture) -> [Row; 2] {
             tool: "trafilatura-rs-html",
             score: score(&text_html, &fx.gold_text),
             text: text_html,
-            runs: runs_html,
-            median_ms: median_html,
+            timing: timing_html,
             error,
             meta: None,
         },
@@ -397,7 +474,7 @@ fn run_trafilatura_pruned(fx: &Fixture) -> Row {
         Ok(article::text::clean(paragraphs, title.as_deref()).join("\n\n"))
     };
     let result = run();
-    let (runs, median_ms) = median_ms(run);
+    let timing = median_ms(run);
     let (text, error) = match result {
         Ok(t) => (t, None),
         Err(e) => (String::new(), Some(e)),
@@ -406,8 +483,7 @@ fn run_trafilatura_pruned(fx: &Fixture) -> Row {
         tool: "trafilatura-rs-pruned",
         score: score(&text, &fx.gold_text),
         text,
-        runs,
-        median_ms,
+        timing,
         error,
         meta: None,
     }
@@ -419,7 +495,7 @@ fn run_dom_smoothie(fx: &Fixture) -> Row {
         Ok(html_to_text(&r.parse()?.content))
     };
     let result = run();
-    let (runs, median_ms) = median_ms(run);
+    let timing = median_ms(run);
     let (text, error) = match result {
         Ok(t) => (t, None),
         Err(e) => (String::new(), Some(e.to_string())),
@@ -428,8 +504,7 @@ fn run_dom_smoothie(fx: &Fixture) -> Row {
         tool: "dom_smoothie",
         score: score(&text, &fx.gold_text),
         text,
-        runs,
-        median_ms,
+        timing,
         error,
         meta: None,
     }
@@ -461,12 +536,53 @@ fn load(html_path: &Path) -> Result<Fixture, String> {
     })
 }
 
-fn fixture_paths() -> std::io::Result<Vec<PathBuf>> {
-    // `cargo bench` passes `--bench` to a harness-less bench; other arguments filter.
-    let filters: Vec<String> = std::env::args()
+/// The substrings the command line gives (`cargo bench` passes `--bench` to a harness-less
+/// bench; other arguments filter).
+fn filters() -> Vec<String> {
+    std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
+        .collect()
+}
+
+/// The pages of a benchmark corpus laid out as `zyte-dev` is: `DIR/ground-truth.json` (id →
+/// `articleBody`, `url`) and `DIR/html/ID.html`. No metadata gold: their rows carry none.
+fn corpus(dir: &Path) -> Result<Vec<Fixture>, String> {
+    let truth_path = dir.join("ground-truth.json");
+    let truth: HashMap<String, Value> = serde_json::from_slice(
+        &std::fs::read(&truth_path).map_err(|e| format!("{}: {e}", truth_path.display()))?,
+    )
+    .map_err(|e| format!("{}: {e}", truth_path.display()))?;
+    let filters = filters();
+    let mut ids: Vec<&String> = truth
+        .keys()
+        .filter(|id| filters.is_empty() || filters.iter().any(|f| id.contains(f.as_str())))
         .collect();
+    ids.sort();
+    let mut pages = Vec::with_capacity(ids.len());
+    for id in ids {
+        let gold = &truth[id];
+        let path = dir.join("html").join(format!("{id}.html"));
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let url = gold_str(gold, "url")
+            .and_then(|u| Url::parse(u).ok())
+            .ok_or_else(|| format!("{id}: no valid url in the ground truth"))?;
+        pages.push(Fixture {
+            name: id.clone(),
+            html: encoding::decode_html(&bytes, None),
+            bytes,
+            url,
+            gold_text: gold_str(gold, "articleBody")
+                .unwrap_or_default()
+                .to_string(),
+            gold: json!({ "url": gold["url"] }),
+        });
+    }
+    Ok(pages)
+}
+
+fn fixture_paths() -> std::io::Result<Vec<PathBuf>> {
+    let filters = filters();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/articles");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
         .map(|e| e.map(|e| e.path()))
@@ -505,6 +621,16 @@ fn median(mut xs: Vec<f64>) -> f64 {
     }
 }
 
+/// The `q` quantile of `xs` (nearest rank).
+fn quantile(mut xs: Vec<f64>, q: f64) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
+    xs.sort_by(f64::total_cmp);
+    let rank = ((q * xs.len() as f64).ceil() as usize).clamp(1, xs.len());
+    xs[rank - 1]
+}
+
 fn print_summary(results: &[(Fixture, Vec<Row>)]) {
     println!();
     println!("== per fixture: word 4-gram F1 (median ms per page)");
@@ -515,7 +641,7 @@ fn print_summary(results: &[(Fixture, Vec<Row>)]) {
             .iter()
             .map(|r| {
                 let err = if r.error.is_some() { " (error)" } else { "" };
-                format!("{:.3} ({:.2} ms){err}", r.score.f1, r.median_ms)
+                format!("{:.3} ({:.2} ms){err}", r.score.f1, r.timing.median_ms)
             })
             .collect();
         let gold_words = rows.first().map_or(0, |r| r.score.gold_words);
@@ -524,20 +650,33 @@ fn print_summary(results: &[(Fixture, Vec<Row>)]) {
 
     println!();
     println!("== averages over {} pages", results.len());
-    println!("| tool | mean precision | mean recall | mean F1 | pages F1 ≥ 0.95 | median ms per page | mean ms per page | errors |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| tool | mean precision | mean recall | mean F1 | pages F1 ≥ 0.95 | pages F1 < 0.8 | median ms per page | p99 ms | mean ms | peak heap, most | pages over 10× size + 50 MB | errors |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (i, tool) in TOOLS.iter().enumerate() {
-        let rows: Vec<&Row> = results.iter().map(|(_, rows)| &rows[i]).collect();
-        let good = rows.iter().filter(|r| r.score.f1 >= 0.95).count();
-        let errors = rows.iter().filter(|r| r.error.is_some()).count();
+        let rows: Vec<(&Fixture, &Row)> = results.iter().map(|(fx, rows)| (fx, &rows[i])).collect();
+        let good = rows.iter().filter(|(_, r)| r.score.f1 >= 0.95).count();
+        let poor = rows.iter().filter(|(_, r)| r.score.f1 < 0.8).count();
+        let errors = rows.iter().filter(|(_, r)| r.error.is_some()).count();
+        let times: Vec<f64> = rows.iter().map(|(_, r)| r.timing.median_ms).collect();
+        let most = rows
+            .iter()
+            .map(|(_, r)| r.timing.peak_bytes)
+            .max()
+            .unwrap_or(0);
+        let over = rows
+            .iter()
+            .filter(|(fx, r)| r.timing.peak_bytes > 10 * fx.bytes.len() + 50_000_000)
+            .count();
         println!(
-            "| {tool} | {:.3} | {:.3} | {:.3} | {good}/{} | {:.2} | {:.2} | {errors} |",
-            mean(rows.iter().map(|r| r.score.precision)),
-            mean(rows.iter().map(|r| r.score.recall)),
-            mean(rows.iter().map(|r| r.score.f1)),
-            rows.len(),
-            median(rows.iter().map(|r| r.median_ms).collect()),
-            mean(rows.iter().map(|r| r.median_ms)),
+            "| {tool} | {:.3} | {:.3} | {:.3} | {good}/{n} | {poor}/{n} | {:.2} | {:.2} | {:.2} | {:.1} MB | {over} | {errors} |",
+            mean(rows.iter().map(|(_, r)| r.score.precision)),
+            mean(rows.iter().map(|(_, r)| r.score.recall)),
+            mean(rows.iter().map(|(_, r)| r.score.f1)),
+            median(times.clone()),
+            quantile(times.clone(), 0.99),
+            mean(times.into_iter()),
+            most as f64 / 1e6,
+            n = rows.len(),
         );
     }
 
@@ -581,17 +720,27 @@ fn print_summary(results: &[(Fixture, Vec<Row>)]) {
 }
 
 fn main() -> ExitCode {
-    let paths = match fixture_paths() {
-        Ok(p) if !p.is_empty() => p,
-        Ok(_) => {
-            eprintln!("extract bench: no fixture matches");
-            return ExitCode::from(2);
-        }
-        Err(e) => {
-            eprintln!("extract bench: cannot list fixtures/articles: {e}");
-            return ExitCode::from(2);
-        }
+    let corpus_dir = std::env::var_os("EXTRACT_BENCH_CORPUS").map(PathBuf::from);
+    let pages: Vec<Result<Fixture, String>> = match &corpus_dir {
+        Some(dir) => match corpus(dir) {
+            Ok(pages) => pages.into_iter().map(Ok).collect(),
+            Err(e) => {
+                eprintln!("extract bench: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => match fixture_paths() {
+            Ok(p) => p.iter().map(|p| load(p)).collect(),
+            Err(e) => {
+                eprintln!("extract bench: cannot list fixtures/articles: {e}");
+                return ExitCode::from(2);
+            }
+        },
     };
+    if pages.is_empty() {
+        eprintln!("extract bench: no page matches");
+        return ExitCode::from(2);
+    }
     let dump = std::env::var_os("EXTRACT_BENCH_DUMP").map(PathBuf::from);
     if let Some(dir) = &dump {
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -600,8 +749,8 @@ fn main() -> ExitCode {
         }
     }
     let mut results = Vec::new();
-    for path in &paths {
-        let fx = match load(path) {
+    for page in pages {
+        let fx = match page {
             Ok(f) => f,
             Err(e) => {
                 eprintln!("extract bench: {e}");
@@ -609,13 +758,19 @@ fn main() -> ExitCode {
             }
         };
         let [traf, traf_html] = run_trafilatura(&fx);
-        let rows = vec![
+        let mut rows = vec![
             run_quotewire(&fx),
             traf,
             traf_html,
             run_dom_smoothie(&fx),
             run_trafilatura_pruned(&fx),
         ];
+        if corpus_dir.is_some() {
+            // A corpus page's gold has its text and URL only.
+            for r in &mut rows {
+                r.meta = None;
+            }
+        }
         for r in &rows {
             println!("{}", r.json(&fx));
             if let Some(dir) = &dump {

@@ -106,6 +106,18 @@ impl TextCounts {
     }
 }
 
+/// Whether a node is, or holds, the page's frame or its main content (`body`, `main`,
+/// `article`): a class name such as "subType-unsubscribed" on `<body>` of a paywalled page
+/// whose teaser is mostly links made the whole page look like clutter (zyte-dev pages, 0 words
+/// out; bench/RESULTS.md §12).
+fn holds_the_page(node: &dom_query::NodeRef<'_>) -> bool {
+    let frame = |n: &dom_query::NodeRef<'_>| {
+        n.node_name()
+            .is_some_and(|name| matches!(name.as_ref(), "html" | "body" | "main" | "article"))
+    };
+    frame(node) || node.descendants_it().any(|d| d.is_element() && frame(&d))
+}
+
 fn is_link(node: &dom_query::NodeRef<'_>) -> bool {
     node.is_element() && node.node_name().is_some_and(|n| n.as_ref() == "a")
 }
@@ -141,7 +153,11 @@ pub fn prune(doc: &Document, rules: &Rules) {
         let matched = doc.select_matcher(m);
         if matched.exists() {
             let counts = TextCounts::of(doc);
-            for node in matched.nodes().iter().filter(|n| counts.clutter(n)) {
+            for node in matched
+                .nodes()
+                .iter()
+                .filter(|n| counts.clutter(n) && !holds_the_page(n))
+            {
                 node.remove_from_parent();
             }
         }
