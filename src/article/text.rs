@@ -1,7 +1,9 @@
 //! The main text of an article page, as paragraphs.
 //!
 //! First the page's clutter goes: scripts, navigation, footers, asides (pull quotes live
-//! there), figures and captions, social-media embeds; then, when they hold little text or
+//! there), figures and captions, social-media embeds other than tweets (an embedded tweet is
+//! part of the body in the public benchmark's gold, and keeping it gains 0.004 F1 on its real
+//! pages: bench/RESULTS.md §12); then, when they hold little text or
 //! mostly links, elements whose class names share bars, cookie banners, related links and the
 //! like; then the outlet's own `drop` selectors. Then the outlet's `body` selector, if it
 //! matches, names the body; otherwise dom_smoothie's Readability finds it. (Alone, the
@@ -27,8 +29,8 @@ const DROP: &str = "script, style, noscript, template, iframe, object, embed, bu
     select, input, textarea, svg, canvas, nav, footer, aside, figure, figcaption, \
     header[role=banner], body > header, .site-header, \
     amp-social-share, amp-ad, amp-analytics, amp-sidebar, amp-iframe, \
-    .twitter-tweet, .instagram-media, .tiktok-embed, .fb-post, .social-embed, \
-    blockquote[class*=tweet], blockquote[class*=instagram], [role=complementary], \
+    .instagram-media, .tiktok-embed, .fb-post, .social-embed, \
+    blockquote[class*=instagram], [role=complementary], \
     [aria-hidden=true], [hidden]";
 
 /// What is usually not article text, by a class or id naming it. Such names also turn up on
@@ -348,7 +350,7 @@ mod tests {
     }
 
     #[test]
-    fn clutter_goes_quotes_stay() {
+    fn clutter_goes_quotes_and_tweets_stay() {
         let html = r#"<html><body><header><nav>Home World</nav></header>
             <div class="cookie-banner">We use cookies</div>
             <article><h1>Militia vows revenge</h1><p class="byline">By Ahmed Rasheed</p>
@@ -361,12 +363,14 @@ mod tests {
             </article><div class="related-links">Read more: Oil prices rise</div><footer>© 2019</footer></body></html>"#;
         let doc = Document::from(html);
         let p = main_text(doc, None, &Rules::default(), Some("Militia vows revenge"));
-        assert_eq!(p.len(), 4, "{p:#?}");
+        assert_eq!(p.len(), 5, "{p:#?}");
         assert!(p[0].starts_with("BAGHDAD (Reuters) -"));
         assert!(p[2].starts_with("The Iraqi authorities alone"));
+        // An embedded tweet is body text, in its place (as the public benchmark's gold has it).
+        assert_eq!(p[3], "Breaking: strikes in Iraq");
         assert!(!p
             .iter()
-            .any(|x| x.contains("cookies") || x.contains("Breaking") || x.contains("By Ahmed")));
+            .any(|x| x.contains("cookies") || x.contains("By Ahmed") || x.contains("Read more")));
         assert_eq!(dateline_source(Some(&p[0])).as_deref(), Some("Reuters"));
         assert_eq!(
             dateline_source(Some("KIRKUK, Iraq (AP) — Rockets")).as_deref(),
