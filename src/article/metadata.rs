@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
+use super::prefilter;
+
 /// Metadata read from a page.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -118,9 +120,9 @@ pub fn read(doc: &Document, url: Option<&Url>) -> (PageMeta, Option<String>) {
             .and_then(|s| parse_date(&s))
         });
 
-    let canonical_url = doc
-        .select("link[rel=canonical]")
-        .attr("href")
+    let canonical_url = prefilter::select(doc, "link[rel=canonical]")
+        .first()
+        .and_then(|l| l.attr("href"))
         .map(|h| h.to_string())
         .or_else(|| ld.and_then(main_entity_url))
         .or_else(|| meta(&["og:url"]))
@@ -133,8 +135,11 @@ pub fn read(doc: &Document, url: Option<&Url>) -> (PageMeta, Option<String>) {
     });
 
     let language = doc
-        .select("html")
-        .attr("lang")
+        .root()
+        .element_children()
+        .into_iter()
+        .find(|n| n.has_name("html"))
+        .and_then(|h| h.attr("lang"))
         .map(|l| l.to_string())
         .or_else(|| meta(&["content-language", "og:locale"]))
         .or_else(|| ld_str("inLanguage"))
@@ -194,7 +199,7 @@ pub fn wire_name(s: &str) -> Option<String> {
 /// The first article-typed object in the page's JSON-LD blocks, looking inside arrays and
 /// `@graph`.
 fn json_ld_article(doc: &Document) -> Option<Value> {
-    for script in doc.select("script[type='application/ld+json']").iter() {
+    for script in prefilter::select(doc, "script[type='application/ld+json']") {
         let raw = script.text();
         let raw = raw.trim().trim_end_matches(';');
         let Ok(value) = serde_json::from_str::<Value>(raw) else {
@@ -282,7 +287,7 @@ fn main_entity_url(v: &Value) -> Option<String> {
 /// Every `<meta>` content by lower-cased `property`, `name` or `itemprop`.
 fn meta_tags(doc: &Document) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for m in doc.select("meta").iter() {
+    for m in prefilter::select(doc, "meta") {
         let Some(content) = m.attr("content") else {
             continue;
         };
@@ -297,16 +302,16 @@ fn meta_tags(doc: &Document) -> HashMap<String, Vec<String>> {
     out
 }
 
-fn first_text(doc: &Document, selector: &str) -> Option<String> {
-    let sel = doc.try_select(selector)?;
-    sel.iter()
+fn first_text(doc: &Document, selector: &'static str) -> Option<String> {
+    prefilter::select(doc, selector)
+        .iter()
         .map(|n| collapse(&n.text()))
         .find(|t| !t.is_empty())
 }
 
 fn time_element(doc: &Document) -> Option<DateTime<Utc>> {
-    let sel = doc.try_select("article time[datetime], time[datetime]")?;
-    sel.iter()
+    prefilter::select(doc, "article time[datetime], time[datetime]")
+        .iter()
         .find_map(|t| t.attr("datetime").and_then(|d| parse_date(&d)))
 }
 

@@ -10,6 +10,7 @@
 //! This module does no I/O: fetching pages belongs to the fetcher, storing them to the store.
 
 pub mod metadata;
+mod prefilter;
 pub mod text;
 
 pub use metadata::PageMeta;
@@ -70,7 +71,7 @@ pub fn extract(
 
 /// Extracts an article from page text already in UTF-8.
 pub fn extract_str(html: &str, url: Option<&Url>, rules: &Rules) -> Article {
-    let bounded = html_bounds::bound(html);
+    let bounded = html_bounds::bound_text(html);
     let doc = dom_query::Document::from(bounded.html.as_str());
     drop(bounded.html);
     let (meta, wire_byline) = metadata::read(&doc, url);

@@ -16,10 +16,11 @@
 
 use std::sync::OnceLock;
 
-use dom_query::{Document, Matcher};
+use dom_query::Document;
 use regex::Regex;
 use url::Url;
 
+use super::prefilter;
 use super::Rules;
 use crate::parser::html_to_text;
 
@@ -44,20 +45,6 @@ const DROP_IF_SMALL: &str = "[class*=cookie], [id*=cookie], [class*=consent], [c
     [class*=category], [class*=kicker], [class*=eyebrow], [class*=support], [class*=donate], \
     [class*=trust-principles], header [class*=summary], [class*=header] [class*=summary], \
     [class*=subhead], [class*=heading-des], [class*=-dek], [class*=dek-]";
-
-fn matcher(cell: &'static OnceLock<Option<Matcher>>, css: &str) -> Option<&'static Matcher> {
-    cell.get_or_init(|| Matcher::new(css).ok()).as_ref()
-}
-
-fn drop_matcher() -> Option<&'static Matcher> {
-    static M: OnceLock<Option<Matcher>> = OnceLock::new();
-    matcher(&M, DROP)
-}
-
-fn drop_if_small_matcher() -> Option<&'static Matcher> {
-    static M: OnceLock<Option<Matcher>> = OnceLock::new();
-    matcher(&M, DROP_IF_SMALL)
-}
 
 /// For every node of a document (by id), the non-space characters of its text and of the
 /// text of the links inside it, counted in one pass from the leaves up: asking each matched
@@ -148,20 +135,17 @@ pub fn main_text(
 /// Removes what is not article text from a page: the default clutter, the outlet's `drop`
 /// selectors, and the headline's block.
 pub fn prune(doc: &Document, rules: &Rules) {
-    if let Some(m) = drop_matcher() {
-        doc.select_matcher(m).remove();
+    for node in prefilter::select(doc, DROP) {
+        node.remove_from_parent();
     }
-    if let Some(m) = drop_if_small_matcher() {
-        let matched = doc.select_matcher(m);
-        if matched.exists() {
-            let counts = TextCounts::of(doc);
-            for node in matched
-                .nodes()
-                .iter()
-                .filter(|n| counts.clutter(n) && !holds_the_page(n))
-            {
-                node.remove_from_parent();
-            }
+    let matched = prefilter::select(doc, DROP_IF_SMALL);
+    if !matched.is_empty() {
+        let counts = TextCounts::of(doc);
+        for node in matched
+            .iter()
+            .filter(|n| counts.clutter(n) && !holds_the_page(n))
+        {
+            node.remove_from_parent();
         }
     }
     for m in &rules.drop {
@@ -170,16 +154,36 @@ pub fn prune(doc: &Document, rules: &Rules) {
     drop_headline_block(doc);
 }
 
+/// dom_smoothie's Readability over the pruned page. Its `parse` tries the strict policy and
+/// then looser ones until one finds enough text, cloning the page for every attempt; the
+/// strict attempt alone is made first here, without that clone, and the full `parse` only
+/// when it finds less than the threshold (the same choice `parse` makes; 0.1 ms a page).
 fn readability_html(doc: &Document, url: Option<&Url>) -> Option<String> {
     let cfg = dom_smoothie::Config {
         // Keep short paragraphs of text such as one-line quotes.
         char_threshold: 200,
+        // The pruning removed every script, JSON-LD too (`metadata` read it before).
+        disable_json_ld: true,
         ..Default::default()
     };
-    let mut r =
-        dom_smoothie::Readability::with_document(doc.clone(), url.map(Url::as_str), Some(cfg))
-            .ok()?;
-    let article = r.parse().ok()?;
+    let threshold = cfg.char_threshold;
+    let reader = |cfg| {
+        dom_smoothie::Readability::with_document(doc.clone(), url.map(Url::as_str), Some(cfg)).ok()
+    };
+    let strict = reader(cfg.clone())?
+        .parse_with_policy(dom_smoothie::ParsePolicy::Strict)
+        .ok()
+        .filter(|a| {
+            a.text_content
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .sum::<usize>()
+                >= threshold
+        });
+    let article = match strict {
+        Some(a) => a,
+        None => reader(cfg)?.parse().ok()?,
+    };
     let html = article.content.to_string();
     (!html.trim().is_empty()).then_some(html)
 }
@@ -189,9 +193,7 @@ fn readability_html(doc: &Document, url: Option<&Url>) -> Option<String> {
 /// dates, a byline). On a page whose headline sits among the body's paragraphs only the
 /// headline goes.
 fn drop_headline_block(doc: &Document) {
-    let Some(h1) = doc
-        .select("article h1, main h1, h1")
-        .nodes()
+    let Some(h1) = prefilter::select(doc, "article h1, main h1, h1")
         .first()
         .copied()
     else {
@@ -217,42 +219,68 @@ fn drop_headline_block(doc: &Document) {
 /// credits, and a short paragraph that repeats a longer one.
 pub fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
     let title = title.map(normal);
-    let kept: Vec<String> = paragraphs
+    let (kept, normals): (Vec<String>, Vec<String>) = paragraphs
         .into_iter()
         .filter(|p| !p.trim().is_empty())
-        .filter(|p| title.as_deref() != Some(normal(p).as_str()))
-        .filter(|p| !is_furniture(p))
-        .collect();
-    let normals: Vec<String> = kept.iter().map(|p| normal(p)).collect();
-    kept.iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            let me = &normals[*i];
-            // A short paragraph found inside another, longer one near it repeats it (a pull
-            // quote). Near: within `REPEAT_WINDOW` paragraphs, which is every paragraph of
-            // any real article and keeps a page of 40,000 paragraphs linear.
-            let near = i.saturating_sub(REPEAT_WINDOW)..(i + REPEAT_WINDOW + 1).min(normals.len());
-            !(me.len() < 300
-                && normals[near.clone()].iter().zip(near).any(|(other, j)| {
-                    j != *i && other.len() > me.len() + 20 && other.contains(me.as_str())
-                }))
+        .map(|p| {
+            let n = normal(&p);
+            (p, n)
         })
-        .map(|(_, p)| p.clone())
+        .filter(|(p, n)| title.as_ref() != Some(n) && !is_furniture(p))
+        .unzip();
+    let repeated = repeats(&normals);
+    kept.into_iter()
+        .zip(repeated)
+        .filter_map(|(p, r)| (!r).then_some(p))
         .collect()
 }
 
 /// How many paragraphs before and after a short one `clean` looks for a longer one it repeats.
 const REPEAT_WINDOW: usize = 200;
+/// Paragraphs shorter than this (normalised bytes) may be repeats of a longer one.
+const REPEAT_SHORT: usize = 300;
+
+/// Which paragraphs repeat another: a short paragraph found inside a longer one near it (a
+/// pull quote). Near: within `REPEAT_WINDOW` paragraphs, which is every paragraph of any real
+/// article and keeps a page of 40,000 paragraphs linear. Longer: by more than 20 bytes. Each
+/// short paragraph's searcher is built once for all its neighbours (`memchr::memmem`).
+fn repeats(normals: &[String]) -> Vec<bool> {
+    let mut out = vec![false; normals.len()];
+    let longer = |i: usize, j: usize| normals[j].len() > normals[i].len() + 20;
+    for (i, me) in normals.iter().enumerate() {
+        if me.len() >= REPEAT_SHORT {
+            continue;
+        }
+        // An empty needle (a row of asterisks normalises to nothing) is inside any paragraph.
+        let finder = memchr::memmem::Finder::new(me.as_bytes());
+        let lo = i.saturating_sub(REPEAT_WINDOW);
+        let hi = (i + REPEAT_WINDOW + 1).min(normals.len());
+        out[i] = (lo..hi)
+            .any(|j| j != i && longer(i, j) && finder.find(normals[j].as_bytes()).is_some());
+    }
+    out
+}
 
 /// Lower-case letters and digits only, for comparisons that ignore marks and case.
 fn normal(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        } else if c.is_whitespace() {
+            gap = true;
+        }
+    }
+    out
 }
 
 /// Bylines, lone dates and site furniture that survive as paragraphs.
@@ -309,6 +337,7 @@ pub fn dateline_source(first: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dom_query::Matcher;
 
     #[test]
     fn an_outlets_selectors_win() {
@@ -330,8 +359,8 @@ mod tests {
 
     #[test]
     fn the_default_selectors_parse() {
-        assert!(drop_matcher().is_some());
-        assert!(drop_if_small_matcher().is_some());
+        assert!(prefilter::compiled(DROP).is_some());
+        assert!(prefilter::compiled(DROP_IF_SMALL).is_some());
     }
 
     #[test]
