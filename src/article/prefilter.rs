@@ -192,7 +192,12 @@ fn need(selector: &str) -> Option<Need> {
                 .split_once('=')
                 .map(|(_, v)| v.trim())
                 .unwrap_or("");
-            // A case flag (`[a=v i]`) or an odd quoting: ask for the attribute alone.
+            // A case flag: the automaton ignores ASCII case anyway.
+            let value = value
+                .strip_suffix(" i")
+                .or_else(|| value.strip_suffix(" s"))
+                .map_or(value, str::trim_end);
+            // Odd quoting: ask for the attribute alone.
             let value = match value.as_bytes().first() {
                 Some(b'"' | b'\'') if value.len() >= 2 && value.ends_with(&value[..1]) => {
                     &value[1..value.len() - 1]
@@ -226,6 +231,7 @@ mod tests {
             "[class*=share], [id*=cookie], [class*=credit]",
             "form[class*=search] input, section [data-x='a b'], li.item",
             "[class*=CREDIT], ul > li:first-child",
+            "[class*=CREDIT i], [id*=Cookie i]",
             "*:not(p), li + li",
         ] {
             let m = Matcher::new(list).unwrap();

@@ -5,12 +5,14 @@
 //! part of the body in the public benchmark's gold, and keeping it gains 0.004 F1 on its real
 //! pages: bench/RESULTS.md §12); then, when they hold little text or
 //! mostly links, elements whose class names share bars, cookie banners, related links and the
-//! like; then the outlet's own `drop` selectors. Then the outlet's `body` selector, if it
+//! like; then paragraphs that are mostly link text (a link to elsewhere, not text); then the
+//! outlet's own `drop` selectors. Then the outlet's `body` selector, if it
 //! matches, names the body; otherwise dom_smoothie's Readability finds it. (Alone, the
 //! trafilatura port extracts better than dom_smoothie; behind this module's pruning the two
 //! are equal within 0.002 F1 on the fixtures, and dom_smoothie is 2.5× faster and works on the
 //! already-parsed document: bench/RESULTS.md, section 3.) Last, paragraphs that
-//! are not text are removed: the headline repeated, a byline, a lone date, and a short
+//! are not text are removed: the headline repeated, a byline, a lone date, a label ("Tags",
+//! "Related: …"), and a short
 //! paragraph repeating a longer one (a pull quote that escaped the first step). Blockquotes
 //! inside the body are article text and stay.
 
@@ -36,15 +38,16 @@ const DROP: &str = "script, style, noscript, template, iframe, object, embed, bu
 
 /// What is usually not article text, by a class or id naming it. Such names also turn up on
 /// containers ("category-news" on a WordPress article), so these go only when they hold little
-/// text, or mostly link text (see `clutter`).
-const DROP_IF_SMALL: &str = "[class*=cookie], [id*=cookie], [class*=consent], [class*=share], \
-    [class*=social], [class*=newsletter], [class*=related], [class*=recommend], \
-    [class*=read-more], [class*=advert], [class*=promo], [class*=pull-quote], \
-    [class*=pullquote], [class*=subscribe], [class*=breadcrumb], [class*=comments], \
-    [class*=caption], [class*=credit], [class*=standfirst], [class*=excerpt], \
-    [class*=category], [class*=kicker], [class*=eyebrow], [class*=support], [class*=donate], \
-    [class*=trust-principles], header [class*=summary], [class*=header] [class*=summary], \
-    [class*=subhead], [class*=heading-des], [class*=-dek], [class*=dek-]";
+/// text, or mostly link text (see `clutter`). Matched in any case: "newsCaption" and
+/// "relatedArticles" are as common as "caption" and "related-articles".
+const DROP_IF_SMALL: &str = "[class*=cookie i], [id*=cookie i], [class*=consent i], [class*=share i], \
+    [class*=social i], [class*=newsletter i], [class*=related i], [class*=recommend i], \
+    [class*=read-more i], [class*=advert i], [class*=promo i], [class*=pull-quote i], \
+    [class*=pullquote i], [class*=subscribe i], [class*=breadcrumb i], [class*=comments i], \
+    [class*=caption i], [class*=credit i], [class*=standfirst i], [class*=excerpt i], \
+    [class*=category i], [class*=kicker i], [class*=eyebrow i], [class*=support i], [class*=donate i], \
+    [class*=trust-principles i], header [class*=summary i], [class*=header i] [class*=summary i], \
+    [class*=subhead i], [class*=heading-des i], [class*=-dek i], [class*=dek- i]";
 
 /// For every node of a document (by id), the non-space characters of its text and of the
 /// text of the links inside it, counted in one pass from the leaves up: asking each matched
@@ -79,6 +82,22 @@ impl TextCounts {
         counts
     }
 
+    /// Whether a paragraph is a link to elsewhere rather than text: at least
+    /// `LINK_PARAGRAPH` percent of its characters are link text ("China furious at Macron
+    /// [INSIGHT]" under "DON'T MISS", "Related: …"), unless it shows an address, which
+    /// articles cite as text ("http://…", "www.…").
+    fn link_paragraph(&self, node: &dom_query::NodeRef<'_>) -> bool {
+        let Some(&i) = self.index.get(&node.id) else {
+            return false;
+        };
+        let (text, links) = (self.chars[i], self.links[i]);
+        if text == 0 || links * 100 < text * LINK_PARAGRAPH {
+            return false;
+        }
+        let words = node.text();
+        !(words.contains("http") || words.contains("www."))
+    }
+
     /// Whether an element matched by a class name is clutter: little text, or mostly the
     /// text of links inside it.
     fn clutter(&self, node: &dom_query::NodeRef<'_>) -> bool {
@@ -94,6 +113,11 @@ impl TextCounts {
         links * 2 > text
     }
 }
+
+/// How much of a paragraph must be link text (percent of its characters) for it to go as a
+/// link to elsewhere: on the real pages 80 gains on 9 pages and loses on 2 (bench/RESULTS.md
+/// §12); 70 loses a third, 90 gains less.
+const LINK_PARAGRAPH: usize = 80;
 
 /// Whether a node is, or holds, the page's frame or its main content (`body`, `main`,
 /// `article`): a class name such as "subType-unsubscribed" on `<body>` of a paywalled page
@@ -138,15 +162,18 @@ pub fn prune(doc: &Document, rules: &Rules) {
     for node in prefilter::select(doc, DROP) {
         node.remove_from_parent();
     }
-    let matched = prefilter::select(doc, DROP_IF_SMALL);
-    if !matched.is_empty() {
-        let counts = TextCounts::of(doc);
-        for node in matched
-            .iter()
-            .filter(|n| counts.clutter(n) && !holds_the_page(n))
-        {
-            node.remove_from_parent();
-        }
+    let counts = TextCounts::of(doc);
+    for node in prefilter::select(doc, DROP_IF_SMALL)
+        .iter()
+        .filter(|n| counts.clutter(n) && !holds_the_page(n))
+    {
+        node.remove_from_parent();
+    }
+    for node in prefilter::select(doc, "p")
+        .iter()
+        .filter(|n| counts.link_paragraph(n))
+    {
+        node.remove_from_parent();
     }
     for m in &rules.drop {
         doc.select_matcher(m).remove();
@@ -299,8 +326,23 @@ fn is_furniture(p: &str) -> bool {
     };
     let p = p.trim();
     (p.len() < 160 && re.is_match(p))
+        || (p.len() < 240 && is_label(p))
         || (p.len() < 400 && is_signoff(p))
         || super::metadata::wire_name(p).is_some()
+}
+
+/// A label or pointer standing as a paragraph: "Advert", "Tags", "DON'T MISS", "Related: …",
+/// "See also: …".
+fn is_label(p: &str) -> bool {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(advert|tags?|don.?t miss|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200})$",
+        )
+        .ok()
+    })
+    .as_ref()
+    .is_some_and(|re| re.is_match(p))
 }
 
 /// A wire story's closing credits: "Reporting by X; Editing by Y".
@@ -338,6 +380,38 @@ pub fn dateline_source(first: Option<&str>) -> Option<String> {
 mod tests {
     use super::*;
     use dom_query::Matcher;
+
+    #[test]
+    fn link_paragraphs_labels_and_camel_case_clutter_go() {
+        let body = "Officials said the talks would resume on Monday after a week of strikes. ";
+        let html = format!(
+            r#"<html><body><article><p>{body}{body}</p>
+            <span class="newsCaption">Protesters marched on Sunday</span>
+            <p><strong>DON'T MISS</strong></p>
+            <p><a href="/a">Oil prices climb as talks between the producers stall again</a> [INSIGHT]</p>
+            <p>Read the <a href="/r">full report</a> on the ministry's site, which gives the figures.</p>
+            <p><a href="http://example.org/r">http://example.org/r</a></p>
+            <p>Unions said the strikes would go on.</p><p>Related: Talks collapse in Vienna</p></article></body></html>"#
+        );
+        let p = main_text(Document::from(html.as_str()), None, &Rules::default(), None);
+        let all = p.join("\n");
+        for gone in [
+            "Protesters marched",
+            "DON'T MISS",
+            "Oil prices climb",
+            "Related:",
+        ] {
+            assert!(!all.contains(gone), "{gone} kept: {p:#?}");
+        }
+        assert!(
+            all.contains("full report") && all.contains("http://example.org/r"),
+            "{p:#?}"
+        );
+        assert!(
+            p[0].starts_with("Officials said") && all.contains("Unions said"),
+            "{p:#?}"
+        );
+    }
 
     #[test]
     fn an_outlets_selectors_win() {
