@@ -331,13 +331,14 @@ fn is_furniture(p: &str) -> bool {
         || super::metadata::wire_name(p).is_some()
 }
 
-/// A label or pointer standing as a paragraph: "Advert", "Tags", "DON'T MISS", "Related: …",
-/// "See also: …".
+/// A label or pointer standing as a paragraph: "Advert", "Tags", "Home", "Skip to content",
+/// "DON'T MISS", "Related: …", "See also: …", a reading time ("Tempo de leitura: 2 minutos"),
+/// an image's caption ending in its credit ("… (credit: NASA/Jude Guidry)").
 fn is_label(p: &str) -> bool {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(advert|tags?|don.?t miss|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200})$",
+            r"(?i)^(advert|tags?|home|skip to( main)? content|don.?t miss|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200}|(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit)\s*:?.{0,30}|.{0,300}\((image |photo )?credits?:[^)]{0,80}\))$",
         )
         .ok()
     })
