@@ -28,7 +28,8 @@
 //! applies, and where it cannot tell cheaply it assumes the element stays open. So the parsed
 //! tree is never deeper than the model thinks, and on real pages, which nest a few dozen
 //! levels, nothing but comments changes. Raw text (`script`, `style`, `textarea`, `title`...)
-//! is copied as it is. This module does not decode entities or charsets and builds no tree.
+//! is copied as it is, except by `bound_text`, which leaves script and style code out (article
+//! pages: nothing after the parse reads it but JSON-LD, which it keeps). This module does not decode entities or charsets and builds no tree.
 
 use rustc_hash::FxHashMap as HashMap;
 
