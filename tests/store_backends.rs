@@ -475,6 +475,17 @@ fn the_workers_queue_follows_a_gone_and_a_revived_feed() {
     // `feeds revive`: due in the queue at once.
     store.revive_feed(feed).unwrap();
     assert_eq!(claim("w3"), 1, "revived, the feed is claimed again");
+    // An interrupted pass gives its lease back unfetched: another worker takes the feed at
+    // once, and a release by a worker that does not hold the lease changes nothing.
+    let urls = [feed.to_string()];
+    assert_eq!(rt.block_on(queue.release_many("w4", &urls)).unwrap(), 0);
+    assert_eq!(claim("w5"), 0, "w3 still holds it");
+    assert_eq!(rt.block_on(queue.release_many("w3", &urls)).unwrap(), 1);
+    assert_eq!(claim("w5"), 1, "released, the feed is claimed again");
+    let states = store.feed_states_of(&[feed.to_string(), "http://none.example/".into()]);
+    let states = states.unwrap();
+    assert!(states[0].as_ref().is_some_and(|s| !s.gone), "{states:?}");
+    assert!(states[1].is_none(), "{states:?}");
 }
 
 #[test]

@@ -2,13 +2,12 @@
 //! many, against one PostgreSQL store; each claims due feeds, fetches them and hands them
 //! back (`ingest::worker`). This is the command-line edge: the loop, its pauses, its output.
 
-use std::cell::RefCell;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Result};
 use chrono::Utc;
-use quotewire::ingest::worker::{self, Round, Selection, WorkerOptions};
+use quotewire::ingest::worker::{self, Round, WorkerOptions};
 use quotewire::store::pg::PgStore;
 use quotewire::store::Db;
 
@@ -23,15 +22,13 @@ pub struct Args {
     /// until stopped, waiting for feeds to fall due
     #[arg(long)]
     once: bool,
-    /// Feeds claimed per round, at most
+    /// Feeds claimed at a time, at most (feeds.toml's `concurrency` says how many are in
+    /// flight)
     #[arg(long, default_value_t = 20, value_name = "N")]
     batch: usize,
     /// How long a claim is held; a worker that dies loses its feeds to the others after this
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     lease: u64,
-    /// Rounds in flight at once, each with its own claim
-    #[arg(long, default_value_t = 4, value_name = "N")]
-    parallel: usize,
     /// How long to wait between looks when nothing is due
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     poll: u64,
@@ -41,7 +38,7 @@ pub struct Args {
     /// Problems only (failed feeds)
     #[arg(long)]
     quiet: bool,
-    /// JSON Lines: one object per round (claimed, completed, lost, and the pass's report)
+    /// JSON Lines: one object per pass (claimed, completed, lost, and the pass's report)
     #[arg(long)]
     json: bool,
 }
@@ -64,7 +61,6 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         lease: Duration::from_secs(args.lease.max(1)),
         lock_wait: globals.lock_wait,
     };
-    let parallel = args.parallel.max(1);
     super::runtime()?.block_on(async {
         let queue = PgStore::connect_as(url, 2, "worker").await?;
         worker::sync(&queue, &config).await?;
@@ -72,27 +68,13 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         let interrupt = tokio::signal::ctrl_c();
         tokio::pin!(interrupt);
         loop {
-            let mut stop = false;
-            let mut said = Ok(());
-            let selection = RefCell::new(Selection::default());
-            worker::drain(
-                &config,
-                &db,
-                &queue,
-                &opts,
-                parallel,
-                &selection,
-                &mut |round| {
-                    let r = &round.report;
-                    failed |= r.feeds_failed > 0 || !r.pages_broken.is_empty();
-                    stop |= r.interrupted;
-                    if said.is_ok() {
-                        said = say(&args, &opts.name, &round);
-                    }
-                },
-            )
-            .await?;
-            said?;
+            let round = worker::pass(&config, &db, &queue, &opts).await?;
+            let r = &round.report;
+            failed |= r.feeds_failed > 0 || !r.pages_broken.is_empty();
+            let stop = r.interrupted;
+            if !round.claimed.is_empty() || r.articles_fetched > 0 {
+                say(&args, &opts.name, &round)?;
+            }
             if stop {
                 return Ok(ExitCode::from(130));
             }
@@ -103,7 +85,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
                 _ = tokio::time::sleep(Duration::from_secs(args.poll.max(1))) => {}
                 _ = &mut interrupt => return Ok(ExitCode::from(130)),
             }
-            // feeds.toml may have changed meanwhile: the queue and the rounds follow it.
+            // feeds.toml may have changed meanwhile: the queue and the passes follow it.
             config = globals.config()?;
             worker::sync(&queue, &config).await?;
         }
@@ -111,7 +93,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     })
 }
 
-/// A round's line (or JSON object).
+/// A pass's line (or JSON object).
 fn say(args: &Args, name: &str, round: &Round) -> Result<()> {
     let r = &round.report;
     if args.json {

@@ -57,6 +57,8 @@ pub(super) struct Outcome {
     pub index: usize,
     pub at: DateTime<Utc>,
     pub result: Result<Fetched, FeedError>,
+    /// The feed's state the fetch started from (its validators).
+    pub state: FeedState,
 }
 
 pub(super) async fn fetch_one(
@@ -109,7 +111,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Records one feed's outcome: its state, and its entries as stories. Returns the stories
-/// whose pages are to be fetched.
+/// whose pages are to be fetched, and the state stored.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn apply(
     store: &Store,
@@ -119,7 +121,7 @@ pub(super) fn apply(
     mut state: FeedState,
     outcome: Outcome,
     report: &mut PassReport,
-) -> Result<Vec<ArticleJob>, StoreError> {
+) -> Result<(Vec<ArticleJob>, FeedState), StoreError> {
     let settings = &config.fetch;
     let now = outcome.at;
     let mut jobs = Vec::new();
@@ -239,7 +241,7 @@ pub(super) fn apply(
         }
     }
     store.put_feed_state(feed.url.as_str(), &state)?;
-    Ok(jobs)
+    Ok((jobs, state))
 }
 
 /// Marks a successful fetch and schedules the next one.

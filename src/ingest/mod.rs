@@ -280,7 +280,7 @@ pub async fn run(config: &Config, db: &Db, opts: PassOptions<'_>) -> Result<Pass
 pub async fn run_selected(
     config: &Config,
     db: &Db,
-    mut opts: PassOptions<'_>,
+    opts: PassOptions<'_>,
     select: &(dyn Fn(&FeedConfig) -> bool + Sync),
 ) -> Result<PassReport, PassError> {
     let now = Utc::now();
@@ -325,48 +325,120 @@ pub async fn run_selected(
     if due.is_empty() && waiting_pages.is_empty() {
         return Ok(report);
     }
+    let mut source = Listed {
+        expected: due.len(),
+        feeds: Some(due.iter().map(|&i| (i, states[i].clone())).collect()),
+    };
+    run_feeds(
+        config,
+        db,
+        opts,
+        (&feeds, &states),
+        waiting_pages,
+        &mut source,
+        &mut report,
+    )
+    .await?;
+    Ok(report)
+}
 
-    // 2. The network work, database closed.
+/// Feeds of a pass with their states: (index into the pass's feeds, state).
+pub(crate) type FeedStates = Vec<(usize, FeedState)>;
+
+/// Where a pass's feeds come from: all at once (`Listed`, a directory's pass), or a few at a
+/// time from team mode's queue as fetches finish (`worker::Claims`).
+pub(crate) trait Source {
+    /// Feeds to start now, at most `room` of them (a source may give fewer, or all it has):
+    /// each an index into the pass's feeds with the state to fetch it from. Empty when none
+    /// is to be had now; the pass asks again after its next write, and ends when nothing is
+    /// in flight and none is to be had.
+    fn take(
+        &mut self,
+        room: usize,
+    ) -> impl std::future::Future<Output = Result<FeedStates, PassError>>;
+    /// These feeds' outcomes are stored, with these states.
+    fn stored(
+        &mut self,
+        feeds: &[(usize, FeedState)],
+    ) -> impl std::future::Future<Output = Result<(), PassError>>;
+    /// How many feeds the pass expects to fetch in all (for its progress).
+    fn expected(&self) -> usize;
+}
+
+/// The feeds a directory's pass found due, all at once.
+struct Listed {
+    feeds: Option<FeedStates>,
+    expected: usize,
+}
+
+impl Source for Listed {
+    async fn take(&mut self, _room: usize) -> Result<FeedStates, PassError> {
+        Ok(self.feeds.take().unwrap_or_default())
+    }
+
+    async fn stored(&mut self, _feeds: &[(usize, FeedState)]) -> Result<(), PassError> {
+        Ok(())
+    }
+
+    fn expected(&self) -> usize {
+        self.expected
+    }
+}
+
+/// The network half of a pass and its writes: fetches the feeds `source` gives (indices into
+/// `feeds`, whose states as the pass began are `known`, for their moves) and the pages
+/// `waiting` and of every new or changed story, storing results as they come.
+async fn run_feeds<S: Source>(
+    config: &Config,
+    db: &Db,
+    mut opts: PassOptions<'_>,
+    (feeds, known): (&[&FeedConfig], &[FeedState]),
+    waiting: Vec<ArticleJob>,
+    source: &mut S,
+    report: &mut PassReport,
+) -> Result<(), PassError> {
+    // The network work, database closed.
     let policy = AddressPolicy::new(config.feeds().map(|f| &f.url));
     let mut client = HttpClient::new(&config.fetch, policy)?;
-    for &i in &due {
-        client.set_request_settings(&feeds[i].url, &feeds[i].request);
-        if let Some(moved) = states[i]
-            .moved_to
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok())
-        {
-            client.set_request_settings(&moved, &feeds[i].request);
+    for (f, state) in feeds.iter().zip(known) {
+        client.set_request_settings(&f.url, &f.request);
+        if let Some(moved) = state.moved_to.as_deref().and_then(|u| Url::parse(u).ok()) {
+            client.set_request_settings(&moved, &f.request);
         }
     }
     let client = Arc::new(client);
     let cpu = Arc::new(tokio::sync::Semaphore::new(cpu_slots()));
+    let concurrency = config.fetch.concurrency.max(1);
     let mut tasks = JoinSet::new();
-    for &i in &due {
-        let client = client.clone();
-        let cpu = cpu.clone();
-        let state = &states[i];
-        let url = state
-            .moved_to
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok())
-            .unwrap_or_else(|| feeds[i].url.clone());
-        let validators = Validators {
-            etag: state.etag.clone(),
-            last_modified: state.last_modified.clone(),
-        };
-        let previous_hash = state.body_hash.clone();
-        tasks.spawn(async move {
-            let at = Utc::now();
-            let result =
-                feed::fetch_one(&client, &cpu, &url, &validators, previous_hash.as_deref()).await;
-            Done::Feed(feed::Outcome {
-                index: i,
-                at,
-                result,
-            })
-        });
-    }
+    let spawn_feeds = |tasks: &mut JoinSet<Done>, start: Vec<(usize, FeedState)>| {
+        let n = start.len();
+        for (i, state) in start {
+            let client = client.clone();
+            let cpu = cpu.clone();
+            let url = state
+                .moved_to
+                .as_deref()
+                .and_then(|u| Url::parse(u).ok())
+                .unwrap_or_else(|| feeds[i].url.clone());
+            tasks.spawn(async move {
+                let validators = Validators {
+                    etag: state.etag.clone(),
+                    last_modified: state.last_modified.clone(),
+                };
+                let at = Utc::now();
+                let result =
+                    feed::fetch_one(&client, &cpu, &url, &validators, state.body_hash.as_deref())
+                        .await;
+                Done::Feed(feed::Outcome {
+                    index: i,
+                    at,
+                    result,
+                    state,
+                })
+            });
+        }
+        n
+    };
     // A page is fetched at most once a pass, even if its story changes in two feeds.
     let mut paged = std::collections::HashSet::new();
     let mut spawn_pages = |tasks: &mut JoinSet<Done>, jobs: Vec<ArticleJob>| {
@@ -387,60 +459,80 @@ pub async fn run_selected(
         }
         n
     };
-    let mut total = due.len() + spawn_pages(&mut tasks, waiting_pages);
-    // 3. Store results as they come back, holding the database only while results wait to
-    // be written (see `Writer`); the pages of new stories join the fetches in flight.
+    let mut in_flight = spawn_feeds(&mut tasks, source.take(concurrency).await?);
+    let mut total = source.expected() + spawn_pages(&mut tasks, waiting);
+    // Store results as they come back, holding the database only while results wait to be
+    // written (see `Writer`); the pages of new stories join the fetches in flight, and the
+    // source's next feeds as room frees.
     let mut writer = Writer {
         config,
         db,
-        feeds: &feeds,
-        states: &states,
+        feeds,
         open: None,
         rest_until: None,
         pending: Default::default(),
     };
     let mut pending = Vec::new();
     let mut done = 0;
+    // Write rounds and the time they took (for the debug log).
+    let mut writes = (0, Duration::ZERO);
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     loop {
         let idle = async {
-            if writer.is_open() {
+            if writer.holds() {
                 tokio::time::sleep(IDLE_CLOSE).await
             } else {
                 std::future::pending().await
             }
         };
         tokio::select! {
-            next = tasks.join_next() => match next {
-                Some(Ok(outcome)) => {
-                    pending.push(outcome);
-                    done += 1;
-                    while let Some(more) = tasks.try_join_next() {
-                        match more {
-                            Ok(outcome) => {
-                                pending.push(outcome);
-                                done += 1;
+            next = tasks.join_next() => {
+                let before = pending.len();
+                let last = match next {
+                    Some(Ok(outcome)) => {
+                        pending.push(outcome);
+                        while let Some(more) = tasks.try_join_next() {
+                            match more {
+                                Ok(outcome) => pending.push(outcome),
+                                Err(e) => tracing::error!("a fetch task failed: {e}"),
                             }
-                            Err(e) => tracing::error!("a fetch task failed: {e}"),
                         }
+                        false
                     }
+                    Some(Err(e)) => {
+                        tracing::error!("a fetch task failed: {e}");
+                        continue;
+                    }
+                    // Everything in flight is done: write what waits, then fetch the pages
+                    // that queues and what the source has next, if anything.
+                    None => true,
+                };
+                let joined = &pending[before..];
+                in_flight -= joined.iter().filter(|d| matches!(d, Done::Feed(_))).count();
+                done += joined.len();
+                if !last {
                     (opts.on_progress)(done, total);
-                    if writer.wants(pending.len()) {
-                        let round = std::mem::take(&mut pending);
-                        let pages = tokio::task::block_in_place(|| writer.write(round, &mut report, &mut opts))?;
-                        total += spawn_pages(&mut tasks, pages);
-                    }
                 }
-                Some(Err(e)) => tracing::error!("a fetch task failed: {e}"),
-                None => {
-                    // Everything in flight is done: write what waits, and fetch the pages
-                    // that queues, if any.
+                if last || writer.wants(pending.len()) {
                     let round = std::mem::take(&mut pending);
-                    let pages = tokio::task::block_in_place(|| writer.write(round, &mut report, &mut opts))?;
-                    match spawn_pages(&mut tasks, pages) {
-                        0 => break,
-                        n => total += n,
+                    let started = Instant::now();
+                    let (pages, stored) =
+                        tokio::task::block_in_place(|| writer.write(round, report, &mut opts))?;
+                    writes.0 += 1;
+                    writes.1 += started.elapsed();
+                    let mut started = spawn_pages(&mut tasks, pages);
+                    total += started;
+                    source.stored(&stored).await?;
+                    let room = concurrency.saturating_sub(in_flight);
+                    if last || room >= concurrency.div_ceil(4) {
+                        let more = spawn_feeds(&mut tasks, source.take(room).await?);
+                        in_flight += more;
+                        total = total.max(done + more);
+                        started += more;
+                    }
+                    if last && started == 0 {
+                        break;
                     }
                 }
             },
@@ -462,12 +554,16 @@ pub async fn run_selected(
         }
     }
     // After an interrupt, what is left; pages it queues stay queued for the next pass.
-    tokio::task::block_in_place(|| {
+    let stored = tokio::task::block_in_place(|| {
+        let mut stored = Vec::new();
         if !pending.is_empty() {
-            writer.write(pending, &mut report, &mut opts)?;
+            stored = writer.write(pending, report, &mut opts)?.1;
         }
-        writer.close()
+        writer.close()?;
+        Ok::<_, PassError>(stored)
     })?;
+    source.stored(&stored).await?;
+    tracing::debug!("{} write rounds in {:?}", writes.0, writes.1);
     // Results were stored as they came; report failures in feeds.toml order.
     report
         .failures
@@ -478,7 +574,7 @@ pub async fn run_selected(
         + report.feeds_failed;
     report.offline =
         fetched > 0 && report.failures.iter().filter(|f| f.unresolved).count() == fetched;
-    Ok(report)
+    Ok(())
 }
 
 /// Results that make it worth opening the database for a round of writes.
@@ -492,12 +588,13 @@ const MAX_HOLD: Duration = Duration::from_secs(2);
 const REST: Duration = Duration::from_millis(300);
 
 /// Writes outcomes to the database, opening it when results wait and closing it when none
-/// come for a while, or when it has been held for `MAX_HOLD`.
+/// come for a while, or when it has been held for `MAX_HOLD`. A store other processes use at
+/// the same time (PostgreSQL) stays open for the pass and gets every result as it comes,
+/// postings included.
 struct Writer<'a> {
     config: &'a Config,
     db: &'a Db,
     feeds: &'a [&'a FeedConfig],
-    states: &'a [FeedState],
     open: Option<(Store, Instant)>,
     rest_until: Option<Instant>,
     /// Postings of texts written since the database was opened; written as a segment on close.
@@ -505,26 +602,33 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn is_open(&self) -> bool {
-        self.open.is_some()
+    /// Whether the writer holds a store that others wait for (sled's), to let go when idle.
+    fn holds(&self) -> bool {
+        self.open.as_ref().is_some_and(|(s, _)| !s.shared())
+    }
+
+    fn shared(&self) -> bool {
+        matches!(self.db, Db::Url(_))
     }
 
     /// Whether `waiting` results should be written now.
     fn wants(&self, waiting: usize) -> bool {
         let rested = self.rest_until.is_none_or(|t| Instant::now() >= t);
-        waiting > 0 && (self.is_open() || (waiting >= WRITE_ROUND && rested))
+        waiting > 0 && (self.shared() || self.open.is_some() || (waiting >= WRITE_ROUND && rested))
     }
 
-    /// Writes a round of results; returns the pages of new or changed stories, to fetch.
+    /// Writes a round of results; returns the pages of new or changed stories, to fetch, and
+    /// the feeds stored with their new states.
     fn write(
         &mut self,
         outcomes: Vec<Done>,
         report: &mut PassReport,
         opts: &mut PassOptions<'_>,
-    ) -> Result<Vec<ArticleJob>, PassError> {
+    ) -> Result<(Vec<ArticleJob>, FeedStates), PassError> {
         let mut pages = Vec::new();
+        let mut stored = Vec::new();
         if outcomes.is_empty() {
-            return Ok(pages);
+            return Ok((pages, stored));
         }
         if self.open.is_none() {
             let store = Store::open_db(self.db, "fetch", opts.lock_wait, opts.on_wait)?;
@@ -534,12 +638,14 @@ impl Writer<'_> {
             for done in outcomes {
                 match done {
                     Done::Feed(outcome) => {
-                        let feed = self.feeds[outcome.index];
+                        let index = outcome.index;
+                        let feed = self.feeds[index];
                         // Re-read: another process may have written this feed's state meanwhile.
-                        let state = store
-                            .feed_state(feed.url.as_str())?
-                            .unwrap_or_else(|| self.states[outcome.index].clone());
-                        pages.extend(feed::apply(
+                        let state = match store.feed_state(feed.url.as_str())? {
+                            Some(state) => state,
+                            None => outcome.state.clone(),
+                        };
+                        let (jobs, state) = feed::apply(
                             store,
                             &mut self.pending,
                             self.config,
@@ -547,23 +653,28 @@ impl Writer<'_> {
                             state,
                             outcome,
                             report,
-                        )?);
+                        )?;
+                        pages.extend(jobs);
+                        stored.push((index, state));
                     }
                     Done::Article(outcome) => {
                         article::apply(store, &mut self.pending, self.config, outcome, report)?
                     }
                 }
             }
+            if store.shared() {
+                self.pending.flush(store)?;
+            }
         }
         if self
             .open
             .as_ref()
-            .is_some_and(|(_, at)| at.elapsed() >= MAX_HOLD)
+            .is_some_and(|(s, at)| !s.shared() && at.elapsed() >= MAX_HOLD)
         {
             self.close()?;
             self.rest_until = Some(Instant::now() + REST);
         }
-        Ok(pages)
+        Ok((pages, stored))
     }
 
     fn close(&mut self) -> Result<(), PassError> {

@@ -1,53 +1,55 @@
 //! Team mode's fetch worker (`quotewire worker`): several of them, on one machine or many,
 //! share the due feeds of one PostgreSQL store.
 //!
-//! A round claims a batch of due feeds with a lease (`store::pg::claim`: never one another
-//! worker holds, never more than `per_host` leases running on a host across the cluster, none
-//! on a host whose server asked to wait), runs an ordinary fetch pass over exactly those feeds
-//! (`run_selected`, so parsing, merging, page jobs and the passage index are the pass's own),
-//! then completes each feed with the next time its schedule says, and holds a host for every
-//! worker when its server sent Retry-After. A worker killed mid-round completes nothing: its
-//! leases run out and other workers take the feeds. Pages are claimed by the pass itself
-//! (`claim_article_jobs`), each by one pass. `fetch` on PostgreSQL is the same rounds over the
-//! selected feeds, each taken once (`claimed_pass`), so it runs beside workers.
+//! A worker's pass is an ordinary fetch pass (`run_feeds`: parsing, merging, page jobs and the
+//! passage index are the pass's own) whose feeds come from the queue (`Claims`): whenever a
+//! quarter of the configured concurrency is free it claims due feeds with a lease
+//! (`store::pg::claim`: never one another worker holds, never more than `per_host` leases
+//! running on a host across the cluster, none on a host whose server asked to wait), and as
+//! soon as a feed's outcome is stored it completes it with the next time its schedule says
+//! (holding the host for every worker when its server sent Retry-After), so the host's slot
+//! goes back to the cluster at once. A worker killed mid-pass completes nothing it had not
+//! stored: its leases run out and other workers take the feeds; an interrupted one gives
+//! them back. Pages are claimed by the pass itself (`claim_article_jobs`), each by one pass.
+//! `fetch` on PostgreSQL is the same pass over the selected feeds, each taken once
+//! (`claimed_pass`), so it runs beside workers.
 //!
 //! What this is not: the scheduler of a single process (sled's `fetch` decides due-ness from
 //! each `FeedState`); here the queue's `next_due` decides, and the pass takes every feed it was
 //! handed.
 
-use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use chrono::Utc;
-use futures_util::stream::{FuturesUnordered, StreamExt};
+use chrono::{DateTime, Utc};
 
-use super::{run_selected, FeedFailure, PassError, PassOptions, PassReport};
+use super::{FeedFailure, PassError, PassOptions, PassReport};
 use crate::config::{Config, FeedConfig};
 use crate::fetcher::FeedState;
+use crate::search;
 use crate::store::pg::{ClaimFilter, FeedRow, PgError, PgStore};
-use crate::store::{Db, StoreError};
+use crate::store::{Db, Store, StoreError};
 
 /// How a worker claims.
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
     /// The worker's name in the queue's leases (`leased_by`): unique per process.
     pub name: String,
-    /// Feeds claimed per round.
+    /// Feeds claimed at a time, at most (the pass keeps feeds.toml's `concurrency` in flight).
     pub batch: usize,
     /// How long a claim is held; a worker that dies loses its feeds to others after this.
     pub lease: Duration,
     pub lock_wait: Duration,
 }
 
-/// What one round did.
+/// What one pass of a worker did.
 #[derive(Debug, Default)]
 pub struct Round {
-    /// The feeds claimed, by configured URL.
+    /// The feeds claimed and fetched, by configured URL.
     pub claimed: Vec<String>,
-    /// Feeds completed (the lease still held when the pass ended).
+    /// Feeds completed (the lease still held when the feed was stored).
     pub completed: usize,
-    /// Feeds whose lease ran out before the pass ended (another worker may have them now).
+    /// Feeds whose lease ran out before they were stored (another worker may have them now).
     pub lost: usize,
     pub report: PassReport,
 }
@@ -76,10 +78,10 @@ pub async fn sync(queue: &PgStore, config: &Config) -> Result<(), PassError> {
     Ok(queue.sync_feeds(&feed_rows(config)).await?)
 }
 
-/// Which feeds the rounds of a drain may claim.
+/// Which feeds a pass may claim.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
-    /// Only these feeds, and each once: a round takes the feeds it claims out of the set
+    /// Only these feeds, and each once: a claim takes the feeds it gets out of the set
     /// (`fetch`, whose pass ends when the set is empty or nothing in it is claimable).
     /// `None`: any feed, as often as it falls due (a worker).
     pub only: Option<HashSet<String>>,
@@ -87,140 +89,256 @@ pub struct Selection {
     pub all: bool,
 }
 
-/// One round: claim, fetch, complete. `None` when nothing was claimable.
-pub async fn round(
-    config: &Config,
-    db: &Db,
-    queue: &PgStore,
-    opts: &WorkerOptions,
-    selection: &RefCell<Selection>,
-    on_wait: &mut dyn FnMut(&str),
-) -> Result<Option<Round>, PassError> {
-    let filter = {
-        let s = selection.borrow();
-        if s.only.as_ref().is_some_and(HashSet::is_empty) {
-            return Ok(None);
-        }
-        ClaimFilter {
-            only: s.only.as_ref().map(|o| o.iter().cloned().collect()),
-            ignore_schedule: s.all,
-        }
-    };
-    let started = std::time::Instant::now();
-    let claims = queue
-        .claim_due(
-            &opts.name,
-            opts.batch,
-            config.fetch.per_host,
-            opts.lease,
-            &filter,
-        )
-        .await?;
-    if claims.is_empty() {
-        return Ok(None);
-    }
-    if let Some(only) = selection.borrow_mut().only.as_mut() {
-        for c in &claims {
-            only.remove(&c.url);
-        }
-    }
-    let claimed_in = started.elapsed();
-    let held: HashSet<String> = claims.iter().map(|c| c.url.clone()).collect();
-    let pass = PassOptions {
-        all: true,
-        lock_wait: opts.lock_wait,
-        on_wait,
-        on_progress: &|_, _| {},
-    };
-    let report = run_selected(config, db, pass, &|f| held.contains(f.url.as_str())).await?;
-    let passed_in = started.elapsed();
-    let mut round = Round {
-        claimed: claims.iter().map(|c| c.url.clone()).collect(),
-        ..Default::default()
-    };
-    let store = crate::store::Store::open_db(db, "worker", opts.lock_wait, &mut |_| {})?;
-    let now = Utc::now();
-    let min = chrono::Duration::from_std(config.fetch.min_interval)
-        .unwrap_or(chrono::Duration::minutes(5));
-    let mut done = Vec::with_capacity(claims.len());
-    for claim in &claims {
-        let state = store.feed_state(&claim.url)?;
-        let next = match &state {
-            Some(s) if s.gone => now + chrono::Duration::days(30),
-            Some(s) => s.next_due.unwrap_or(now + min),
-            None => now + min,
-        };
-        if let Some(until) = state.as_ref().and_then(|s| s.retry_not_before) {
-            if until > now {
-                queue.hold_host(&claim.host, until).await?;
-            }
-        }
-        done.push((claim.url.clone(), next));
-    }
-    let completed = queue.complete_many(&opts.name, &done).await?;
-    round.completed = completed.len();
-    round.lost = claims.len() - completed.len();
-    for claim in claims.iter().filter(|c| !completed.contains(&c.url)) {
-        tracing::warn!(
-            "the lease on {} ran out before the pass ended; another worker may fetch it again",
-            claim.url
-        );
-    }
-    store.close()?;
-    tracing::debug!(
-        "round of {}: claimed at {:?}, pass done at {:?}, completed at {:?}",
-        claims.len(),
-        claimed_in,
-        passed_in,
-        started.elapsed()
-    );
-    round.report = report;
-    Ok(Some(round))
+/// A pass's feeds claimed from the queue as room frees (the pass's `Source`): each claim
+/// takes at most `batch` of the selection, and each feed is completed as soon as its outcome
+/// is stored, so its host's slot goes back to the cluster at once.
+struct Claims<'a> {
+    queue: &'a PgStore,
+    store: &'a Store,
+    opts: &'a WorkerOptions,
+    per_host: usize,
+    min_interval: chrono::Duration,
+    /// The pass's feeds (their index in the pass's list, by URL).
+    feeds: &'a [&'a FeedConfig],
+    index: HashMap<String, usize>,
+    selection: Selection,
+    expected: usize,
+    /// Claimed and not yet completed: the feed's index, its host.
+    held: HashMap<usize, String>,
+    /// Every feed claimed, by URL.
+    claimed: HashSet<String>,
+    completed: usize,
+    lost: usize,
+    /// Time spent in the queue's statements: claims, completes (for the debug log).
+    timing: [(usize, Duration); 2],
 }
 
-/// Runs rounds side by side, `parallel` at a time, each with its own claim, until none finds
-/// anything to claim; each finished round goes to `on_round`. A host's slots go back to the
-/// queue as soon as one round is done with them. A round that found nothing stops the
-/// refilling until another round ends; an interrupted round (Ctrl-C, which every running
-/// round hears) stops it for good, and the drain waits for the running rounds to store what
-/// they have.
-pub async fn drain(
+impl Claims<'_> {
+    async fn complete(&mut self, done: Vec<(String, DateTime<Utc>)>) -> Result<(), PassError> {
+        if done.is_empty() {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        let completed = self.queue.complete_many(&self.opts.name, &done).await?;
+        self.timing[1].0 += 1;
+        self.timing[1].1 += started.elapsed();
+        self.completed += completed.len();
+        for (url, _) in done.iter().filter(|(u, _)| !completed.contains(u)) {
+            self.lost += 1;
+            tracing::warn!(
+                "the lease on {url} ran out before its fetch was stored; another worker may fetch it again"
+            );
+        }
+        Ok(())
+    }
+
+    /// Gives back the leases of feeds claimed and never stored (an interrupted pass).
+    async fn release(&mut self) -> Result<(), PassError> {
+        let urls: Vec<String> = self
+            .held
+            .drain()
+            .map(|(i, _)| self.feeds[i].url.to_string())
+            .collect();
+        self.queue.release_many(&self.opts.name, &urls).await?;
+        Ok(())
+    }
+}
+
+impl super::Source for Claims<'_> {
+    async fn take(&mut self, room: usize) -> Result<super::FeedStates, PassError> {
+        if room == 0 || self.selection.only.as_ref().is_some_and(HashSet::is_empty) {
+            return Ok(Vec::new());
+        }
+        let filter = ClaimFilter {
+            only: self
+                .selection
+                .only
+                .as_ref()
+                .map(|o| o.iter().cloned().collect()),
+            ignore_schedule: self.selection.all,
+        };
+        let started = std::time::Instant::now();
+        let claims = self
+            .queue
+            .claim_due(
+                &self.opts.name,
+                room.min(self.opts.batch),
+                self.per_host,
+                self.opts.lease,
+                &filter,
+            )
+            .await?;
+        self.timing[0].0 += 1;
+        self.timing[0].1 += started.elapsed();
+        let urls: Vec<String> = claims.iter().map(|c| c.url.clone()).collect();
+        if let Some(only) = self.selection.only.as_mut() {
+            for url in &urls {
+                only.remove(url);
+            }
+        }
+        let states = self.store.feed_states_of(&urls)?;
+        let now = Utc::now();
+        let mut start = Vec::with_capacity(claims.len());
+        let mut unfetched = Vec::new();
+        for (claim, state) in claims.into_iter().zip(states) {
+            let Some(&i) = self.index.get(&claim.url) else {
+                // Not one of this pass's feeds (feeds.toml changed under a running worker):
+                // back to the queue as it was.
+                unfetched.push(claim.url);
+                continue;
+            };
+            let state = state.unwrap_or_else(|| FeedState::new(&claim.url, &self.feeds[i].outlet));
+            if !state.server_allows(now) {
+                // The feed's server asked to wait (its Retry-After still runs): schedule it
+                // for then, unfetched.
+                let until = state.retry_not_before.unwrap_or(now + self.min_interval);
+                self.queue.hold_host(&claim.host, until).await?;
+                self.complete(vec![(claim.url, until)]).await?;
+                continue;
+            }
+            self.claimed.insert(claim.url);
+            self.held.insert(i, claim.host);
+            start.push((i, state));
+        }
+        self.queue.release_many(&self.opts.name, &unfetched).await?;
+        Ok(start)
+    }
+
+    async fn stored(&mut self, feeds: &[(usize, FeedState)]) -> Result<(), PassError> {
+        let now = Utc::now();
+        let mut done = Vec::with_capacity(feeds.len());
+        for (i, state) in feeds {
+            let Some(host) = self.held.remove(i) else {
+                continue;
+            };
+            let next = if state.gone {
+                now + chrono::Duration::days(30)
+            } else {
+                state.next_due.unwrap_or(now + self.min_interval)
+            };
+            if let Some(until) = state.retry_not_before.filter(|&u| u > now) {
+                self.queue.hold_host(&host, until).await?;
+            }
+            done.push((self.feeds[*i].url.to_string(), next));
+        }
+        self.complete(done).await
+    }
+
+    fn expected(&self) -> usize {
+        self.expected
+    }
+}
+
+/// One pass by claims over `feeds` (the selection's, or all configured), the store open as
+/// `store`: what `claimed_pass` and a worker's `pass` share. The leases of feeds claimed and
+/// not stored (an interrupt) are given back.
+#[allow(clippy::too_many_arguments)]
+async fn claims_pass(
+    config: &Config,
+    db: &Db,
+    (queue, store): (&PgStore, &Store),
+    worker: &WorkerOptions,
+    feeds: &[&FeedConfig],
+    selection: Selection,
+    expected: usize,
+    opts: PassOptions<'_>,
+) -> Result<Round, PassError> {
+    let mut known: HashMap<String, FeedState> = store.feed_states()?.into_iter().collect();
+    let states: Vec<FeedState> = feeds
+        .iter()
+        .map(|f| {
+            known
+                .remove(f.url.as_str())
+                .unwrap_or_else(|| FeedState::new(f.url.as_str(), &f.outlet))
+        })
+        .collect();
+    let waiting_pages = store.claim_article_jobs(Utc::now())?;
+    search::index::catch_up(store)?;
+    let mut claims = Claims {
+        queue,
+        store,
+        opts: worker,
+        per_host: config.fetch.per_host,
+        min_interval: chrono::Duration::from_std(config.fetch.min_interval)
+            .unwrap_or(chrono::Duration::minutes(5)),
+        feeds,
+        index: feeds
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.url.to_string(), i))
+            .collect(),
+        selection,
+        expected,
+        held: HashMap::new(),
+        claimed: HashSet::new(),
+        completed: 0,
+        lost: 0,
+        timing: Default::default(),
+    };
+    let mut report = PassReport::default();
+    let ran = super::run_feeds(
+        config,
+        db,
+        opts,
+        (feeds, &states),
+        waiting_pages,
+        &mut claims,
+        &mut report,
+    )
+    .await;
+    // Whatever happened, no lease is left running for nothing.
+    claims.release().await?;
+    let [(claimed, claiming), (completes, completing)] = claims.timing;
+    tracing::debug!(
+        "queue: {claimed} claims in {claiming:?}, {completes} completes in {completing:?}"
+    );
+    ran?;
+    Ok(Round {
+        claimed: claims.claimed.into_iter().collect(),
+        completed: claims.completed,
+        lost: claims.lost,
+        report,
+    })
+}
+
+/// A worker's pass: claims any due feed as room frees until none is claimable.
+pub async fn pass(
     config: &Config,
     db: &Db,
     queue: &PgStore,
-    opts: &WorkerOptions,
-    parallel: usize,
-    selection: &RefCell<Selection>,
-    on_round: &mut dyn FnMut(Round),
-) -> Result<(), PassError> {
-    let mut running = FuturesUnordered::new();
-    let mut dry = false;
-    let mut stopped = false;
-    loop {
-        while !dry && !stopped && running.len() < parallel.max(1) {
-            running.push(async {
-                let mut on_wait = |_: &str| {};
-                round(config, db, queue, opts, selection, &mut on_wait).await
-            });
-        }
-        let Some(done) = running.next().await else {
-            return Ok(());
-        };
-        let Some(round) = done? else {
-            dry = true;
-            continue;
-        };
-        dry = false;
-        stopped |= round.report.interrupted;
-        on_round(round);
-    }
+    worker: &WorkerOptions,
+) -> Result<Round, PassError> {
+    let feeds: Vec<&FeedConfig> = config.feeds().collect();
+    let store = Store::open_db(db, "worker", worker.lock_wait, &mut |_| {})?;
+    let expected = usize::try_from(queue.due_count().await?).unwrap_or(0);
+    let opts = PassOptions {
+        all: false,
+        lock_wait: worker.lock_wait,
+        on_wait: &mut |_| {},
+        on_progress: &|_, _| {},
+    };
+    let round = claims_pass(
+        config,
+        db,
+        (queue, &store),
+        worker,
+        &feeds,
+        Selection::default(),
+        expected,
+        opts,
+    )
+    .await?;
+    store.close()?;
+    Ok(round)
 }
 
 /// `fetch` (and the desk's fetch) on PostgreSQL: one pass over the feeds `select` takes, by
 /// the queue's claims as a worker would, so that passes, workers and desks running at once
-/// never fetch a feed twice; each selected feed is taken at most once. The report reads as a
-/// single pass's: feeds another process holds are counted apart (`feeds_elsewhere`), and the
-/// failing feeds not fetched this time are in `still_failing`.
+/// never fetch a feed twice; each selected feed is taken at most once. Claims are made as
+/// room frees and each feed handed back as soon as it is stored, so the pass keeps the
+/// configured concurrency in flight. The report reads as a single pass's: feeds another
+/// process holds are counted apart (`feeds_elsewhere`), and the failing feeds not fetched
+/// this time are in `still_failing`.
 pub async fn claimed_pass(
     config: &Config,
     db: &Db,
@@ -231,15 +349,19 @@ pub async fn claimed_pass(
     let queue = PgStore::connect_as(url, 2, "fetch").await?;
     sync(&queue, config).await?;
     let feeds: Vec<&FeedConfig> = config.feeds().filter(|f| select(f)).collect();
-    // Rounds as many feeds at once as the configured concurrency, in four claims.
-    let parallel = 4;
+    let store = Store::open_db(db, "fetch", opts.lock_wait, &mut |_| {})?;
+    let expected = if opts.all {
+        feeds.iter().filter(|f| f.enabled).count()
+    } else {
+        usize::try_from(queue.due_count().await?).unwrap_or(0)
+    };
     let worker = WorkerOptions {
         name: format!("fetch@{}", default_name()),
-        batch: config.fetch.concurrency.div_ceil(parallel).max(1),
+        batch: config.fetch.concurrency.max(1),
         lease: Duration::from_secs(300),
         lock_wait: opts.lock_wait,
     };
-    let selection = RefCell::new(Selection {
+    let selection = Selection {
         only: Some(
             feeds
                 .iter()
@@ -248,53 +370,39 @@ pub async fn claimed_pass(
                 .collect(),
         ),
         all: opts.all,
-    });
-    let total = if opts.all {
-        feeds.len()
-    } else {
-        usize::try_from(queue.due_count().await?).unwrap_or(0)
     };
-    let mut report = PassReport::default();
-    let mut fetched = HashSet::new();
-    let mut offline = true;
-    let on_progress = opts.on_progress;
-    drain(
+    let all = opts.all;
+    let round = claims_pass(
         config,
         db,
-        &queue,
+        (&queue, &store),
         &worker,
-        parallel,
-        &selection,
-        &mut |round| {
-            fetched.extend(round.claimed);
-            offline &= round.report.offline;
-            report.absorb(round.report);
-            on_progress(fetched.len(), total.max(fetched.len()));
-        },
+        &feeds,
+        selection,
+        expected,
+        opts,
     )
     .await?;
-    report.offline = offline && !fetched.is_empty();
+    let mut report = round.report;
+    let fetched: HashSet<String> = round.claimed.into_iter().collect();
     report.feeds_configured = feeds.len();
     report.feeds_due = fetched.len();
     let leases = queue.leases().await?;
-    let store = crate::store::Store::open_db(db, "fetch", opts.lock_wait, opts.on_wait)?;
-    for f in &feeds {
+    let unfetched: Vec<&FeedConfig> = feeds
+        .iter()
+        .copied()
+        .filter(|f| f.enabled && !fetched.contains(f.url.as_str()))
+        .collect();
+    let urls: Vec<String> = unfetched.iter().map(|f| f.url.to_string()).collect();
+    report.feeds_disabled = feeds.iter().filter(|f| !f.enabled).count();
+    for (f, state) in unfetched.iter().zip(store.feed_states_of(&urls)?) {
         let url = f.url.as_str();
-        if !f.enabled {
-            report.feeds_disabled += 1;
-            continue;
-        }
-        if fetched.contains(url) {
-            continue;
-        }
-        let state = store
-            .feed_state(url)?
-            .unwrap_or_else(|| FeedState::new(url, &f.outlet));
+        let state = state.unwrap_or_else(|| FeedState::new(url, &f.outlet));
         if state.gone {
             report.feeds_gone += 1;
         } else if leases.contains_key(url) {
             report.feeds_elsewhere += 1;
-        } else if opts.all {
+        } else if all {
             report.feeds_waiting += 1;
         }
         if state.gone || state.error_count > 0 {

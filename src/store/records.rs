@@ -62,6 +62,10 @@ pub trait FetchRecords {
     fn put_feed_state(&self, url: &str, state: &FeedState) -> Result<(), StoreError>;
     /// Every feed's state, by URL.
     fn feed_states(&self) -> Result<Vec<(String, FeedState)>, StoreError>;
+    /// The states of these feeds, in their order (`None` for a feed never stored).
+    fn feed_states_of(&self, urls: &[String]) -> Result<Vec<Option<FeedState>>, StoreError> {
+        urls.iter().map(|u| self.feed_state(u)).collect()
+    }
     /// Article jobs due at `now`, oldest first.
     fn due_article_jobs(&self, now: DateTime<Utc>) -> Result<Vec<ArticleJob>, StoreError>;
     /// The jobs a fetch pass takes at `now`: on a store one process holds, every due job; on

@@ -125,6 +125,9 @@ impl PgStore {
 
     /// Claims up to `limit` due feeds for `worker` that `filter` lets through, leased for
     /// `lease`, never more than `per_host` leases running on one host across all workers.
+    /// The filter's URLs are asked `IN (SELECT unnest(..))`, which the server answers from a
+    /// hash built once a statement: `= ANY(array)` compared each feed with every URL in a
+    /// generic plan (16 ms a claim of a 1,000-feed selection, bench/RESULTS.md §11.5).
     pub async fn claim_due(
         &self,
         worker: &str,
@@ -145,7 +148,7 @@ impl PgStore {
                    AND EXISTS (SELECT 1 FROM feeds f
                                WHERE f.host = h.host AND f.enabled AND NOT f.gone
                                  AND ($3 OR f.next_due <= now())
-                                 AND ($2::text[] IS NULL OR f.url = ANY($2))
+                                 AND ($2::text[] IS NULL OR f.url IN (SELECT unnest($2::text[])))
                                  AND (f.lease_until IS NULL OR f.lease_until <= now()))
                    AND (SELECT count(*) FROM feeds g
                         WHERE g.host = h.host AND g.lease_until > now()) < $4
@@ -174,7 +177,7 @@ impl PgStore {
                            FROM feeds c
                            WHERE c.host = ANY($1) AND c.enabled AND NOT c.gone
                              AND ($7 OR c.next_due <= now())
-                             AND ($6::text[] IS NULL OR c.url = ANY($6))
+                             AND ($6::text[] IS NULL OR c.url IN (SELECT unnest($6::text[])))
                              AND (c.lease_until IS NULL OR c.lease_until <= now())
                        ) ranked
                        WHERE n <= $5 - running
@@ -243,6 +246,22 @@ impl PgStore {
             .iter()
             .map(|r| r.try_get(0))
             .collect::<Result<_, _>>()?)
+    }
+
+    /// Gives back `worker`'s leases on `urls` unfetched (an interrupted pass): the feeds stay
+    /// due, for the next worker to take at once rather than after the lease.
+    pub async fn release_many(&self, worker: &str, urls: &[String]) -> Result<u64, PgError> {
+        if urls.is_empty() {
+            return Ok(0);
+        }
+        let client = self.client().await?;
+        Ok(client
+            .execute(
+                "UPDATE feeds SET lease_until = NULL, leased_by = NULL
+                 WHERE url = ANY($2) AND leased_by = $1",
+                &[&worker, &urls],
+            )
+            .await?)
     }
 
     /// Records that `worker` fetched `url` and schedules it for `next_due`. Returns false,

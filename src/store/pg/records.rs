@@ -477,6 +477,25 @@ impl FetchRecords for PgRecords {
         })
     }
 
+    fn feed_states_of(&self, urls: &[String]) -> Result<Vec<Option<FeedState>>, StoreError> {
+        let wanted = urls.to_vec();
+        let mut found: std::collections::HashMap<String, FeedState> =
+            self.run(move |pg| async move {
+                let c = pg.client().await?;
+                let rows = c
+                    .query(
+                        &c.prepare_cached("SELECT url, state FROM feed_states WHERE url = ANY($1)")
+                            .await?,
+                        &[&wanted],
+                    )
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get::<_, Json<FeedState>>(1)?.0)))
+                    .collect()
+            })?;
+        Ok(urls.iter().map(|u| found.remove(u)).collect())
+    }
+
     fn due_article_jobs(&self, now: DateTime<Utc>) -> Result<Vec<ArticleJob>, StoreError> {
         let now = pg_time(now);
         self.run(move |pg| async move {
