@@ -486,6 +486,13 @@ fn the_workers_queue_follows_a_gone_and_a_revived_feed() {
     let states = states.unwrap();
     assert!(states[0].as_ref().is_some_and(|s| !s.gone), "{states:?}");
     assert!(states[1].is_none(), "{states:?}");
+    // A round's states at once: stored, and the queue follows them (gone: never claimed).
+    rt.block_on(queue.release_many("w5", &urls)).unwrap();
+    store
+        .put_feed_states(&[(feed.to_string(), gone.clone())])
+        .unwrap();
+    assert!(store.feed_state(feed).unwrap().is_some_and(|s| s.gone));
+    assert_eq!(claim("w6"), 0, "gone through put_feed_states: not claimed");
 }
 
 #[test]

@@ -110,8 +110,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Records one feed's outcome: its state, and its entries as stories. Returns the stories
-/// whose pages are to be fetched, and the state stored.
+/// Records one feed's outcome: its entries as stories. Returns the stories whose pages are
+/// to be fetched, and the feed's new state, for the caller to store (a round's at once).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn apply(
     store: &Store,
@@ -240,7 +240,6 @@ pub(super) fn apply(
             });
         }
     }
-    store.put_feed_state(feed.url.as_str(), &state)?;
     Ok((jobs, state))
 }
 

@@ -635,13 +635,21 @@ impl Writer<'_> {
             self.open = Some((store, Instant::now()));
         }
         if let Some((store, _)) = &self.open {
+            // Re-read: another process may have written these feeds' states meanwhile.
+            let urls: Vec<String> = outcomes
+                .iter()
+                .filter_map(|d| match d {
+                    Done::Feed(o) => Some(self.feeds[o.index].url.to_string()),
+                    Done::Article(_) => None,
+                })
+                .collect();
+            let mut current = store.feed_states_of(&urls)?.into_iter();
             for done in outcomes {
                 match done {
                     Done::Feed(outcome) => {
                         let index = outcome.index;
                         let feed = self.feeds[index];
-                        // Re-read: another process may have written this feed's state meanwhile.
-                        let state = match store.feed_state(feed.url.as_str())? {
+                        let state = match current.next().flatten() {
                             Some(state) => state,
                             None => outcome.state.clone(),
                         };
@@ -662,6 +670,11 @@ impl Writer<'_> {
                     }
                 }
             }
+            let states: Vec<(String, FeedState)> = stored
+                .iter()
+                .map(|(i, state)| (self.feeds[*i].url.to_string(), state.clone()))
+                .collect();
+            store.put_feed_states(&states)?;
             if store.shared() {
                 self.pending.flush(store)?;
             }

@@ -62,6 +62,12 @@ pub trait FetchRecords {
     fn put_feed_state(&self, url: &str, state: &FeedState) -> Result<(), StoreError>;
     /// Every feed's state, by URL.
     fn feed_states(&self) -> Result<Vec<(String, FeedState)>, StoreError>;
+    /// `put_feed_state` for several feeds (a write round of a pass's).
+    fn put_feed_states(&self, states: &[(String, FeedState)]) -> Result<(), StoreError> {
+        states
+            .iter()
+            .try_for_each(|(url, state)| self.put_feed_state(url, state))
+    }
     /// The states of these feeds, in their order (`None` for a feed never stored).
     fn feed_states_of(&self, urls: &[String]) -> Result<Vec<Option<FeedState>>, StoreError> {
         urls.iter().map(|u| self.feed_state(u)).collect()

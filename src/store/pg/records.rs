@@ -471,6 +471,50 @@ impl FetchRecords for PgRecords {
         })
     }
 
+    /// `put_feed_state` for several feeds: two statements in one transaction, whatever
+    /// their number.
+    fn put_feed_states(&self, states: &[(String, FeedState)]) -> Result<(), StoreError> {
+        if states.is_empty() {
+            return Ok(());
+        }
+        let urls: Vec<String> = states.iter().map(|(u, _)| u.clone()).collect();
+        let records: Vec<Json<FeedState>> = states.iter().map(|(_, s)| Json(s.clone())).collect();
+        let gone: Vec<bool> = states.iter().map(|(_, s)| s.gone).collect();
+        let due_now: Vec<bool> = states
+            .iter()
+            .map(|(_, s)| !s.gone && s.next_due.is_none())
+            .collect();
+        self.run(move |pg| async move {
+            let mut c = pg.client().await?;
+            let tx = c.transaction().await?;
+            tx.execute(
+                &tx.prepare_cached(
+                    "INSERT INTO feed_states (url, state)
+                     SELECT * FROM unnest($1::text[], $2::jsonb[])
+                     ON CONFLICT (url) DO UPDATE SET state = EXCLUDED.state",
+                )
+                .await?,
+                &[&urls, &records],
+            )
+            .await?;
+            tx.execute(
+                &tx.prepare_cached(
+                    "UPDATE feeds f SET gone = d.gone,
+                         next_due = CASE WHEN d.due_now
+                                              AND (f.lease_until IS NULL OR f.lease_until <= now())
+                                         THEN now() ELSE f.next_due END
+                     FROM unnest($1::text[], $2::bool[], $3::bool[]) AS d(url, gone, due_now)
+                     WHERE f.url = d.url",
+                )
+                .await?,
+                &[&urls, &gone, &due_now],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     fn feed_states(&self) -> Result<Vec<(String, FeedState)>, StoreError> {
         self.rows("SELECT url, state FROM feed_states ORDER BY url", |r| {
             Ok((r.try_get(0)?, r.try_get::<_, Json<FeedState>>(1)?.0))
