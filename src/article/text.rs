@@ -47,7 +47,8 @@ const DROP_IF_SMALL: &str = "[class*=cookie i], [id*=cookie i], [class*=consent 
     [class*=caption i], [class*=credit i], [class*=standfirst i], [class*=excerpt i], \
     [class*=category i], [class*=kicker i], [class*=eyebrow i], [class*=support i], [class*=donate i], \
     [class*=trust-principles i], header [class*=summary i], [class*=header i] [class*=summary i], \
-    [class*=subhead i], [class*=heading-des i], [class*=-dek i], [class*=dek- i]";
+    [class*=subhead i], [class*=heading-des i], [class*=-dek i], [class*=dek- i], \
+    [class*=tooltip i], [class*=hovercard i], [class*=popover i], [class*=rollover i]";
 
 /// For every node of a document (by id), the non-space characters of its text and of the
 /// text of the links inside it, counted in one pass from the leaves up: asking each matched
@@ -256,10 +257,41 @@ pub fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
         .filter(|(p, n)| title.as_ref() != Some(n) && !is_furniture(p))
         .unzip();
     let repeated = repeats(&normals);
-    kept.into_iter()
+    let mut kept: Vec<String> = kept
+        .into_iter()
         .zip(repeated)
         .filter_map(|(p, r)| (!r).then_some(p))
-        .collect()
+        .collect();
+    trim_ends(&mut kept);
+    kept
+}
+
+/// Paragraphs at either end of a text that frame it rather than belong to it: the author's
+/// bio ("Jane Roe is a freelance writer living in …") and a disclosure ("This post may contain
+/// affiliate links …"). Only at the ends, a few at most: in the middle of an article such a
+/// sentence is the article's.
+fn trim_ends(kept: &mut Vec<String>) {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            Regex::new(
+                r"^((\p{Lu}[\p{L}'’.-]+\s){1,3}is an?\s.{0,60}\b(writer|journalist|reporter|editor|correspondent|native|author|contributor|columnist|freelancer|blogger)\b|(?i:this (post|article|page|review) (may )?contains? (affiliate|sponsored|referral)))",
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return;
+    };
+    let framing = |p: &String| p.len() < 600 && re.is_match(p.trim());
+    for _ in 0..2 {
+        if kept.len() > 2 && kept.last().is_some_and(framing) {
+            kept.pop();
+        }
+        if kept.len() > 2 && kept.first().is_some_and(framing) {
+            kept.remove(0);
+        }
+    }
 }
 
 /// How many paragraphs before and after a short one `clean` looks for a longer one it repeats.
@@ -316,7 +348,7 @@ fn is_furniture(p: &str) -> bool {
     let Some(re) = RE
         .get_or_init(|| {
             Regex::new(
-                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)\b.{0,60}|((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|issued on:.{0,80}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
+                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)\b.{0,60}|(((mon|tues|wednes|thurs|fri|satur|sun)day|\p{L}+-feira|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|lunes|martes|miércoles|jueves|viernes|sábado|domingo),?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\.?\s+(de\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?(\s+de)?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|issued on:.{0,80}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
             )
             .ok()
         })
@@ -333,17 +365,28 @@ fn is_furniture(p: &str) -> bool {
 
 /// A label or pointer standing as a paragraph: "Advert", "Tags", "Home", "Skip to content",
 /// "DON'T MISS", "Related: …", "See also: …", a reading time ("Tempo de leitura: 2 minutos"),
-/// an image's caption ending in its credit ("… (credit: NASA/Jude Guidry)").
+/// an image's caption ending in its credit ("… (credit: NASA/Jude Guidry)"), a comments
+/// pointer ("Comments", "Leave a reply"), a view counter ("2.289", "letture"), a slideshow's
+/// script notice; or a shortcode its site left unrendered ("[button link=…]Send us …[/button]").
 fn is_label(p: &str) -> bool {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(advert|tags?|home|skip to( main)? content|don.?t miss|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200}|(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit)\s*:?.{0,30}|.{0,300}\((image |photo )?credits?:[^)]{0,80}\))$",
+            r"(?i)^(advert|tags?|home|skip to( main)? content|don.?t miss|comments?|\d+ comments?|leave a (comment|reply)|tell us what you think.{0,10}|this slideshow requires javascript\.?|\d[\d.,]*( (views|reads))?|views|reads|letture|lecturas|visualizações|aufrufe|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200}|(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit)\s*:?.{0,30}|.{0,300}\((image |photo )?credits?:[^)]{0,80}\))$",
         )
         .ok()
     })
     .as_ref()
     .is_some_and(|re| re.is_match(p))
+        || is_shortcode(p)
+}
+
+/// A paragraph that is one unrendered shortcode: `[name …]…[/name]` or `[name …]` alone.
+fn is_shortcode(p: &str) -> bool {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^\[([a-z_]+)(\s[^\]]*)?\](.{0,200}\[/[a-z_]+\])?$").ok())
+        .as_ref()
+        .is_some_and(|re| re.is_match(p))
 }
 
 /// A wire story's closing credits: "Reporting by X; Editing by Y".
@@ -381,6 +424,35 @@ pub fn dateline_source(first: Option<&str>) -> Option<String> {
 mod tests {
     use super::*;
     use dom_query::Matcher;
+
+    #[test]
+    fn counters_shortcodes_dates_hovercards_and_framing_go() {
+        let body = "The council voted to close the old bridge to lorries from March, after engineers found cracks in two of its piers. ";
+        let html = format!(
+            r#"<html><body><article>
+            <p>This post may contain affiliate links. See the disclosure page.</p>
+            <p>3.118</p><p>letture</p><p>14 ago 2019</p><p>terça-feira, 3 de março de 2020 às 9:40</p>
+            <p>{body}The mayor, <span class="name">Ana Lima<span class="person-hovercard">Ana Lima: twelve stories this month</span></span>, agreed.</p>
+            <p>Repairs are expected to take eighteen months and cost the city about four million pounds, officials said on Tuesday.</p>
+            <p>[button link="/tips" size="big"]Send us your tip[/button]</p>
+            <p>This slideshow requires JavaScript.</p><p>Leave a reply</p>
+            <p>Sam Okoro is a freelance writer living in Leeds who covers transport.</p>
+            </article></body></html>"#
+        );
+        let p = main_text(Document::from(html.as_str()), None, &Rules::default(), None);
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert!(p[0].starts_with("The council voted"), "{p:#?}");
+        assert!(p[1].starts_with("Repairs are expected"), "{p:#?}");
+        assert!(p[0].ends_with("The mayor, Ana Lima, agreed."), "{p:#?}");
+        // In the middle of an article, a sentence like a bio is the article's.
+        let mid = vec![
+            body.to_string(),
+            "Sam Okoro is a freelance writer living in Leeds who covers transport.".to_string(),
+            "The bridge reopens to cars on Friday.".to_string(),
+        ];
+        assert_eq!(clean(mid, None).len(), 3);
+        assert!(!is_label("[ The Guardian ]") && !is_label("[CNET]"));
+    }
 
     #[test]
     fn link_paragraphs_labels_and_camel_case_clutter_go() {
