@@ -34,7 +34,7 @@ const DROP: &str = "script, style, noscript, template, iframe, object, embed, bu
     amp-social-share, amp-ad, amp-analytics, amp-sidebar, amp-iframe, \
     .instagram-media, .tiktok-embed, .fb-post, .social-embed, \
     blockquote[class*=instagram], [role=complementary], \
-    [aria-hidden=true], [hidden]";
+    [aria-hidden=true], [hidden], [itemprop=alternativeHeadline]";
 
 /// What is usually not article text, by a class or id naming it. Such names also turn up on
 /// containers ("category-news" on a WordPress article), so these go only when they hold little
@@ -48,7 +48,8 @@ const DROP_IF_SMALL: &str = "[class*=cookie i], [id*=cookie i], [class*=consent 
     [class*=category i], [class*=kicker i], [class*=eyebrow i], [class*=support i], [class*=donate i], \
     [class*=trust-principles i], header [class*=summary i], [class*=header i] [class*=summary i], \
     [class*=subhead i], [class*=heading-des i], [class*=-dek i], [class*=dek- i], \
-    [class*=tooltip i], [class*=hovercard i], [class*=popover i], [class*=rollover i]";
+    [class*=tooltip i], [class*=hovercard i], [class*=popover i], [class*=rollover i], \
+    [class~=bio i], [class*=author-details i], [class|=cta i]";
 
 /// For every node of a document (by id), the non-space characters of its text and of the
 /// text of the links inside it, counted in one pass from the leaves up: asking each matched
@@ -176,11 +177,48 @@ pub fn prune(doc: &Document, rules: &Rules) {
     {
         node.remove_from_parent();
     }
+    drop_story_cards(doc, &counts);
     for m in &rules.drop {
         doc.select_matcher(m).remove();
     }
     drop_headline_block(doc);
 }
+
+/// Teasers of other stories: an `<article>` of under `CARD_CHARS` characters whose headline
+/// is a link ("More from Digg" cards, a rail of related stories). The page's largest
+/// `<article>` stays whatever it holds, so a blog's short post under a permalinked headline
+/// is kept.
+fn drop_story_cards(doc: &Document, counts: &TextCounts) {
+    let nodes = prefilter::select(doc, "article");
+    // Each card's headline is looked for in its subtree: past a few hundred `<article>`s
+    // (nested, on a hostile page) that would grow with their square.
+    if nodes.len() < 2 || nodes.len() > MAX_CARDS {
+        return;
+    }
+    let size = |n: &dom_query::NodeRef<'_>| counts.index.get(&n.id).map_or(0, |&i| counts.chars[i]);
+    let largest = nodes.iter().map(&size).max().unwrap_or(0);
+    for node in &nodes {
+        let chars = size(node);
+        if chars >= CARD_CHARS || chars == largest {
+            continue;
+        }
+        let linked_headline = dom_query::Selection::from(*node)
+            .select("h2 a[href], h3 a[href], h4 a[href]")
+            .iter()
+            .any(|a| {
+                a.attr("href")
+                    .is_some_and(|h| !h.trim().is_empty() && !h.starts_with('#'))
+            });
+        if linked_headline {
+            node.remove_from_parent();
+        }
+    }
+}
+
+/// The most characters (not spaces) a story card holds.
+const CARD_CHARS: usize = 600;
+/// Pages with more `<article>` elements than this are left as they are.
+const MAX_CARDS: usize = 300;
 
 /// dom_smoothie's Readability over the pruned page. Its `parse` tries the strict policy and
 /// then looser ones until one finds enough text, cloning the page for every attempt; the
@@ -424,6 +462,26 @@ pub fn dateline_source(first: Option<&str>) -> Option<String> {
 mod tests {
     use super::*;
     use dom_query::Matcher;
+
+    #[test]
+    fn story_cards_go_and_a_short_post_stays() {
+        let body = "The ferry service to the islands resumes on Monday after the storm damaged the harbour wall last week. ";
+        let html = format!(
+            r#"<html><body><article class="story"><h1>Ferries resume</h1><p>{body}{body}</p><p>{body}</p></article>
+            <section><article class="card"><h3><a href="/other">Bridge tolls rise in spring</a></h3><p>Drivers will pay more from April, the operator said.</p></article>
+            <article class="card"><h3><a href="/third">Rail strike called off</a></h3><p>Unions and the operator reached a deal late on Sunday.</p></article></section></body></html>"#
+        );
+        let p = main_text(Document::from(html.as_str()), None, &Rules::default(), None);
+        assert!(
+            p.iter()
+                .all(|p| !p.contains("Drivers") && !p.contains("Unions")),
+            "{p:#?}"
+        );
+        assert!(p.iter().any(|p| p.contains("ferry service")), "{p:#?}");
+        let post = r#"<html><body><article><h2><a href="/2019/05/ferries">Ferries resume</a></h2><p>The ferry service to the islands resumes on Monday after the storm.</p></article></body></html>"#;
+        let p = main_text(Document::from(post), None, &Rules::default(), None);
+        assert!(p.iter().any(|p| p.contains("ferry service")), "{p:#?}");
+    }
 
     #[test]
     fn counters_shortcodes_dates_hovercards_and_framing_go() {
