@@ -386,8 +386,9 @@ impl Source for Listed {
 }
 
 /// The network half of a pass and its writes: fetches the feeds `source` gives (indices into
-/// `feeds`, whose states as the pass began are `known`, for their moves) and the pages
-/// `waiting` and of every new or changed story, storing results as they come.
+/// `feeds`; `known` holds their states as the pass began, for their moves, at least of those
+/// with their own request settings) and the pages `waiting` and of every new or changed story,
+/// storing results as they come.
 async fn run_feeds<S: Source>(
     config: &Config,
     db: &Db,
@@ -510,6 +511,10 @@ async fn run_feeds<S: Source>(
                 };
                 let joined = &pending[before..];
                 in_flight -= joined.iter().filter(|d| matches!(d, Done::Feed(_))).count();
+                if last {
+                    // Nothing runs now, whatever a task that failed was fetching.
+                    in_flight = 0;
+                }
                 done += joined.len();
                 if !last {
                     (opts.on_progress)(done, total);

@@ -243,7 +243,20 @@ async fn claims_pass(
     expected: usize,
     opts: PassOptions<'_>,
 ) -> Result<Round, PassError> {
-    let mut known: HashMap<String, FeedState> = store.feed_states()?.into_iter().collect();
+    // The pass needs a feed's state before its claim only for a feed with its own request
+    // settings that moved (the settings go to its new address too): read those alone, not
+    // every feed's at each poll of a worker.
+    let own: Vec<String> = feeds
+        .iter()
+        .filter(|f| !f.request.is_default())
+        .map(|f| f.url.to_string())
+        .collect();
+    let mut known: HashMap<String, FeedState> = own
+        .iter()
+        .cloned()
+        .zip(store.feed_states_of(&own)?)
+        .filter_map(|(url, state)| Some((url, state?)))
+        .collect();
     let states: Vec<FeedState> = feeds
         .iter()
         .map(|f| {
