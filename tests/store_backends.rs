@@ -426,13 +426,16 @@ fn every_operation_on_postgresql() {
     suite(&Db::Url(cluster.create_db("backends")));
 }
 
-#[test]
-fn the_workers_queue_follows_a_gone_and_a_revived_feed() {
-    let Some(cluster) = Cluster::start() else {
-        return;
-    };
-    let url = cluster.create_db("queue_state");
-    let feed = "http://wire.example/feed.xml";
+/// A new database on `cluster`: the store on it, a runtime, and the workers' queue.
+fn queue_of(
+    cluster: &Cluster,
+    name: &str,
+) -> (
+    Store,
+    tokio::runtime::Runtime,
+    quotewire::store::pg::PgStore,
+) {
+    let url = cluster.create_db(name);
     let store = Store::open_db(&Db::Url(url.clone()), "test", Duration::ZERO, &mut |_| {}).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -441,6 +444,16 @@ fn the_workers_queue_follows_a_gone_and_a_revived_feed() {
     let queue = rt
         .block_on(quotewire::store::pg::PgStore::connect(&url, 1))
         .unwrap();
+    (store, rt, queue)
+}
+
+#[test]
+fn the_workers_queue_follows_a_gone_and_a_revived_feed() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let (store, rt, queue) = queue_of(&cluster, "queue_state");
+    let feed = "http://wire.example/feed.xml";
     let row = quotewire::store::pg::FeedRow {
         url: feed.into(),
         outlet: "wire".into(),
@@ -496,7 +509,7 @@ fn the_workers_queue_follows_a_gone_and_a_revived_feed() {
 }
 
 #[test]
-fn a_page_job_goes_to_one_pass_on_postgresql_and_to_every_pass_on_sled() {
+fn page_jobs_go_to_one_claim_on_postgresql_within_the_hosts_limit() {
     let later = Utc::now() + chrono::Duration::hours(1);
     let job = |story: &str, due| ArticleJob {
         story: story.into(),
@@ -505,31 +518,98 @@ fn a_page_job_goes_to_one_pass_on_postgresql_and_to_every_pass_on_sled() {
         due,
         failures: 1,
     };
-    let claims = |db: &Db| {
-        let one = Store::open_db(db, "test", Duration::ZERO, &mut |_| {}).unwrap();
-        // Queued for later (a retry): no pass holds it.
-        one.put_article_job(&job(A, later)).unwrap();
-        // Queued due now: held by the pass that queued it.
-        one.put_article_job(&job(B, Utc::now())).unwrap();
-        let at = later + chrono::Duration::seconds(1);
-        let first = one.claim_article_jobs(at).unwrap();
-        let second = one.claim_article_jobs(at).unwrap();
-        (first.len(), second.len())
-    };
+    // One process: every due job, each time asked.
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        claims(&Db::Dir(dir.path().join("db"))),
-        (2, 2),
-        "one process: every due job"
-    );
+    let sled = Store::open_db(
+        &Db::Dir(dir.path().join("db")),
+        "test",
+        Duration::ZERO,
+        &mut |_| {},
+    )
+    .unwrap();
+    sled.put_article_job(&job(A, later)).unwrap();
+    sled.put_article_job(&job(B, Utc::now())).unwrap();
+    assert_eq!(sled.due_article_jobs(Utc::now()).unwrap().len(), 1);
+    assert_eq!(sled.due_article_jobs(later).unwrap().len(), 2);
+    drop(sled);
+
     let Some(cluster) = Cluster::start() else {
         return;
     };
-    assert_eq!(
-        claims(&Db::Url(cluster.create_db("page_jobs"))),
-        (1, 0),
-        "the retry once, the queued one never (its queuer holds it)"
+    let (store, rt, queue) = queue_of(&cluster, "page_jobs");
+    let lease = Duration::from_secs(60);
+    let pages = |worker: &str, per_host: usize| -> Vec<String> {
+        rt.block_on(queue.claim_pages(worker, 10, per_host, lease))
+            .unwrap()
+            .into_iter()
+            .map(|j| j.story)
+            .collect()
+    };
+    // Three jobs on one host, one of them for later (a retry).
+    store.put_article_job(&job(A, later)).unwrap();
+    store.put_article_job(&job(B, Utc::now())).unwrap();
+    store.put_article_job(&job(C, Utc::now())).unwrap();
+    let first = pages("w1", 1);
+    assert_eq!(first.len(), 1, "one slot on the host: one page");
+    assert!(pages("w2", 1).is_empty(), "the host's slot is taken");
+    assert_eq!(pages("w2", 2).len(), 1, "two slots: the other due page");
+    assert!(
+        pages("w3", 3).is_empty(),
+        "the retry is not due; nothing else is"
     );
+    // Queued again while w1 holds it (its story changed): w1 keeps it.
+    store.put_article_job(&job(&first[0], Utc::now())).unwrap();
+    assert!(
+        pages("w3", 3).is_empty(),
+        "a held page is claimed by no one else"
+    );
+    // A feed on the same host counts against the same limit.
+    let row = quotewire::store::pg::FeedRow {
+        url: "https://x.example/feed.xml".into(),
+        outlet: "x".into(),
+        host: "x.example".into(),
+        enabled: true,
+    };
+    rt.block_on(queue.sync_feeds(&[row])).unwrap();
+    let feeds = |worker: &str, per_host: usize| {
+        rt.block_on(queue.claim_due(
+            worker,
+            10,
+            per_host,
+            lease,
+            &quotewire::store::pg::ClaimFilter::default(),
+        ))
+        .unwrap()
+        .len()
+    };
+    assert_eq!(feeds("w4", 2), 0, "two pages run on the host: no feed");
+    assert_eq!(feeds("w4", 3), 1, "a third slot: the feed");
+    // w1's page failed: its next try is queued and its slot is free again.
+    let mut retry = job(&first[0], later);
+    retry.failures = 2;
+    store.retry_article_job(&retry).unwrap();
+    assert_eq!(
+        store.article_job(&first[0]).unwrap().map(|j| j.failures),
+        Some(2)
+    );
+    let released = rt.block_on(queue.release_pages("w1", None, None)).unwrap();
+    assert_eq!(released, 0, "the retry ended w1's lease");
+    // w2 ends its pass without fetching: its page is due again for anyone.
+    assert_eq!(
+        rt.block_on(queue.release_pages("w2", None, None)).unwrap(),
+        1
+    );
+    assert_eq!(pages("w5", 3).len(), 1, "released, claimed again");
+    // Given back for later (a page the pass fetched already): not claimable now.
+    let held = rt.block_on(queue.claim_pages("w6", 10, 9, lease)).unwrap();
+    assert!(held.is_empty(), "w5 holds the only due page");
+    assert_eq!(
+        rt.block_on(queue.release_pages("w5", None, Some(later)))
+            .unwrap(),
+        1
+    );
+    assert!(pages("w6", 9).is_empty(), "due again only later");
+    store.close().unwrap();
 }
 
 #[test]

@@ -5,6 +5,8 @@
 //!
 //! - Four workers at once: every feed fetched once, every story stored once, never more than
 //!   `per_host` requests in flight to one host across all of them.
+//! - The same with the stories' pages on the feeds' hosts: every page fetched once, feeds and
+//!   pages together within `per_host` on each host.
 //! - `fetch` on PostgreSQL claims as a worker does: two fetches and a worker at once share the
 //!   feeds, each fetched once; a later fetch finds nothing due; `fetch --all --outlet` takes
 //!   that outlet's feeds once more and no others.
@@ -39,12 +41,13 @@ struct Seen {
 
 type Shared = Arc<(Mutex<Seen>, Duration)>;
 
-/// A small RSS feed, one story of its own.
-async fn feed(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    UrlPath(name): UrlPath<String>,
-) -> impl IntoResponse {
+/// Counts a request to `host` for `what` while `answer` runs, then answers.
+async fn counted<T>(
+    shared: &Shared,
+    headers: &HeaderMap,
+    what: &str,
+    answer: impl FnOnce(&str) -> T,
+) -> T {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -52,7 +55,7 @@ async fn feed(
         .to_string();
     {
         let mut seen = shared.0.lock().unwrap();
-        *seen.hits.entry(format!("{host}/{name}")).or_default() += 1;
+        *seen.hits.entry(format!("{host}/{what}")).or_default() += 1;
         let now = {
             let n = seen.in_flight.entry(host.clone()).or_default();
             *n += 1;
@@ -62,14 +65,65 @@ async fn feed(
         *most = (*most).max(now);
     }
     tokio::time::sleep(shared.1).await;
-    *shared.0.lock().unwrap().in_flight.entry(host).or_default() -= 1;
-    let id = name.trim_end_matches(".xml");
-    let body = format!(
+    *shared
+        .0
+        .lock()
+        .unwrap()
+        .in_flight
+        .entry(host.clone())
+        .or_default() -= 1;
+    answer(&host)
+}
+
+/// A small RSS feed, one story of its own, linked at `link` (`{id}` replaced).
+fn rss(id: &str, link: &str) -> String {
+    let link = link.replace("{id}", id);
+    format!(
         r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {id}</title><link>https://wire.example/</link><description>d</description>
-<item><title>Story {id}</title><link>https://wire.example/story/{id}</link><guid>story-{id}</guid><pubDate>Fri, 27 Dec 2019 10:00:00 GMT</pubDate><description>The council met on Friday about item {id}.</description></item>
+<item><title>Story {id}</title><link>{link}</link><guid>story-{id}</guid><pubDate>Fri, 27 Dec 2019 10:00:00 GMT</pubDate><description>The council met on Friday about item {id}.</description></item>
 </channel></rss>"#
-    );
-    ([(header::CONTENT_TYPE, "application/rss+xml")], body)
+    )
+}
+
+/// What the servers answer, by the path's first part: `/feed/N.xml`, a feed whose story's page
+/// is elsewhere (not fetched); `/paged/N.xml`, a feed whose story's page is on the same host;
+/// `/page/N`, that page, with more text than its feed gives.
+async fn answer(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    UrlPath((kind, name)): UrlPath<(String, String)>,
+) -> impl IntoResponse {
+    let what = if kind == "feed" {
+        name.clone()
+    } else {
+        format!("{kind}/{name}")
+    };
+    let (kind, body) = counted(&shared, &headers, &what, |host| {
+        let id = name.trim_end_matches(".xml");
+        match kind.as_str() {
+            "page" => (
+                "text/html; charset=utf-8",
+                format!(
+                    "<!doctype html><html><head><title>Story {id}</title></head><body><article>\
+                     <h1>Story {id}</h1><p>The council met on Friday about item {id}, and its \
+                     members argued for most of the afternoon about the cost of the new \
+                     bridge.</p><p>\"We will not sign a blank cheque,\" the council's treasurer \
+                     said after the vote on item {id}, which passed by a single voice.</p>\
+                     </article></body></html>"
+                ),
+            ),
+            "paged" => (
+                "application/rss+xml",
+                rss(id, &format!("http://{host}/page/{{id}}")),
+            ),
+            _ => (
+                "application/rss+xml",
+                rss(id, "https://wire.example/story/{id}"),
+            ),
+        }
+    })
+    .await;
+    ([(header::CONTENT_TYPE, kind)], body)
 }
 
 /// One server on each of 127.0.0.1 .. 127.0.0.HOSTS; returns their addresses.
@@ -89,7 +143,7 @@ fn servers(shared: Shared) -> Vec<std::net::SocketAddr> {
                     .expect("bind a loopback address");
                 addrs.push(listener.local_addr().expect("addr"));
                 let app = Router::new()
-                    .route("/feed/{name}", get(feed))
+                    .route("/{kind}/{name}", get(answer))
                     .with_state(shared.clone());
                 tokio::spawn(async move { axum::serve(listener, app).await });
             }
@@ -102,17 +156,29 @@ fn servers(shared: Shared) -> Vec<std::net::SocketAddr> {
 
 /// feeds.toml: one outlet per host, `feeds` feeds spread over the hosts.
 fn config(addrs: &[std::net::SocketAddr], feeds: usize) -> String {
+    config_of(addrs, feeds, false)
+}
+
+/// `config`, the stories' pages fetched from the feeds' hosts if `pages`.
+fn config_of(addrs: &[std::net::SocketAddr], feeds: usize, pages: bool) -> String {
     let mut toml = format!("[fetch]\nper_host = {PER_HOST}\nconcurrency = 16\n\n");
     for (h, addr) in addrs.iter().enumerate() {
         let urls: Vec<String> = (0..feeds)
             .filter(|i| i % addrs.len() == h)
-            .map(|i| format!("http://{addr}/feed/{i}.xml"))
+            .map(|i| {
+                if pages {
+                    format!("http://{addr}/paged/{i}.xml")
+                } else {
+                    format!("http://{addr}/feed/{i}.xml")
+                }
+            })
             .collect();
-        toml.push_str(&support::outlet(
-            &format!("host{h}"),
-            &[&format!("host{h}.example")],
-            &urls,
-        ));
+        let (id, domain) = (format!("host{h}"), format!("host{h}.example"));
+        toml.push_str(&if pages {
+            support::outlet_with_pages(&id, &[&domain], &urls)
+        } else {
+            support::outlet(&id, &[&domain], &urls)
+        });
     }
     toml
 }
@@ -226,6 +292,76 @@ fn four_workers_fetch_every_feed_once_within_the_per_host_limit() {
     );
     assert_eq!(story_count(&home, &url), 1000, "each story stored once");
     eprintln!("1,000 feeds, 4 workers: {wall:?}");
+}
+
+#[test]
+fn four_workers_fetch_every_page_once_with_the_feeds_within_the_per_host_limit() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let shared: Shared = Arc::new((Mutex::default(), Duration::from_millis(50)));
+    let addrs = servers(shared.clone());
+    let home = Home::new();
+    home.write_config(&config_of(&addrs, 200, true));
+    let url = cluster.create_db("pages");
+    let workers: Vec<Child> = (0..4)
+        .map(|i| {
+            worker(
+                &home,
+                &url,
+                &[
+                    "--once",
+                    "--batch",
+                    "8",
+                    "--name",
+                    &format!("p{i}"),
+                    "--json",
+                ],
+            )
+        })
+        .collect();
+    let mut fetched = 0;
+    for w in workers {
+        let (code, said) = finish(w);
+        assert_eq!(code, 0, "{said}");
+        for line in said.lines().filter(|l| l.starts_with('{')) {
+            let round: serde_json::Value = serde_json::from_str(line).expect("json line");
+            fetched += round["report"]["articles_fetched"].as_u64().unwrap();
+        }
+    }
+    let seen = shared.0.lock().unwrap();
+    let asked = |kind: &str| seen.hits.iter().filter(|(k, _)| k.contains(kind)).count();
+    assert_eq!(asked("/paged/"), 200, "every feed asked for");
+    assert_eq!(asked("/page/"), 200, "every story's page asked for");
+    let twice: Vec<_> = seen.hits.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "asked more than once: {twice:?}");
+    let most = seen.most_in_flight.values().copied().max().unwrap_or(0);
+    assert!(
+        most <= PER_HOST,
+        "{most} requests (feeds and pages) in flight to one host"
+    );
+    drop(seen);
+    assert_eq!(fetched, 200, "the workers say they fetched every page");
+    let stories = {
+        let out = support::run_in(
+            home.dir.path(),
+            &home.config_path(),
+            std::path::Path::new(&url),
+            &["stories", "--since", "all", "--json"],
+        );
+        support::json_lines(&out)
+    };
+    assert_eq!(stories.len(), 200, "each story stored once");
+    let from_page = stories
+        .iter()
+        .filter(|s| s["text_source"] == "article")
+        .count();
+    assert_eq!(
+        from_page,
+        200,
+        "every story has its page's text: {:?}",
+        stories.first()
+    );
 }
 
 #[test]

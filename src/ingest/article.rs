@@ -37,6 +37,16 @@ pub(super) struct Outcome {
     pub result: Result<(Article, PreparedTexts), PageError>,
 }
 
+impl Outcome {
+    /// The page's host, as the queue counts hosts (lower case).
+    pub fn host(&self) -> String {
+        Url::parse(&self.job.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub(super) enum PageError {
     #[error(transparent)]
@@ -172,22 +182,25 @@ pub(super) async fn fetch_page(
     Ok(extracted)
 }
 
-/// Records a page's outcome in its story.
+/// Records a page's outcome in its story, and ends its job (or queues its next try). Returns
+/// until when the page's server asked to wait (`Retry-After`), if it did.
 pub(super) fn apply(
     store: &Store,
     pending: &mut Pending,
     config: &Config,
     outcome: Outcome,
     report: &mut PassReport,
-) -> Result<(), StoreError> {
+) -> Result<Option<DateTime<Utc>>, StoreError> {
     let Outcome {
         mut job,
         at,
         result,
     } = outcome;
     let Some(mut story) = store.story(&job.story)? else {
-        return store.remove_article_job(&job.story);
+        store.remove_article_job(&job.story)?;
+        return Ok(None);
     };
+    let mut wait = None;
     let old = story.clone();
     match result {
         Ok((page, mut prepared)) => {
@@ -252,16 +265,21 @@ pub(super) fn apply(
                 story.text.note = Some(format!("the page could not be had: {message}"));
             }
             job.failures += 1;
+            wait = e
+                .retry_after()
+                .and_then(|d| chrono::Duration::from_std(d).ok())
+                .map(|d| at + d);
             if e.permanent() || job.failures >= MAX_TRIES {
                 store.remove_article_job(&job.story)?;
             } else {
                 job.due = at + backoff(job.failures, e.retry_after(), &config.fetch);
-                store.put_article_job(&job)?;
+                store.retry_article_job(&job)?;
             }
             tracing::info!("page of story {} ({}): {message}", job.story, job.url);
         }
     }
-    store.put_stories(&[(Some(old), story)])
+    store.put_stories(&[(Some(old), story)])?;
+    Ok(wait)
 }
 
 /// Links a story with the story its text is a syndicated copy of, if any: the earliest

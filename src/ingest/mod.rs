@@ -300,7 +300,7 @@ pub async fn run_selected(
                 .unwrap_or_else(|| FeedState::new(f.url.as_str(), &f.outlet));
             states.push(state);
         }
-        waiting_pages = store.claim_article_jobs(now)?;
+        waiting_pages = store.due_article_jobs(now)?;
         search::index::catch_up(&store)?;
         store.close()?;
     }
@@ -327,14 +327,16 @@ pub async fn run_selected(
     }
     let mut source = Listed {
         expected: due.len(),
-        feeds: Some(due.iter().map(|&i| (i, states[i].clone())).collect()),
+        work: Some(Work {
+            feeds: due.iter().map(|&i| (i, states[i].clone())).collect(),
+            pages: waiting_pages,
+        }),
     };
     run_feeds(
         config,
         db,
         opts,
         (&feeds, &states),
-        waiting_pages,
         &mut source,
         &mut report,
     )
@@ -345,38 +347,59 @@ pub async fn run_selected(
 /// Feeds of a pass with their states: (index into the pass's feeds, state).
 pub(crate) type FeedStates = Vec<(usize, FeedState)>;
 
-/// Where a pass's feeds come from: all at once (`Listed`, a directory's pass), or a few at a
-/// time from team mode's queue as fetches finish (`worker::Claims`).
+/// What a source gives a pass to start: feeds, and the pages of stories.
+#[derive(Default)]
+pub(crate) struct Work {
+    pub feeds: FeedStates,
+    pub pages: Vec<ArticleJob>,
+}
+
+/// What a round of writes stored, for the source.
+#[derive(Default)]
+pub(crate) struct Stored {
+    /// The feeds stored, with their new states.
+    pub feeds: FeedStates,
+    /// Hosts whose server asked to wait (a page's `Retry-After`), until when.
+    pub holds: Vec<(String, DateTime<Utc>)>,
+}
+
+/// Where a pass's work comes from: all at once (`Listed`, a directory's pass), or a little at
+/// a time from team mode's queue as fetches finish (`worker::Claims`).
 pub(crate) trait Source {
-    /// Feeds to start now, at most `room` of them (a source may give fewer, or all it has):
-    /// each an index into the pass's feeds with the state to fetch it from. Empty when none
-    /// is to be had now; the pass asks again after its next write, and ends when nothing is
-    /// in flight and none is to be had.
-    fn take(
-        &mut self,
-        room: usize,
-    ) -> impl std::future::Future<Output = Result<FeedStates, PassError>>;
-    /// These feeds' outcomes are stored, with these states.
+    /// Work to start now, at most `room` fetches of it (a source may give fewer, or all it
+    /// has): feeds, each an index into the pass's feeds with the state to fetch it from, and
+    /// pages. Empty when none is to be had now; the pass asks again after its next write,
+    /// and ends when nothing is in flight and none is to be had.
+    fn take(&mut self, room: usize) -> impl std::future::Future<Output = Result<Work, PassError>>;
+    /// Of the pages a round of writes queued, those the pass fetches at once (the others
+    /// wait in the store for a claim).
+    fn queued(&mut self, pages: Vec<ArticleJob>) -> Vec<ArticleJob>;
+    /// A round of writes stored these.
     fn stored(
         &mut self,
-        feeds: &[(usize, FeedState)],
+        stored: &Stored,
     ) -> impl std::future::Future<Output = Result<(), PassError>>;
     /// How many feeds the pass expects to fetch in all (for its progress).
     fn expected(&self) -> usize;
 }
 
-/// The feeds a directory's pass found due, all at once.
+/// The feeds a directory's pass found due and the pages waiting, all at once; the pages of
+/// new stories as they are queued.
 struct Listed {
-    feeds: Option<FeedStates>,
+    work: Option<Work>,
     expected: usize,
 }
 
 impl Source for Listed {
-    async fn take(&mut self, _room: usize) -> Result<FeedStates, PassError> {
-        Ok(self.feeds.take().unwrap_or_default())
+    async fn take(&mut self, _room: usize) -> Result<Work, PassError> {
+        Ok(self.work.take().unwrap_or_default())
     }
 
-    async fn stored(&mut self, _feeds: &[(usize, FeedState)]) -> Result<(), PassError> {
+    fn queued(&mut self, pages: Vec<ArticleJob>) -> Vec<ArticleJob> {
+        pages
+    }
+
+    async fn stored(&mut self, _stored: &Stored) -> Result<(), PassError> {
         Ok(())
     }
 
@@ -385,16 +408,15 @@ impl Source for Listed {
     }
 }
 
-/// The network half of a pass and its writes: fetches the feeds `source` gives (indices into
-/// `feeds`; `known` holds their states as the pass began, for their moves, at least of those
-/// with their own request settings) and the pages `waiting` and of every new or changed story,
-/// storing results as they come.
+/// The network half of a pass and its writes: fetches the feeds and pages `source` gives
+/// (feeds as indices into `feeds`; `known` holds their states as the pass began, for their
+/// moves, at least of those with their own request settings) and the pages of every new or
+/// changed story it lets through, storing results as they come.
 async fn run_feeds<S: Source>(
     config: &Config,
     db: &Db,
     mut opts: PassOptions<'_>,
     (feeds, known): (&[&FeedConfig], &[FeedState]),
-    waiting: Vec<ArticleJob>,
     source: &mut S,
     report: &mut PassReport,
 ) -> Result<(), PassError> {
@@ -460,8 +482,12 @@ async fn run_feeds<S: Source>(
         }
         n
     };
-    let mut in_flight = spawn_feeds(&mut tasks, source.take(concurrency).await?);
-    let mut total = source.expected() + spawn_pages(&mut tasks, waiting);
+    // Fetches running now, feeds and pages.
+    let first = source.take(concurrency).await?;
+    let mut in_flight = spawn_feeds(&mut tasks, first.feeds);
+    let pages = spawn_pages(&mut tasks, first.pages);
+    in_flight += pages;
+    let mut total = source.expected() + pages;
     // Store results as they come back, holding the database only while results wait to be
     // written (see `Writer`); the pages of new stories join the fetches in flight, and the
     // source's next feeds as room frees.
@@ -510,7 +536,7 @@ async fn run_feeds<S: Source>(
                     None => true,
                 };
                 let joined = &pending[before..];
-                in_flight -= joined.iter().filter(|d| matches!(d, Done::Feed(_))).count();
+                in_flight = in_flight.saturating_sub(joined.len());
                 if last {
                     // Nothing runs now, whatever a task that failed was fetching.
                     in_flight = 0;
@@ -526,15 +552,18 @@ async fn run_feeds<S: Source>(
                         tokio::task::block_in_place(|| writer.write(round, report, &mut opts))?;
                     writes.0 += 1;
                     writes.1 += started.elapsed();
-                    let mut started = spawn_pages(&mut tasks, pages);
+                    let mut started = spawn_pages(&mut tasks, source.queued(pages));
+                    in_flight += started;
                     total += started;
                     source.stored(&stored).await?;
                     let room = concurrency.saturating_sub(in_flight);
                     if last || room >= concurrency.div_ceil(4) {
-                        let more = spawn_feeds(&mut tasks, source.take(room).await?);
-                        in_flight += more;
-                        total = total.max(done + more);
-                        started += more;
+                        let more = source.take(room).await?;
+                        let feeds = spawn_feeds(&mut tasks, more.feeds);
+                        let pages = spawn_pages(&mut tasks, more.pages);
+                        in_flight += feeds + pages;
+                        total = total.max(done + feeds) + pages;
+                        started += feeds + pages;
                     }
                     if last && started == 0 {
                         break;
@@ -560,7 +589,7 @@ async fn run_feeds<S: Source>(
     }
     // After an interrupt, what is left; pages it queues stay queued for the next pass.
     let stored = tokio::task::block_in_place(|| {
-        let mut stored = Vec::new();
+        let mut stored = Stored::default();
         if !pending.is_empty() {
             stored = writer.write(pending, report, &mut opts)?.1;
         }
@@ -623,15 +652,15 @@ impl Writer<'_> {
     }
 
     /// Writes a round of results; returns the pages of new or changed stories, to fetch, and
-    /// the feeds stored with their new states.
+    /// what it stored.
     fn write(
         &mut self,
         outcomes: Vec<Done>,
         report: &mut PassReport,
         opts: &mut PassOptions<'_>,
-    ) -> Result<(Vec<ArticleJob>, FeedStates), PassError> {
+    ) -> Result<(Vec<ArticleJob>, Stored), PassError> {
         let mut pages = Vec::new();
-        let mut stored = Vec::new();
+        let mut stored = Stored::default();
         if outcomes.is_empty() {
             return Ok((pages, stored));
         }
@@ -668,14 +697,20 @@ impl Writer<'_> {
                             report,
                         )?;
                         pages.extend(jobs);
-                        stored.push((index, state));
+                        stored.feeds.push((index, state));
                     }
                     Done::Article(outcome) => {
-                        article::apply(store, &mut self.pending, self.config, outcome, report)?
+                        let host = outcome.host();
+                        let wait =
+                            article::apply(store, &mut self.pending, self.config, outcome, report)?;
+                        if let Some(until) = wait {
+                            stored.holds.push((host, until));
+                        }
                     }
                 }
             }
             let states: Vec<(String, FeedState)> = stored
+                .feeds
                 .iter()
                 .map(|(i, state)| (self.feeds[*i].url.to_string(), state.clone()))
                 .collect();

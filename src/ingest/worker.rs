@@ -10,7 +10,9 @@
 //! (holding the host for every worker when its server sent Retry-After), so the host's slot
 //! goes back to the cluster at once. A worker killed mid-pass completes nothing it had not
 //! stored: its leases run out and other workers take the feeds; an interrupted one gives
-//! them back. Pages are claimed by the pass itself (`claim_article_jobs`), each by one pass.
+//! them back. Pages are claimed the same way (`claim_pages`, counted with the feeds against
+//! `per_host`), whoever queued them; a page's job ends with its outcome stored (removed, or
+//! queued for its next try unleased), and a page's Retry-After holds its host for every worker.
 //! `fetch` on PostgreSQL is the same pass over the selected feeds, each taken once
 //! (`claimed_pass`), so it runs beside workers.
 //!
@@ -23,12 +25,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{FeedFailure, PassError, PassOptions, PassReport};
+use super::{FeedFailure, PassError, PassOptions, PassReport, Stored, Work};
 use crate::config::{Config, FeedConfig};
 use crate::fetcher::FeedState;
 use crate::search;
 use crate::store::pg::{ClaimFilter, FeedRow, PgError, PgStore};
-use crate::store::{Db, Store, StoreError};
+use crate::store::{ArticleJob, Db, Store, StoreError};
 
 /// How a worker claims.
 #[derive(Debug, Clone)]
@@ -107,6 +109,8 @@ struct Claims<'a> {
     held: HashMap<usize, String>,
     /// Every feed claimed, by URL.
     claimed: HashSet<String>,
+    /// Every page claimed, by story: a page is fetched at most once a pass.
+    paged: HashSet<String>,
     completed: usize,
     lost: usize,
     /// Time spent in the queue's statements: claims, completes (for the debug log).
@@ -132,7 +136,8 @@ impl Claims<'_> {
         Ok(())
     }
 
-    /// Gives back the leases of feeds claimed and never stored (an interrupted pass).
+    /// Gives back the leases of feeds claimed and never stored (an interrupted pass), and of
+    /// pages not fetched.
     async fn release(&mut self) -> Result<(), PassError> {
         let urls: Vec<String> = self
             .held
@@ -140,12 +145,90 @@ impl Claims<'_> {
             .map(|(i, _)| self.feeds[i].url.to_string())
             .collect();
         self.queue.release_many(&self.opts.name, &urls).await?;
+        self.queue
+            .release_pages(&self.opts.name, None, None)
+            .await?;
         Ok(())
+    }
+
+    /// Claims up to `room` due pages; a page this pass fetched already (its story changed
+    /// again since) goes back for the next pass, after the shortest interval.
+    async fn take_pages(&mut self, room: usize) -> Result<Vec<ArticleJob>, PassError> {
+        if room == 0 {
+            return Ok(Vec::new());
+        }
+        let started = std::time::Instant::now();
+        let jobs = self
+            .queue
+            .claim_pages(
+                &self.opts.name,
+                room.min(self.opts.batch),
+                self.per_host,
+                self.opts.lease,
+            )
+            .await?;
+        self.timing[0].0 += 1;
+        self.timing[0].1 += started.elapsed();
+        let (fresh, again): (Vec<ArticleJob>, Vec<ArticleJob>) = jobs
+            .into_iter()
+            .partition(|j| self.paged.insert(j.story.clone()));
+        if !again.is_empty() {
+            let stories: Vec<String> = again.into_iter().map(|j| j.story).collect();
+            let later = Utc::now() + self.min_interval;
+            self.queue
+                .release_pages(&self.opts.name, Some(&stories), Some(later))
+                .await?;
+        }
+        Ok(fresh)
     }
 }
 
 impl super::Source for Claims<'_> {
-    async fn take(&mut self, room: usize) -> Result<super::FeedStates, PassError> {
+    async fn take(&mut self, room: usize) -> Result<Work, PassError> {
+        // Pages first: the stories already stored wait for their text.
+        let pages = self.take_pages(room).await?;
+        let feeds = self.take_feeds(room - pages.len()).await?;
+        Ok(Work { feeds, pages })
+    }
+
+    fn queued(&mut self, _pages: Vec<ArticleJob>) -> Vec<ArticleJob> {
+        // In the queue: this pass or another claims them.
+        Vec::new()
+    }
+
+    async fn stored(&mut self, stored: &Stored) -> Result<(), PassError> {
+        let now = Utc::now();
+        for (host, until) in &stored.holds {
+            if *until > now {
+                self.queue.hold_host(host, *until).await?;
+            }
+        }
+        let mut done = Vec::with_capacity(stored.feeds.len());
+        for (i, state) in &stored.feeds {
+            let Some(host) = self.held.remove(i) else {
+                continue;
+            };
+            let next = if state.gone {
+                now + chrono::Duration::days(30)
+            } else {
+                state.next_due.unwrap_or(now + self.min_interval)
+            };
+            if let Some(until) = state.retry_not_before.filter(|&u| u > now) {
+                self.queue.hold_host(&host, until).await?;
+            }
+            done.push((self.feeds[*i].url.to_string(), next));
+        }
+        self.complete(done).await
+    }
+
+    fn expected(&self) -> usize {
+        self.expected
+    }
+}
+
+impl Claims<'_> {
+    /// Claims up to `room` due feeds of the selection.
+    async fn take_feeds(&mut self, room: usize) -> Result<super::FeedStates, PassError> {
         if room == 0 || self.selection.only.as_ref().is_some_and(HashSet::is_empty) {
             return Ok(Vec::new());
         }
@@ -203,30 +286,6 @@ impl super::Source for Claims<'_> {
         self.queue.release_many(&self.opts.name, &unfetched).await?;
         Ok(start)
     }
-
-    async fn stored(&mut self, feeds: &[(usize, FeedState)]) -> Result<(), PassError> {
-        let now = Utc::now();
-        let mut done = Vec::with_capacity(feeds.len());
-        for (i, state) in feeds {
-            let Some(host) = self.held.remove(i) else {
-                continue;
-            };
-            let next = if state.gone {
-                now + chrono::Duration::days(30)
-            } else {
-                state.next_due.unwrap_or(now + self.min_interval)
-            };
-            if let Some(until) = state.retry_not_before.filter(|&u| u > now) {
-                self.queue.hold_host(&host, until).await?;
-            }
-            done.push((self.feeds[*i].url.to_string(), next));
-        }
-        self.complete(done).await
-    }
-
-    fn expected(&self) -> usize {
-        self.expected
-    }
 }
 
 /// One pass by claims over `feeds` (the selection's, or all configured), the store open as
@@ -265,7 +324,6 @@ async fn claims_pass(
                 .unwrap_or_else(|| FeedState::new(f.url.as_str(), &f.outlet))
         })
         .collect();
-    let waiting_pages = store.claim_article_jobs(Utc::now())?;
     search::index::catch_up(store)?;
     let mut claims = Claims {
         queue,
@@ -284,21 +342,13 @@ async fn claims_pass(
         expected,
         held: HashMap::new(),
         claimed: HashSet::new(),
+        paged: HashSet::new(),
         completed: 0,
         lost: 0,
         timing: Default::default(),
     };
     let mut report = PassReport::default();
-    let ran = super::run_feeds(
-        config,
-        db,
-        opts,
-        (feeds, &states),
-        waiting_pages,
-        &mut claims,
-        &mut report,
-    )
-    .await;
+    let ran = super::run_feeds(config, db, opts, (feeds, &states), &mut claims, &mut report).await;
     // Whatever happened, no lease is left running for nothing.
     claims.release().await?;
     let [(claimed, claiming), (completes, completing)] = claims.timing;

@@ -74,15 +74,15 @@ pub trait FetchRecords {
     }
     /// Article jobs due at `now`, oldest first.
     fn due_article_jobs(&self, now: DateTime<Utc>) -> Result<Vec<ArticleJob>, StoreError>;
-    /// The jobs a fetch pass takes at `now`: on a store one process holds, every due job; on
-    /// a shared one, the due jobs no other pass holds, leased to this one.
-    fn claim_article_jobs(&self, now: DateTime<Utc>) -> Result<Vec<ArticleJob>, StoreError> {
-        self.due_article_jobs(now)
-    }
     fn article_job(&self, story: &str) -> Result<Option<ArticleJob>, StoreError>;
-    /// Queues a page. On a shared store a job due now is leased to the pass that queues it
-    /// (which fetches it at once), so no other pass takes it meanwhile.
+    /// Queues a page. On a shared store the job waits for a pass's claim; one a pass holds
+    /// keeps its lease.
     fn put_article_job(&self, job: &ArticleJob) -> Result<(), StoreError>;
+    /// Queues the next try of a page the pass holding its job could not have: on a shared
+    /// store the lease ends, so the host's slot goes back to the cluster.
+    fn retry_article_job(&self, job: &ArticleJob) -> Result<(), StoreError> {
+        self.put_article_job(job)
+    }
     fn remove_article_job(&self, story: &str) -> Result<(), StoreError>;
 }
 

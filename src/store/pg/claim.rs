@@ -19,6 +19,131 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{PgError, PgStore};
+use crate::store::ArticleJob;
+
+/// The requests running on host `h.host` across the cluster: its feeds and its pages under a
+/// lease that has not run out. Both claims count both, under the host's row lock.
+const RUNNING: &str =
+    "((SELECT count(*) FROM feeds g WHERE g.host = h.host AND g.lease_until > now())
+  + (SELECT count(*) FROM page_jobs q WHERE q.host = h.host AND q.lease_until > now()))";
+
+/// What a claim leases: rows of `table`, by `key`, the earliest `due` first; `wanted` gives
+/// the condition on a row (its alias, the number of its first parameter) besides being
+/// unleased, and `returning` the columns handed back (prefixed `t.`).
+struct Queue {
+    table: &'static str,
+    key: &'static str,
+    due: &'static str,
+    wanted: fn(&str, usize) -> String,
+    returning: &'static str,
+}
+
+const FEEDS: Queue = Queue {
+    table: "feeds",
+    key: "url",
+    due: "next_due",
+    // $n: the filter's URLs (or NULL), $n+1: due or not.
+    wanted: |t, n| {
+        format!(
+            "{t}.enabled AND NOT {t}.gone AND (${b} OR {t}.next_due <= now())
+             AND (${n}::text[] IS NULL OR {t}.url IN (SELECT unnest(${n}::text[])))",
+            b = n + 1
+        )
+    },
+    returning: "t.url, t.outlet, t.host, t.lease_until",
+};
+
+const PAGES: Queue = Queue {
+    table: "page_jobs",
+    key: "story",
+    due: "due",
+    wanted: |t, _| format!("{t}.due <= now()"),
+    returning: "t.story, t.url, t.outlet, t.due, t.failures",
+};
+
+/// One claim, in one transaction of two statements:
+///
+/// 1. locks, `SKIP LOCKED`, up to `limit` hosts that have wanted, unleased rows, whose server
+///    did not ask to wait, and whose running requests are under `per_host`;
+/// 2. leases to `worker`, in one `UPDATE`, up to `limit` of those hosts' rows, earliest due
+///    first, at most `per_host` less what runs on each host. The running requests are
+///    counted again here: statement 1's snapshot may predate the commit of the claim that
+///    held a host's row just before it, this statement's comes after it.
+///
+/// `extra`: the parameters of `queue.wanted`.
+async fn claim(
+    pg: &PgStore,
+    queue: &Queue,
+    (worker, limit, per_host, lease): (&str, usize, usize, Duration),
+    extra: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<Vec<tokio_postgres::Row>, PgError> {
+    let Queue {
+        table, key, due, ..
+    } = queue;
+    let unleased = |t: &str| format!("({t}.lease_until IS NULL OR {t}.lease_until <= now())");
+    let mut client = pg.client().await?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let per_host = i64::try_from(per_host.max(1)).unwrap_or(i64::MAX);
+    let secs = lease.as_secs_f64();
+    let tx = client.transaction().await?;
+    let lock = format!(
+        "SELECT h.host FROM hosts h
+         WHERE (h.retry_not_before IS NULL OR h.retry_not_before <= now())
+           AND EXISTS (SELECT 1 FROM {table} w WHERE w.host = h.host AND {} AND {})
+           AND {RUNNING} < $2
+         ORDER BY h.host
+         LIMIT $1
+         FOR UPDATE OF h SKIP LOCKED",
+        (queue.wanted)("w", 3),
+        unleased("w"),
+    );
+    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = [&limit as _, &per_host as _]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect();
+    let hosts: Vec<String> = tx
+        .query(&lock, &params)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    if hosts.is_empty() {
+        tx.commit().await?;
+        return Ok(Vec::new());
+    }
+    let pick = format!(
+        "UPDATE {table} t
+         SET lease_until = now() + make_interval(secs => $4), leased_by = $3
+         FROM (SELECT c.{key} FROM unnest($1::text[]) AS h(host)
+               CROSS JOIN LATERAL (
+                   SELECT c.{key}, c.{due}, row_number() OVER (ORDER BY c.{due}, c.{key}) AS n
+                   FROM {table} c
+                   WHERE c.host = h.host AND {} AND {}
+                   ORDER BY c.{due}, c.{key}
+                   LIMIT $5) c
+               WHERE c.n <= $5 - {RUNNING}
+               ORDER BY c.{due}, c.{key}
+               LIMIT $2) pick
+         WHERE t.{key} = pick.{key}
+         RETURNING {}",
+        (queue.wanted)("c", 6),
+        unleased("c"),
+        queue.returning,
+    );
+    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = [
+        &hosts as _,
+        &limit as _,
+        &worker as _,
+        &secs as _,
+        &per_host as _,
+    ]
+    .into_iter()
+    .chain(extra.iter().copied())
+    .collect();
+    let rows = tx.query(&pick, &params).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
 
 /// The advisory lock key under which `sync_feeds` runs: "qwsync".
 const SYNC_LOCK: i64 = 0x7177_7379_6e63_0000;
@@ -124,7 +249,8 @@ impl PgStore {
     }
 
     /// Claims up to `limit` due feeds for `worker` that `filter` lets through, leased for
-    /// `lease`, never more than `per_host` leases running on one host across all workers.
+    /// `lease`, never more than `per_host` requests running on one host across all workers
+    /// (feeds and pages under a lease, `RUNNING`; see `claim`).
     /// The filter's URLs are asked `IN (SELECT unnest(..))`, which the server answers from a
     /// hash built once a statement: `= ANY(array)` compared each feed with every URL in a
     /// generic plan (16 ms a claim of a 1,000-feed selection, bench/RESULTS.md §11.5).
@@ -136,76 +262,63 @@ impl PgStore {
         lease: Duration,
         filter: &ClaimFilter,
     ) -> Result<Vec<Claim>, PgError> {
-        let mut client = self.client().await?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let per_host = i64::try_from(per_host.max(1)).unwrap_or(i64::MAX);
-        let secs = lease.as_secs_f64();
-        let tx = client.transaction().await?;
-        let hosts: Vec<String> = tx
-            .query(
-                "SELECT h.host FROM hosts h
-                 WHERE (h.retry_not_before IS NULL OR h.retry_not_before <= now())
-                   AND EXISTS (SELECT 1 FROM feeds f
-                               WHERE f.host = h.host AND f.enabled AND NOT f.gone
-                                 AND ($3 OR f.next_due <= now())
-                                 AND ($2::text[] IS NULL OR f.url IN (SELECT unnest($2::text[])))
-                                 AND (f.lease_until IS NULL OR f.lease_until <= now()))
-                   AND (SELECT count(*) FROM feeds g
-                        WHERE g.host = h.host AND g.lease_until > now()) < $4
-                 ORDER BY h.host
-                 LIMIT $1
-                 FOR UPDATE OF h SKIP LOCKED",
-                &[&limit, &filter.only, &filter.ignore_schedule, &per_host],
-            )
-            .await?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        if hosts.is_empty() {
-            tx.commit().await?;
-            return Ok(Vec::new());
-        }
-        let rows = tx
-            .query(
-                "UPDATE feeds f
-                 SET lease_until = now() + make_interval(secs => $4), leased_by = $3
-                 FROM (SELECT url FROM (
-                           SELECT c.url, c.next_due,
-                                  row_number() OVER (PARTITION BY c.host ORDER BY c.next_due, c.url) AS n,
-                                  (SELECT count(*) FROM feeds g
-                                   WHERE g.host = c.host AND g.lease_until > now()) AS running
-                           FROM feeds c
-                           WHERE c.host = ANY($1) AND c.enabled AND NOT c.gone
-                             AND ($7 OR c.next_due <= now())
-                             AND ($6::text[] IS NULL OR c.url IN (SELECT unnest($6::text[])))
-                             AND (c.lease_until IS NULL OR c.lease_until <= now())
-                       ) ranked
-                       WHERE n <= $5 - running
-                       ORDER BY next_due, url
-                       LIMIT $2) pick
-                 WHERE f.url = pick.url
-                 RETURNING f.url, f.outlet, f.host, f.lease_until",
-                &[
-                    &hosts,
-                    &limit,
-                    &worker,
-                    &secs,
-                    &per_host,
-                    &filter.only,
-                    &filter.ignore_schedule,
-                ],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(rows
-            .iter()
-            .map(|r| Claim {
-                url: r.get(0),
-                outlet: r.get(1),
-                host: r.get(2),
-                lease_until: r.get(3),
+        let rows = claim(
+            self,
+            &FEEDS,
+            (worker, limit, per_host, lease),
+            &[&filter.only, &filter.ignore_schedule],
+        )
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Claim {
+                    url: r.try_get(0)?,
+                    outlet: r.try_get(1)?,
+                    host: r.try_get(2)?,
+                    lease_until: r.try_get(3)?,
+                })
             })
-            .collect())
+            .collect()
+    }
+
+    /// Claims up to `limit` due page jobs for `worker`, leased for `lease`, under the same
+    /// per-host count as the feeds' (`claim_due`): feeds and pages together never have more
+    /// than `per_host` requests running on one host across the cluster.
+    pub async fn claim_pages(
+        &self,
+        worker: &str,
+        limit: usize,
+        per_host: usize,
+        lease: Duration,
+    ) -> Result<Vec<ArticleJob>, PgError> {
+        let rows = claim(self, &PAGES, (worker, limit, per_host, lease), &[]).await?;
+        let mut jobs: Vec<ArticleJob> = rows
+            .iter()
+            .map(super::records::job_of)
+            .collect::<Result<_, _>>()?;
+        jobs.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.story.cmp(&b.story)));
+        Ok(jobs)
+    }
+
+    /// Gives back the page jobs `worker` still holds, of `stories` only if given (a pass that
+    /// ends, or a page it fetched already): they are due again at once, or not before
+    /// `not_before` if given.
+    pub async fn release_pages(
+        &self,
+        worker: &str,
+        stories: Option<&[String]>,
+        not_before: Option<DateTime<Utc>>,
+    ) -> Result<u64, PgError> {
+        let client = self.client().await?;
+        Ok(client
+            .execute(
+                "UPDATE page_jobs SET lease_until = NULL, leased_by = NULL,
+                                      due = GREATEST(due, COALESCE($3, due))
+                 WHERE leased_by = $1 AND lease_until IS NOT NULL
+                   AND ($2::text[] IS NULL OR story = ANY($2))",
+                &[&worker, &stories, &not_before],
+            )
+            .await?)
     }
 
     /// A server's `Retry-After`: no worker claims a feed of `host` before `until`.

@@ -28,9 +28,6 @@ use crate::store::records::{
 use crate::store::{ArticleJob, StoreError, StoryQuery};
 use crate::story::Story;
 
-/// How long a page job stays with the pass that queued or claimed it; a pass that dies
-/// holding one loses it to the next pass after this.
-const PAGE_LEASE_SECS: f64 = 600.0;
 /// Connections each process keeps at most.
 const MAX_CONNECTIONS: usize = 4;
 /// `meta` key present while the passage index needs a rebuild.
@@ -105,6 +102,37 @@ fn host_of(url: &str) -> String {
 static OPEN: std::sync::Mutex<Vec<(String, PgRecords)>> = std::sync::Mutex::new(Vec::new());
 
 impl PgRecords {
+    /// Inserts or replaces a page job, setting its lease columns on conflict by `lease`.
+    fn upsert_job(&self, job: &ArticleJob, lease: &'static str) -> Result<(), StoreError> {
+        let job = job.clone();
+        self.run(move |pg| async move {
+            let c = pg.client().await?;
+            let failures = job.failures.min(i32::MAX as u32) as i32;
+            let due = pg_time(job.due);
+            c.execute(
+                &c.prepare_cached(&format!(
+                    "WITH known AS (INSERT INTO hosts (host) VALUES ($4) ON CONFLICT DO NOTHING)
+                     INSERT INTO page_jobs (story, url, outlet, host, due, failures)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (story) DO UPDATE SET url = EXCLUDED.url,
+                         outlet = EXCLUDED.outlet, host = EXCLUDED.host, due = EXCLUDED.due,
+                         failures = EXCLUDED.failures, {lease}"
+                ))
+                .await?,
+                &[
+                    &job.story,
+                    &job.url,
+                    &job.outlet,
+                    &host_of(&job.url),
+                    &due,
+                    &failures,
+                ],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
     /// The store at `url`, connected once per process (see `OPEN`).
     pub fn open(url: &str, command: &str) -> Result<PgRecords, StoreError> {
         let mut open = OPEN.lock().unwrap_or_else(|e| e.into_inner());
@@ -420,7 +448,7 @@ impl StoryRecords for PgRecords {
     }
 }
 
-fn job_of(r: &tokio_postgres::Row) -> Result<ArticleJob, PgError> {
+pub(super) fn job_of(r: &tokio_postgres::Row) -> Result<ArticleJob, PgError> {
     Ok(ArticleJob {
         story: r.try_get(0)?,
         url: r.try_get(1)?,
@@ -557,38 +585,6 @@ impl FetchRecords for PgRecords {
         })
     }
 
-    /// One `UPDATE`: the due jobs no pass holds, locked `SKIP LOCKED` (a job another pass is
-    /// claiming is left to it), leased to this one.
-    fn claim_article_jobs(&self, now: DateTime<Utc>) -> Result<Vec<ArticleJob>, StoreError> {
-        let now = pg_time(now);
-        self.run(move |pg| async move {
-            let c = pg.client().await?;
-            let rows = c
-                .query(
-                    &c.prepare_cached(&format!(
-                        "UPDATE page_jobs j SET lease_until = now() + make_interval(secs => $2)
-                         FROM (SELECT story FROM page_jobs
-                               WHERE due <= $1 AND (lease_until IS NULL OR lease_until <= now())
-                               ORDER BY due, story
-                               FOR UPDATE SKIP LOCKED) pick
-                         WHERE j.story = pick.story
-                         RETURNING {}",
-                        JOB_COLUMNS
-                            .split(", ")
-                            .map(|c| format!("j.{c}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                    .await?,
-                    &[&now, &PAGE_LEASE_SECS],
-                )
-                .await?;
-            let mut jobs: Vec<ArticleJob> = rows.iter().map(job_of).collect::<Result<_, _>>()?;
-            jobs.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.story.cmp(&b.story)));
-            Ok(jobs)
-        })
-    }
-
     fn article_job(&self, story: &str) -> Result<Option<ArticleJob>, StoreError> {
         let story = story.to_string();
         self.run(move |pg| async move {
@@ -606,35 +602,18 @@ impl FetchRecords for PgRecords {
         })
     }
 
+    /// Into the queue unleased, for any pass's claim (`PgStore::claim_pages`), its host known
+    /// to the claims; a job a pass holds keeps its lease (that pass fetches the page).
     fn put_article_job(&self, job: &ArticleJob) -> Result<(), StoreError> {
-        let job = job.clone();
-        self.run(move |pg| async move {
-            let c = pg.client().await?;
-            let failures = job.failures.min(i32::MAX as u32) as i32;
-            let due = pg_time(job.due);
-            c.execute(
-                &c.prepare_cached(
-                    "INSERT INTO page_jobs (story, url, outlet, host, due, failures, lease_until)
-                 VALUES ($1, $2, $3, $4, $5, $6,
-                         CASE WHEN $5 <= now() THEN now() + make_interval(secs => $7) END)
-                 ON CONFLICT (story) DO UPDATE SET url = EXCLUDED.url, outlet = EXCLUDED.outlet,
-                     host = EXCLUDED.host, due = EXCLUDED.due, failures = EXCLUDED.failures,
-                     lease_until = EXCLUDED.lease_until",
-                )
-                .await?,
-                &[
-                    &job.story,
-                    &job.url,
-                    &job.outlet,
-                    &host_of(&job.url),
-                    &due,
-                    &failures,
-                    &PAGE_LEASE_SECS,
-                ],
-            )
-            .await?;
-            Ok(())
-        })
+        self.upsert_job(
+            job,
+            "lease_until = page_jobs.lease_until, leased_by = page_jobs.leased_by",
+        )
+    }
+
+    /// The holder's lease ends with it: the host's slot goes back to the cluster.
+    fn retry_article_job(&self, job: &ArticleJob) -> Result<(), StoreError> {
+        self.upsert_job(job, "lease_until = NULL, leased_by = NULL")
     }
 
     fn remove_article_job(&self, story: &str) -> Result<(), StoreError> {

@@ -118,10 +118,19 @@ pub const MIGRATIONS: &[(i32, &str)] = &[
     );
     "#,
     ),
+    (
+        4,
+        r#"
+    INSERT INTO hosts (host) SELECT DISTINCT host FROM page_jobs ON CONFLICT DO NOTHING;
+    UPDATE page_jobs SET lease_until = NULL, leased_by = NULL;
+    CREATE INDEX page_jobs_host_due ON page_jobs (host, due);
+    CREATE INDEX page_jobs_leased ON page_jobs (host) WHERE lease_until IS NOT NULL;
+    "#,
+    ),
 ];
 
 /// The version this quotewire writes.
-pub const LATEST: i32 = 3;
+pub const LATEST: i32 = 4;
 
 /// An arbitrary, fixed key for `pg_advisory_xact_lock`: "quotewire migrate".
 const MIGRATE_LOCK: i64 = 0x7175_6f74_6577_6972;
