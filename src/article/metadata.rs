@@ -45,9 +45,19 @@ const ARTICLE_TYPES: &[&str] = &[
     "Report",
 ];
 
-/// Reads the metadata of a parsed page, and the wire service a byline or provider names
-/// ("Reuters", "Associated Press"); such a byline is not counted among the authors.
-pub fn read(doc: &Document, url: Option<&Url>) -> (PageMeta, Option<String>) {
+/// What a page says of itself besides its text.
+pub struct Read {
+    pub meta: PageMeta,
+    /// The wire service a byline or provider names ("Reuters", "Associated Press"); such a
+    /// byline is not counted among the authors.
+    pub wire_byline: Option<String>,
+    /// JSON-LD's `articleBody`: the words of the body, to choose the page's container by
+    /// (`candidates`).
+    pub ld_body: Option<String>,
+}
+
+/// Reads the metadata of a parsed page.
+pub fn read(doc: &Document, url: Option<&Url>) -> Read {
     let ld = json_ld_article(doc);
     let ld = ld.as_ref();
     let metas = meta_tags(doc);
@@ -179,12 +189,26 @@ pub fn read(doc: &Document, url: Option<&Url>) -> (PageMeta, Option<String>) {
         language,
         paywalled,
     };
-    (meta, wire_byline)
+    let ld_body = ld
+        .and_then(|v| v.get("articleBody"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Read {
+        meta,
+        wire_byline,
+        ld_body,
+    }
 }
 
 /// The canonical name of a wire service mentioned by `s`.
 pub fn wire_name(s: &str) -> Option<String> {
-    let l = s.trim().to_ascii_lowercase();
+    let s = s.trim();
+    // Longer than any name below: not one (and not lower-cased to find out, as every
+    // paragraph of a page is asked).
+    if s.len() > 24 {
+        return None;
+    }
+    let l = s.to_ascii_lowercase();
     let name = match l.as_str() {
         "reuters" | "thomson reuters" => "Reuters",
         "ap" | "associated press" | "the associated press" => "AP",
@@ -483,9 +507,12 @@ mod tests {
             {"@context":"https://schema.org","@graph":[{"@type":"WebPage","name":"x"},
              {"@type":["NewsArticle"],"headline":"Strikes","datePublished":"2019-12-29T21:00:00Z",
               "author":[{"@type":"Person","name":"By A. Writer"},"B. Writer and C. Writer"],
-              "isAccessibleForFree":"False","publisher":{"name":"The Post"}}]}
+              "isAccessibleForFree":"False","publisher":{"name":"The Post"},
+              "articleBody":"The strikes began at dawn."}]}
             </script></head><body></body></html>"#;
-        let (m, _) = read(&Document::from(html), None);
+        let read = read(&Document::from(html), None);
+        assert_eq!(read.ld_body.as_deref(), Some("The strikes began at dawn."));
+        let m = read.meta;
         assert_eq!(m.title.as_deref(), Some("Strikes"));
         assert_eq!(m.authors, ["A. Writer", "B. Writer", "C. Writer"]);
         assert!(m.paywalled);

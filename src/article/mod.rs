@@ -9,6 +9,7 @@
 //! attributes) and its text cut at `limits::MAX_TEXT`; `Article::limits` says what was cut.
 //! This module does no I/O: fetching pages belongs to the fetcher, storing them to the store.
 
+mod candidates;
 pub mod metadata;
 mod prefilter;
 pub mod text;
@@ -74,8 +75,13 @@ pub fn extract_str(html: &str, url: Option<&Url>, rules: &Rules) -> Article {
     let bounded = html_bounds::bound_text(html);
     let doc = dom_query::Document::from(bounded.html.as_str());
     drop(bounded.html);
-    let (meta, wire_byline) = metadata::read(&doc, url);
-    let mut paragraphs = text::main_text(doc, url, rules, meta.title.as_deref());
+    let metadata::Read {
+        meta,
+        wire_byline,
+        ld_body,
+    } = metadata::read(&doc, url);
+    let mut paragraphs =
+        text::main_text(doc, url, rules, meta.title.as_deref(), ld_body.as_deref());
     let mut limits: Vec<String> = bounded.cuts.describe().into_iter().collect();
     if cut_paragraphs(&mut paragraphs, MAX_TEXT) {
         limits.push(format!("text cut at {MAX_TEXT} bytes"));

@@ -22,8 +22,8 @@ use dom_query::Document;
 use regex::Regex;
 use url::Url;
 
-use super::prefilter;
 use super::Rules;
+use super::{candidates, prefilter};
 use crate::parser::html_to_text;
 
 /// What is never article text, by its element or an explicit embed marker.
@@ -54,14 +54,14 @@ const DROP_IF_SMALL: &str = "[class*=cookie i], [id*=cookie i], [class*=consent 
 /// For every node of a document (by id), the non-space characters of its text and of the
 /// text of the links inside it, counted in one pass from the leaves up: asking each matched
 /// element for its text instead would cost its whole subtree per match, quadratic in depth.
-struct TextCounts {
+pub(super) struct TextCounts {
     index: std::collections::HashMap<dom_query::NodeId, usize>,
     chars: Vec<usize>,
     links: Vec<usize>,
 }
 
 impl TextCounts {
-    fn of(doc: &Document) -> TextCounts {
+    pub(super) fn of(doc: &Document) -> TextCounts {
         // Document order: every node comes before its descendants, so in reverse every
         // node's count is complete before it is added to its parent's.
         let nodes: Vec<dom_query::NodeRef<'_>> = doc.root().descendants_it().collect();
@@ -82,6 +82,11 @@ impl TextCounts {
             }
         }
         counts
+    }
+
+    /// The non-space characters of a node's text, if the node was in the document counted.
+    pub(super) fn chars_of(&self, node: &dom_query::NodeRef<'_>) -> Option<usize> {
+        self.index.get(&node.id).map(|&i| self.chars[i])
     }
 
     /// Whether a paragraph is a link to elsewhere rather than text: at least
@@ -137,24 +142,31 @@ fn is_link(node: &dom_query::NodeRef<'_>) -> bool {
     node.is_element() && node.node_name().is_some_and(|n| n.as_ref() == "a")
 }
 
-/// The page's main text as paragraphs. Consumes the document (it is pruned in place).
+/// The page's main text as paragraphs. Consumes the document (it is pruned in place). The
+/// outlet's `body` selector names the body if it matches; else the publisher's container that
+/// agrees with JSON-LD's `articleBody` (`ld_body`, see `candidates`); else Readability's.
 pub fn main_text(
     doc: Document,
     url: Option<&Url>,
     rules: &Rules,
     title: Option<&str>,
+    ld_body: Option<&str>,
 ) -> Vec<String> {
     prune(&doc, rules);
-    let html = match &rules.body {
+    let text = match &rules.body {
         Some(body) if doc.select_matcher(body).exists() => {
-            doc.select_matcher(body).html().to_string()
+            html_to_text(&doc.select_matcher(body).html())
         }
-        _ => readability_html(&doc, url).unwrap_or_else(|| doc.select("body").html().to_string()),
+        _ => ld_body
+            .and_then(|b| candidates::publisher_body(&doc, &TextCounts::of(&doc), b))
+            .unwrap_or_else(|| {
+                html_to_text(
+                    &readability_html(&doc, url)
+                        .unwrap_or_else(|| doc.select("body").html().to_string()),
+                )
+            }),
     };
-    let paragraphs: Vec<String> = html_to_text(&html)
-        .split("\n\n")
-        .map(str::to_string)
-        .collect();
+    let paragraphs: Vec<String> = text.split("\n\n").map(str::to_string).collect();
     clean(paragraphs, title)
 }
 
@@ -429,7 +441,6 @@ fn is_shortcode(p: &str) -> bool {
 
 /// A wire story's closing credits: "Reporting by X; Editing by Y".
 fn is_signoff(p: &str) -> bool {
-    let l = p.to_ascii_lowercase();
     [
         "reporting by ",
         "additional reporting by ",
@@ -438,8 +449,10 @@ fn is_signoff(p: &str) -> bool {
         "compiled by ",
     ]
     .iter()
-    .any(|s| l.starts_with(s))
-        && !l.contains(". ")
+    .any(|s| {
+        p.get(..s.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(s))
+    }) && !p.contains(". ")
 }
 
 /// The wire service named by a dateline at the start of a paragraph: "BAGHDAD (Reuters) -",
@@ -461,6 +474,11 @@ pub fn dateline_source(first: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The main text of a page with no outlet rules, title or JSON-LD.
+    fn text_of(html: &str) -> Vec<String> {
+        main_text(Document::from(html), None, &Rules::default(), None, None)
+    }
     use dom_query::Matcher;
 
     #[test]
@@ -471,7 +489,7 @@ mod tests {
             <section><article class="card"><h3><a href="/other">Bridge tolls rise in spring</a></h3><p>Drivers will pay more from April, the operator said.</p></article>
             <article class="card"><h3><a href="/third">Rail strike called off</a></h3><p>Unions and the operator reached a deal late on Sunday.</p></article></section></body></html>"#
         );
-        let p = main_text(Document::from(html.as_str()), None, &Rules::default(), None);
+        let p = text_of(&html);
         assert!(
             p.iter()
                 .all(|p| !p.contains("Drivers") && !p.contains("Unions")),
@@ -479,7 +497,7 @@ mod tests {
         );
         assert!(p.iter().any(|p| p.contains("ferry service")), "{p:#?}");
         let post = r#"<html><body><article><h2><a href="/2019/05/ferries">Ferries resume</a></h2><p>The ferry service to the islands resumes on Monday after the storm.</p></article></body></html>"#;
-        let p = main_text(Document::from(post), None, &Rules::default(), None);
+        let p = text_of(post);
         assert!(p.iter().any(|p| p.contains("ferry service")), "{p:#?}");
     }
 
@@ -497,7 +515,7 @@ mod tests {
             <p>Sam Okoro is a freelance writer living in Leeds who covers transport.</p>
             </article></body></html>"#
         );
-        let p = main_text(Document::from(html.as_str()), None, &Rules::default(), None);
+        let p = text_of(&html);
         assert_eq!(p.len(), 2, "{p:#?}");
         assert!(p[0].starts_with("The council voted"), "{p:#?}");
         assert!(p[1].starts_with("Repairs are expected"), "{p:#?}");
@@ -524,7 +542,7 @@ mod tests {
             <p><a href="http://example.org/r">http://example.org/r</a></p>
             <p>Unions said the strikes would go on.</p><p>Related: Talks collapse in Vienna</p></article></body></html>"#
         );
-        let p = main_text(Document::from(html.as_str()), None, &Rules::default(), None);
+        let p = text_of(&html);
         let all = p.join("\n");
         for gone in [
             "Protesters marched",
@@ -552,13 +570,13 @@ mod tests {
             body: Matcher::new("div.wysiwyg").ok(),
             drop: vec![],
         };
-        let p = main_text(Document::from(html), None, &rules, None);
+        let p = main_text(Document::from(html), None, &rules, None, None);
         assert_eq!(p, ["Body one.", "Body two."]);
         let rules = Rules {
             body: None,
             drop: vec![Matcher::new(".wysiwyg").unwrap()],
         };
-        let p = main_text(Document::from(html), None, &rules, None);
+        let p = main_text(Document::from(html), None, &rules, None, None);
         assert!(!p.iter().any(|x| x.contains("Body one")), "{p:?}");
     }
 
@@ -575,7 +593,7 @@ mod tests {
             r#"<html><body><article class="post category-iraq support-us"><p>{para}</p><p>{para}</p><p>{para}</p><p>{para}</p><p>{para}</p></article>
             <div class="share-bar"><a href="/x">Share on X</a> <a href="/f">Facebook</a></div></body></html>"#
         );
-        let p = main_text(Document::from(html.as_str()), None, &Rules::default(), None);
+        let p = text_of(&html);
         assert!(
             !p.is_empty() && p[0].starts_with("Kataib Hezbollah"),
             "{p:#?}"
@@ -596,7 +614,13 @@ mod tests {
             <p>Washington said the strikes answered a rocket attack that killed a U.S. civilian contractor near Kirkuk on Friday.</p>
             </article><div class="related-links">Read more: Oil prices rise</div><footer>© 2019</footer></body></html>"#;
         let doc = Document::from(html);
-        let p = main_text(doc, None, &Rules::default(), Some("Militia vows revenge"));
+        let p = main_text(
+            doc,
+            None,
+            &Rules::default(),
+            Some("Militia vows revenge"),
+            None,
+        );
         assert_eq!(p.len(), 5, "{p:#?}");
         assert!(p[0].starts_with("BAGHDAD (Reuters) -"));
         assert!(p[2].starts_with("The Iraqi authorities alone"));
