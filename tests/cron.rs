@@ -129,7 +129,7 @@ fn an_interrupted_fetch_stores_what_it_had_and_exits_130() {
         outlet(
             "antiwar",
             &["antiwar.com"],
-            &[srv.url("/slow/rss1.xml"), srv.url("/slow/atom.xml")]
+            &[srv.url("/stall/rss1.xml"), srv.url("/stall/atom.xml")]
         ),
     ));
     let child = Command::new(env!("CARGO_BIN_EXE_quotewire"))
@@ -146,7 +146,7 @@ fn an_interrupted_fetch_stores_what_it_had_and_exits_130() {
         .expect("start quotewire fetch");
     // Interrupt once the quick feed has been served and the slow ones are in flight.
     let started = Instant::now();
-    while srv.hits("/f/rss2.xml") == 0 || srv.hits("/slow/rss1.xml") == 0 {
+    while srv.hits("/f/rss2.xml") == 0 || srv.hits("/stall/rss1.xml") == 0 {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "fetch never started"

@@ -65,7 +65,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         let queue = PgStore::connect_as(url, 2, "worker").await?;
         worker::sync(&queue, &config).await?;
         let mut failed = false;
-        let interrupt = tokio::signal::ctrl_c();
+        let interrupt = quotewire::ingest::interrupted();
         tokio::pin!(interrupt);
         loop {
             let round = worker::pass(&config, &db, &queue, &opts).await?;

@@ -482,6 +482,8 @@ async fn run_feeds<S: Source>(
         }
         n
     };
+    // Listening for Ctrl-C starts before the first fetch does, so an interrupt is never lost.
+    let interrupt = interrupted();
     // Fetches running now, feeds and pages.
     let first = source.take(concurrency).await?;
     let mut in_flight = spawn_feeds(&mut tasks, first.feeds);
@@ -503,7 +505,6 @@ async fn run_feeds<S: Source>(
     let mut done = 0;
     // Write rounds and the time they took (for the debug log).
     let mut writes = (0, Duration::ZERO);
-    let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     loop {
         let idle = async {
@@ -577,11 +578,11 @@ async fn run_feeds<S: Source>(
                 report.interrupted = true;
                 // A second Ctrl-C quits at once: sled writes are atomic, so that loses the
                 // results not yet written but damages nothing.
-                tokio::spawn(async {
-                    if tokio::signal::ctrl_c().await.is_ok() {
-                        eprintln!("interrupted again: quitting; results not yet stored are lost");
-                        std::process::exit(130);
-                    }
+                let again = interrupted();
+                tokio::spawn(async move {
+                    again.await;
+                    eprintln!("interrupted again: quitting; results not yet stored are lost");
+                    std::process::exit(130);
                 });
                 break;
             }
@@ -609,6 +610,38 @@ async fn run_feeds<S: Source>(
     report.offline =
         fetched > 0 && report.failures.iter().filter(|f| f.unresolved).count() == fetched;
     Ok(())
+}
+
+/// Resolves at the next Ctrl-C (SIGINT) after this call. tokio's `ctrl_c()` only starts
+/// listening when first polled, so an interrupt that came between the call and the first poll
+/// was lost; this listens from the moment it is called.
+pub fn interrupted() -> impl std::future::Future<Output = ()> + Send {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let listener = signal(SignalKind::interrupt());
+        async move {
+            match listener {
+                Ok(mut l) => {
+                    if l.recv().await.is_none() {
+                        std::future::pending::<()>().await
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("cannot listen for Ctrl-C: {e}");
+                    std::future::pending::<()>().await
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await
+            }
+        }
+    }
 }
 
 /// Results that make it worth opening the database for a round of writes.

@@ -7,6 +7,8 @@
 //! - `/swap/NAME` whatever fixture the test set for NAME with `Server::swap`
 //! - `/status/CODE` that status; 429 and 503 carry `Retry-After: 120`
 //! - `/slow/FILE` the fixture after 3 seconds
+//! - `/stall/FILE` the first request answered after 20 seconds (for a test that ends the
+//!   fetch first), later ones at once
 //! - `/big` 2 MiB streamed without a Content-Length
 //! - `/loop/a` and `/loop/b` redirect to each other
 //! - `/moved/FILE` 301 to `/f/FILE`
@@ -54,6 +56,7 @@ impl Server {
             .route("/swap/{name}", get(swapped))
             .route("/status/{code}", get(status))
             .route("/slow/{file}", get(slow))
+            .route("/stall/{file}", get(stall))
             .route("/big", get(big))
             .route("/loop/{which}", get(redirect_loop))
             .route("/moved/{file}", get(moved))
@@ -250,6 +253,23 @@ async fn status(UrlPath(code): UrlPath<u16>) -> Response {
 
 async fn slow(UrlPath(file): UrlPath<String>, headers: HeaderMap) -> Response {
     tokio::time::sleep(Duration::from_secs(3)).await;
+    serve_file(&file, &headers, true, None)
+}
+
+async fn stall(
+    State(state): State<AppState>,
+    UrlPath(file): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    let first = state
+        .lock()
+        .unwrap()
+        .hits
+        .get(&format!("/stall/{file}"))
+        .is_none_or(|n| *n <= 1);
+    if first {
+        tokio::time::sleep(Duration::from_secs(20)).await;
+    }
     serve_file(&file, &headers, true, None)
 }
 
