@@ -19,6 +19,14 @@
 //! (MB = 10^6 bytes). Exit 0 when both passes ran correctly, whether or not the targets were
 //! met (the report says which); 1 when a pass failed or miscounted; 2 when it could not start.
 //!
+//! Where PostgreSQL's server programs are installed (team mode, `QW_FETCH_LOAD_PG=0` skips
+//! it): the same two passes on a throw-away cluster, then 4 `worker --once` processes started
+//! together on a fresh database (all new), then the same 4 again once every feed is made due
+//! (all 304: the queue's own cost, with no stories to store). The 4-worker ideal is 1,000 ×
+//! 50 ms ÷ 128 slots = 0.39 s. `QW_PG_STATEMENTS=1`, with
+//! `QW_PG_SERVER_OPTIONS="-c shared_preload_libraries=pg_stat_statements"`, prints the server's
+//! time by statement over the all-304 run.
+//!
 //! The binary is `$QUOTEWIRE_BIN`, else the `quotewire` that cargo built for this bench
 //! (target/release/quotewire). Usage: `cargo bench --bench fetch_load`.
 
@@ -760,17 +768,57 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
 }
 
 /// The same feeds on PostgreSQL (team mode), in the same run: `fetch --all` twice, as above,
-/// and then, into a fresh database, `WORKERS` `worker --once` processes started together.
+/// and then, into a fresh database, `WORKERS` `worker --once` processes started together,
+/// twice: on all-new feeds, then (every feed made due again) on feeds that all answer 304.
 struct Team {
     fetch1: (Pass, ServerStats),
     fetch2: (Pass, ServerStats),
-    workers: Vec<Pass>,
-    workers_wall: Duration,
-    workers_busy: Option<f64>,
-    workers_stats: ServerStats,
+    workers: Crew,
+    again: Crew,
+}
+
+/// One run of `WORKERS` workers started together.
+struct Crew {
+    passes: Vec<Pass>,
+    wall: Duration,
+    busy: Option<f64>,
+    stats: ServerStats,
 }
 
 const WORKERS: usize = 4;
+
+fn crew(bin: &Path, dir: &Path, server: &Server, url: &str, run: &str) -> std::io::Result<Crew> {
+    let started = Instant::now();
+    let busy_before = machine_busy();
+    let handles: Vec<_> = (0..WORKERS)
+        .map(|w| {
+            let (bin, dir, url) = (bin.to_path_buf(), dir.to_path_buf(), url.to_string());
+            let name = format!("{run}{w}");
+            std::thread::spawn(move || {
+                run_on(
+                    &bin,
+                    &dir,
+                    &name,
+                    url.as_ref(),
+                    &["worker", "--once", "--name", &name],
+                )
+            })
+        })
+        .collect();
+    let mut passes = Vec::new();
+    for h in handles {
+        passes.push(
+            h.join()
+                .map_err(|_| std::io::Error::other("a worker thread panicked"))??,
+        );
+    }
+    Ok(Crew {
+        wall: started.elapsed(),
+        busy: machine_busy().zip(busy_before).map(|(a, b)| a - b),
+        passes,
+        stats: server.take_stats(),
+    })
+}
 
 fn team_mode(bin: &Path, dir: &Path, server: &Server) -> std::io::Result<Option<Team>> {
     if std::env::var("QW_FETCH_LOAD_PG").is_ok_and(|v| v == "0") {
@@ -787,38 +835,38 @@ fn team_mode(bin: &Path, dir: &Path, server: &Server) -> std::io::Result<Option<
     let p2 = run_on(bin, dir, "pg2", url.as_ref(), &["fetch", "--all"])?;
     let s2 = server.take_stats();
     let url = cluster.create_db("fetch_load_workers");
-    let started = Instant::now();
-    let busy_before = machine_busy();
-    let handles: Vec<_> = (0..WORKERS)
-        .map(|w| {
-            let (bin, dir, url) = (bin.to_path_buf(), dir.to_path_buf(), url.clone());
-            std::thread::spawn(move || {
-                run_on(
-                    &bin,
-                    &dir,
-                    &format!("worker{w}"),
-                    url.as_ref(),
-                    &["worker", "--once", "--name", &format!("w{w}")],
-                )
-            })
-        })
-        .collect();
-    let mut workers = Vec::new();
-    for h in handles {
-        workers.push(
-            h.join()
-                .map_err(|_| std::io::Error::other("a worker thread panicked"))??,
+    // QW_PG_STATEMENTS=1 (with QW_PG_SERVER_OPTIONS="-c shared_preload_libraries=pg_stat_statements"):
+    // the server's time by statement over the two crews' runs, printed at the end.
+    let statements = std::env::var("QW_PG_STATEMENTS").is_ok_and(|v| v == "1");
+    if statements {
+        cluster.sql("fetch_load_workers", "CREATE EXTENSION pg_stat_statements");
+    }
+    let workers = crew(bin, dir, server, &url, "w")?;
+    // Every feed due again (the workers have no `--all`): the second crew's pass is all 304s,
+    // what the queue and the hosts' count cost when storing new stories does not dominate.
+    cluster.sql("fetch_load_workers", "UPDATE feeds SET next_due = now()");
+    if statements {
+        cluster.sql("fetch_load_workers", "SELECT pg_stat_statements_reset()");
+    }
+    let again = crew(bin, dir, server, &url, "again")?;
+    if statements {
+        println!(
+            "the server's time by statement, the all-304 crew:\n{}",
+            cluster.sql(
+                "fetch_load_workers",
+                "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms,
+                        round(mean_exec_time::numeric, 3) AS mean_ms,
+                        round(total_plan_time::numeric, 1) AS plan_ms,
+                        left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+                 FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20"
+            )
         );
     }
-    let workers_wall = started.elapsed();
-    let workers_busy = machine_busy().zip(busy_before).map(|(a, b)| a - b);
     Ok(Some(Team {
-        workers_busy,
         fetch1: (p1, s1),
         fetch2: (p2, s2),
         workers,
-        workers_wall,
-        workers_stats: server.take_stats(),
+        again,
     }))
 }
 
@@ -850,47 +898,20 @@ impl Team {
                 ideal
             )
         );
-        let wall = self.workers_wall.as_secs_f64();
-        let peak = self.workers.iter().filter_map(rss_mb).fold(0.0, f64::max);
-        let s = self.workers_stats;
-        println!(
-            "PostgreSQL, {WORKERS} workers (`worker --once`): wall {wall:.3} s = {:.2} × the single-pass ideal, \
-             {:.2} × the {WORKERS}-worker ideal ({:.4} s); peak RSS {peak:.1} MB per worker\n  \
-             server: {} × 200, {} × 304, at most {} in flight ({} per host)\n  {}",
-            wall / ideal,
-            wall / Self::workers_ideal(),
-            Self::workers_ideal(),
-            s.ok,
-            s.not_modified,
-            s.max_in_flight,
-            s.max_host_in_flight,
-            cpu_line(
-                self.workers.iter().map(|w| w.cpu_s).sum::<Option<f64>>(),
-                self.workers_busy
-            ),
-        );
+        self.workers.print("all new", ideal);
+        self.again.print("all 304", ideal);
         let mut problems = check(&self.fetch1.0, FEEDS, 0);
         problems.extend(check(&self.fetch2.0, 0, FEEDS));
-        if s.ok != FEEDS {
-            problems.push(format!(
-                "the workers asked for {} feeds, wanted each of {FEEDS} once",
-                s.ok
-            ));
-        }
-        if s.max_host_in_flight > PER_HOST {
-            problems.push(format!(
-                "{} requests in flight to one host, over per_host",
-                s.max_host_in_flight
-            ));
-        }
-        if self.workers.iter().any(|w| !w.exit_ok) {
-            problems.push("a worker did not exit 0".into());
-        }
+        problems.extend(self.workers.check("all new", (FEEDS, 0)));
+        problems.extend(self.again.check("all 304", (0, FEEDS)));
         problems
     }
 
     fn json(&self, ideal: f64) -> serde_json::Value {
-        let wall = self.workers_wall.as_secs_f64();
+        let (wall, again) = (
+            self.workers.wall.as_secs_f64(),
+            self.again.wall.as_secs_f64(),
+        );
         serde_json::json!({
             "pg_pass1_wall_s": self.fetch1.0.wall.as_secs_f64(),
             "pg_pass1_ratio": self.fetch1.0.wall.as_secs_f64() / ideal,
@@ -901,12 +922,69 @@ impl Team {
             "workers_ratio_single_ideal": wall / ideal,
             "workers_ideal_s": Self::workers_ideal(),
             "workers_ratio": wall / Self::workers_ideal(),
-            "workers_requests": self.workers_stats.ok,
-            "workers_max_host_in_flight": self.workers_stats.max_host_in_flight,
+            "workers_requests": self.workers.stats.ok,
+            "workers_max_host_in_flight": self.workers.stats.max_host_in_flight,
+            "workers_304_wall_s": again,
+            "workers_304_ratio": again / Self::workers_ideal(),
+            "workers_304_max_host_in_flight": self.again.stats.max_host_in_flight,
             "pg_pass1_cpu_s": self.fetch1.0.cpu_s,
             "pg_pass1_machine_busy_s": self.fetch1.0.machine_busy_s,
-            "workers_cpu_s": self.workers.iter().map(|w| w.cpu_s).sum::<Option<f64>>(),
-            "workers_machine_busy_s": self.workers_busy,
+            "workers_cpu_s": self.workers.cpu_s(),
+            "workers_machine_busy_s": self.workers.busy,
+            "workers_304_cpu_s": self.again.cpu_s(),
+            "workers_304_machine_busy_s": self.again.busy,
         })
+    }
+}
+
+impl Crew {
+    fn cpu_s(&self) -> Option<f64> {
+        self.passes.iter().map(|w| w.cpu_s).sum()
+    }
+
+    fn print(&self, what: &str, ideal: f64) {
+        let wall = self.wall.as_secs_f64();
+        let peak = self.passes.iter().filter_map(rss_mb).fold(0.0, f64::max);
+        let s = self.stats;
+        println!(
+            "PostgreSQL, {WORKERS} workers (`worker --once`), {what}: wall {wall:.3} s = {:.2} × the single-pass ideal, \
+             {:.2} × the {WORKERS}-worker ideal ({:.4} s); peak RSS {peak:.1} MB per worker\n  \
+             server: {} × 200, {} × 304, at most {} in flight ({} per host)\n  {}",
+            wall / ideal,
+            wall / Team::workers_ideal(),
+            Team::workers_ideal(),
+            s.ok,
+            s.not_modified,
+            s.max_in_flight,
+            s.max_host_in_flight,
+            cpu_line(self.cpu_s(), self.busy),
+        );
+    }
+
+    /// What went wrong, given the (200, 304) answers each feed should have had once.
+    fn check(&self, what: &str, (ok, not_modified): (usize, usize)) -> Vec<String> {
+        let s = self.stats;
+        let mut problems = Vec::new();
+        if std::env::var_os("RUST_LOG").is_some() {
+            for (w, p) in self.passes.iter().enumerate() {
+                eprintln!("{what}, worker {w}:\n{}", p.stderr);
+            }
+        }
+        if (s.ok, s.not_modified) != (ok, not_modified) {
+            problems.push(format!(
+                "{what}: the workers had {} × 200 and {} × 304, wanted {ok} and {not_modified} (each feed once)",
+                s.ok, s.not_modified
+            ));
+        }
+        if s.max_host_in_flight > PER_HOST {
+            problems.push(format!(
+                "{what}: {} requests in flight to one host, over per_host",
+                s.max_host_in_flight
+            ));
+        }
+        if self.passes.iter().any(|w| !w.exit_ok) {
+            problems.push(format!("{what}: a worker did not exit 0"));
+        }
+        problems
     }
 }

@@ -63,7 +63,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
     };
     super::runtime()?.block_on(async {
         let queue = PgStore::connect_as(url, 2, "worker").await?;
+        tracing::debug!("connected to the queue");
         worker::sync(&queue, &config).await?;
+        tracing::debug!("feeds.toml synced with the queue");
         let mut failed = false;
         let interrupt = quotewire::ingest::interrupted();
         tokio::pin!(interrupt);

@@ -91,6 +91,10 @@ pub struct Selection {
     pub all: bool,
 }
 
+/// How long after an empty page claim a pass that queued no page itself claims pages again
+/// (pages other processes queue are claimed by them first, and by this pass after this).
+const PAGES_RECHECK: Duration = Duration::from_secs(1);
+
 /// A pass's feeds claimed from the queue as room frees (the pass's `Source`): each claim
 /// takes at most `batch` of the selection, and each feed is completed as soon as its outcome
 /// is stored, so its host's slot goes back to the cluster at once.
@@ -111,6 +115,10 @@ struct Claims<'a> {
     claimed: HashSet<String>,
     /// Every page claimed, by story: a page is fetched at most once a pass.
     paged: HashSet<String>,
+    /// When a page claim last came back empty, while this pass has queued no page since:
+    /// the next page claim waits `PAGES_RECHECK` (a pass of feeds without article pages
+    /// would otherwise pay a page claim at every take).
+    no_pages_since: Option<std::time::Instant>,
     completed: usize,
     lost: usize,
     /// Time spent in the queue's statements: claims, completes (for the debug log).
@@ -154,7 +162,11 @@ impl Claims<'_> {
     /// Claims up to `room` due pages; a page this pass fetched already (its story changed
     /// again since) goes back for the next pass, after the shortest interval.
     async fn take_pages(&mut self, room: usize) -> Result<Vec<ArticleJob>, PassError> {
-        if room == 0 {
+        if room == 0
+            || self
+                .no_pages_since
+                .is_some_and(|t| t.elapsed() < PAGES_RECHECK)
+        {
             return Ok(Vec::new());
         }
         let started = std::time::Instant::now();
@@ -169,6 +181,7 @@ impl Claims<'_> {
             .await?;
         self.timing[0].0 += 1;
         self.timing[0].1 += started.elapsed();
+        self.no_pages_since = jobs.is_empty().then(std::time::Instant::now);
         let (fresh, again): (Vec<ArticleJob>, Vec<ArticleJob>) = jobs
             .into_iter()
             .partition(|j| self.paged.insert(j.story.clone()));
@@ -191,8 +204,11 @@ impl super::Source for Claims<'_> {
         Ok(Work { feeds, pages })
     }
 
-    fn queued(&mut self, _pages: Vec<ArticleJob>) -> Vec<ArticleJob> {
+    fn queued(&mut self, pages: Vec<ArticleJob>) -> Vec<ArticleJob> {
         // In the queue: this pass or another claims them.
+        if !pages.is_empty() {
+            self.no_pages_since = None;
+        }
         Vec::new()
     }
 
@@ -343,6 +359,7 @@ async fn claims_pass(
         held: HashMap::new(),
         claimed: HashSet::new(),
         paged: HashSet::new(),
+        no_pages_since: None,
         completed: 0,
         lost: 0,
         timing: Default::default(),
@@ -374,6 +391,7 @@ pub async fn pass(
     let feeds: Vec<&FeedConfig> = config.feeds().collect();
     let store = Store::open_db(db, "worker", worker.lock_wait, &mut |_| {})?;
     let expected = usize::try_from(queue.due_count().await?).unwrap_or(0);
+    tracing::debug!("store open, {expected} feeds due");
     let opts = PassOptions {
         all: false,
         lock_wait: worker.lock_wait,

@@ -162,6 +162,27 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Runs `sql` in database `db` with `psql` (a benchmark setting up its next pass, or
+    /// reading the server's statistics); returns what psql printed.
+    #[allow(dead_code)]
+    pub fn sql(&self, db: &str, sql: &str) -> String {
+        let out = self
+            .pg("psql")
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d"])
+            .arg(self.url(db))
+            .args(["-c", sql])
+            .output()
+            .expect("run psql");
+        assert!(
+            out.status.success(),
+            "psql: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
 impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = self

@@ -102,7 +102,7 @@ async fn claim(
         .chain(extra.iter().copied())
         .collect();
     let hosts: Vec<String> = tx
-        .query(&lock, &params)
+        .query(&tx.prepare_cached(&lock).await?, &params)
         .await?
         .iter()
         .map(|r| r.try_get(0))
@@ -140,7 +140,7 @@ async fn claim(
     .into_iter()
     .chain(extra.iter().copied())
     .collect();
-    let rows = tx.query(&pick, &params).await?;
+    let rows = tx.query(&tx.prepare_cached(&pick).await?, &params).await?;
     tx.commit().await?;
     Ok(rows)
 }
@@ -310,12 +310,13 @@ impl PgStore {
         not_before: Option<DateTime<Utc>>,
     ) -> Result<u64, PgError> {
         let client = self.client().await?;
-        Ok(client
-            .execute(
-                "UPDATE page_jobs SET lease_until = NULL, leased_by = NULL,
+        let sql = "UPDATE page_jobs SET lease_until = NULL, leased_by = NULL,
                                       due = GREATEST(due, COALESCE($3, due))
                  WHERE leased_by = $1 AND lease_until IS NOT NULL
-                   AND ($2::text[] IS NULL OR story = ANY($2))",
+                   AND ($2::text[] IS NULL OR story = ANY($2))";
+        Ok(client
+            .execute(
+                &client.prepare_cached(sql).await?,
                 &[&worker, &stories, &not_before],
             )
             .await?)
@@ -324,13 +325,11 @@ impl PgStore {
     /// A server's `Retry-After`: no worker claims a feed of `host` before `until`.
     pub async fn hold_host(&self, host: &str, until: DateTime<Utc>) -> Result<(), PgError> {
         let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO hosts (host, retry_not_before) VALUES ($1, $2)
+        let sql = "INSERT INTO hosts (host, retry_not_before) VALUES ($1, $2)
                  ON CONFLICT (host) DO UPDATE
-                 SET retry_not_before = GREATEST(hosts.retry_not_before, EXCLUDED.retry_not_before)",
-                &[&host, &until],
-            )
+                 SET retry_not_before = GREATEST(hosts.retry_not_before, EXCLUDED.retry_not_before)";
+        client
+            .execute(&client.prepare_cached(sql).await?, &[&host, &until])
             .await?;
         Ok(())
     }
@@ -343,17 +342,15 @@ impl PgStore {
         done: &[(String, DateTime<Utc>)],
     ) -> Result<HashSet<String>, PgError> {
         let client = self.client().await?;
-        let urls: Vec<&str> = done.iter().map(|(u, _)| u.as_str()).collect();
-        let next: Vec<DateTime<Utc>> = done.iter().map(|(_, t)| *t).collect();
-        let rows = client
-            .query(
-                "UPDATE feeds f SET next_due = d.next_due, lease_until = NULL, leased_by = NULL,
+        let sql = "UPDATE feeds f SET next_due = d.next_due, lease_until = NULL, leased_by = NULL,
                                     fetches = fetches + 1
                  FROM unnest($2::text[], $3::timestamptz[]) AS d(url, next_due)
                  WHERE f.url = d.url AND f.leased_by = $1 AND f.lease_until > now()
-                 RETURNING f.url",
-                &[&worker, &urls, &next],
-            )
+                 RETURNING f.url";
+        let urls: Vec<&str> = done.iter().map(|(u, _)| u.as_str()).collect();
+        let next: Vec<DateTime<Utc>> = done.iter().map(|(_, t)| *t).collect();
+        let rows = client
+            .query(&client.prepare_cached(sql).await?, &[&worker, &urls, &next])
             .await?;
         Ok(rows
             .iter()
@@ -368,12 +365,10 @@ impl PgStore {
             return Ok(0);
         }
         let client = self.client().await?;
+        let sql = "UPDATE feeds SET lease_until = NULL, leased_by = NULL
+                 WHERE url = ANY($2) AND leased_by = $1";
         Ok(client
-            .execute(
-                "UPDATE feeds SET lease_until = NULL, leased_by = NULL
-                 WHERE url = ANY($2) AND leased_by = $1",
-                &[&worker, &urls],
-            )
+            .execute(&client.prepare_cached(sql).await?, &[&worker, &urls])
             .await?)
     }
 
@@ -387,11 +382,12 @@ impl PgStore {
         next_due: DateTime<Utc>,
     ) -> Result<bool, PgError> {
         let client = self.client().await?;
+        let sql = "UPDATE feeds SET next_due = $3, lease_until = NULL, leased_by = NULL,
+                                  fetches = fetches + 1
+                 WHERE url = $1 AND leased_by = $2 AND lease_until > now()";
         let n = client
             .execute(
-                "UPDATE feeds SET next_due = $3, lease_until = NULL, leased_by = NULL,
-                                  fetches = fetches + 1
-                 WHERE url = $1 AND leased_by = $2 AND lease_until > now()",
+                &client.prepare_cached(sql).await?,
                 &[&url, &worker, &next_due],
             )
             .await?;
@@ -401,11 +397,10 @@ impl PgStore {
     /// The leases running now: (feed URL, the worker holding it).
     pub async fn leases(&self) -> Result<HashMap<String, String>, PgError> {
         let client = self.client().await?;
+        let sql =
+            "SELECT url, leased_by FROM feeds WHERE lease_until > now() AND leased_by IS NOT NULL";
         let rows = client
-            .query(
-                "SELECT url, leased_by FROM feeds WHERE lease_until > now() AND leased_by IS NOT NULL",
-                &[],
-            )
+            .query(&client.prepare_cached(sql).await?, &[])
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
@@ -415,11 +410,9 @@ impl PgStore {
     /// Feeds due and not yet done, claimed or not: 0 means a pass has nothing left.
     pub async fn due_count(&self) -> Result<i64, PgError> {
         let client = self.client().await?;
+        let sql = "SELECT count(*) FROM feeds WHERE enabled AND NOT gone AND next_due <= now()";
         let row = client
-            .query_one(
-                "SELECT count(*) FROM feeds WHERE enabled AND NOT gone AND next_due <= now()",
-                &[],
-            )
+            .query_one(&client.prepare_cached(sql).await?, &[])
             .await?;
         Ok(row.get(0))
     }
