@@ -406,7 +406,7 @@ fn text_date(text: &str) -> Option<DateTime<Utc>> {
     let re = RE
         .get_or_init(|| {
             Regex::new(
-                r"(?i)\b(?:(?P<m1>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?P<y2>(?:19|20)\d\d))(?:[\s,|-]+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d\d)\s*(?P<ap>[ap]\.?m\.?)?)?",
+                r"(?i)(?-u:\b)(?:(?P<m1>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?P<y2>(?:19|20)\d\d))(?:[\s,|-]+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d\d)\s*(?P<ap>[ap]\.?m\.?)?)?",
             )
             .ok()
         })

@@ -324,8 +324,8 @@ fn trim_ends(kept: &mut Vec<String>) {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(re) = RE
         .get_or_init(|| {
-            Regex::new(
-                r"^((\p{Lu}[\p{L}'’.-]+\s){1,3}is an?\s.{0,60}\b(writer|journalist|reporter|editor|correspondent|native|author|contributor|columnist|freelancer|blogger)\b|(?i:this (post|article|page|review) (may )?contains? (affiliate|sponsored|referral)))",
+            lazy_dfa(
+                r"^((\p{Lu}[\p{L}'’.-]+\s){1,3}is an?\s.{0,60}(?-u:\b)(writer|journalist|reporter|editor|correspondent|native|author|contributor|columnist|freelancer|blogger)(?-u:\b)|(?i:this (post|article|page|review) (may )?contains? (affiliate|sponsored|referral)))",
             )
             .ok()
         })
@@ -392,13 +392,25 @@ fn normal(s: &str) -> String {
     out
 }
 
+/// A regex whose lazy DFA can run. The patterns of `clean` put Unicode classes under bounded
+/// repeats (`[\w.'’ -]{2,60}`, `.{0,300}`), which makes NFAs too large for the lazy DFA's
+/// default cache, and a Unicode `\b` makes it give up at the first non-ASCII byte; either way
+/// the paragraph went to the backtracker, at about 30,000 instructions a paragraph (a
+/// twentieth of extraction: bench/RESULTS.md §12.3). So: a larger cache, and word boundaries
+/// written `(?-u:\b)` (ASCII), which is what they meant beside English words.
+fn lazy_dfa(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .dfa_size_limit(32 << 20)
+        .build()
+}
+
 /// Bylines, lone dates and site furniture that survive as paragraphs.
 fn is_furniture(p: &str) -> bool {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(re) = RE
         .get_or_init(|| {
-            Regex::new(
-                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)\b.{0,60}|(((mon|tues|wednes|thurs|fri|satur|sun)day|\p{L}+-feira|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|lunes|martes|miércoles|jueves|viernes|sábado|domingo),?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\.?\s+(de\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?(\s+de)?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|issued on:.{0,80}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
+            lazy_dfa(
+                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)(?-u:\b).{0,60}|(((mon|tues|wednes|thurs|fri|satur|sun)day|\p{L}+-feira|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|lunes|martes|miércoles|jueves|viernes|sábado|domingo),?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\.?\s+(de\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?(\s+de)?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|issued on:.{0,80}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
             )
             .ok()
         })
@@ -421,7 +433,7 @@ fn is_furniture(p: &str) -> bool {
 fn is_label(p: &str) -> bool {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        lazy_dfa(
             r"(?i)^(advert|tags?|home|skip to( main)? content|don.?t miss|comments?|\d+ comments?|leave a (comment|reply)|tell us what you think.{0,10}|this slideshow requires javascript\.?|\d[\d.,]*( (views|reads))?|views|reads|letture|lecturas|visualizações|aufrufe|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200}|(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit)\s*:?.{0,30}|.{0,300}\((image |photo )?credits?:[^)]{0,80}\))$",
         )
         .ok()
