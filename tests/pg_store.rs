@@ -314,6 +314,55 @@ async fn claim(
 }
 
 #[test]
+fn a_sync_of_an_unchanged_feed_list_reads_and_locks_nothing() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("sync");
+    let rt = runtime();
+    rt.block_on(async {
+        let store = PgStore::connect(&url, 2).await.expect("connect");
+        let first = feeds(10, 2);
+        store.sync_feeds(&first).await.expect("feeds");
+        assert_eq!(store.due_count().await.unwrap(), 10);
+        // A changed list is applied: two new feeds, one taken out.
+        let mut second = first.clone();
+        second.extend(feeds(12, 2).into_iter().skip(10));
+        second.remove(0);
+        store.sync_feeds(&second).await.expect("feeds");
+        assert_eq!(store.due_count().await.unwrap(), 11);
+        // Another process holds the sync lock (the constant of `sync_feeds`).
+        let (other, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        tokio::spawn(conn);
+        other
+            .execute("SELECT pg_advisory_lock(8176130613894643712)", &[])
+            .await
+            .expect("lock");
+        // The same list again: done at once, the lock not waited for.
+        tokio::time::timeout(Duration::from_secs(10), store.sync_feeds(&second))
+            .await
+            .expect("an unchanged list does not wait for the lock")
+            .expect("sync");
+        // A changed one waits for its turn, then is applied.
+        let third = feeds(12, 2);
+        let changed = tokio::spawn({
+            let store = store.clone();
+            async move { store.sync_feeds(&third).await }
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!changed.is_finished(), "a changed list waits for the lock");
+        other
+            .execute("SELECT pg_advisory_unlock(8176130613894643712)", &[])
+            .await
+            .expect("unlock");
+        changed.await.expect("task").expect("sync");
+        assert_eq!(store.due_count().await.unwrap(), 12);
+    });
+}
+
+#[test]
 fn a_claim_takes_only_the_feeds_its_filter_names() {
     let Some(cluster) = Cluster::start() else {
         return;

@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use tokio_postgres::types::Json;
 
 use super::{PgError, PgStore};
 use crate::store::ArticleJob;
@@ -148,6 +149,25 @@ async fn claim(
 /// The advisory lock key under which `sync_feeds` runs: "qwsync".
 const SYNC_LOCK: i64 = 0x7177_7379_6e63_0000;
 
+/// The digest of the feed rows last synced (`sync_feeds`).
+const SYNCED: &str = "SELECT value FROM meta WHERE key = 'feeds_synced'";
+
+/// A digest of feed rows, whatever their order: SHA-256 over each row's fields, sorted.
+fn rows_digest(feeds: &[FeedRow]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut rows: Vec<&FeedRow> = feeds.iter().collect();
+    rows.sort_by(|a, b| a.url.cmp(&b.url));
+    let mut hash = Sha256::new();
+    for r in rows {
+        for field in [r.url.as_str(), r.outlet.as_str(), r.host.as_str()] {
+            hash.update(field.len().to_le_bytes());
+            hash.update(field.as_bytes());
+        }
+        hash.update([u8::from(r.enabled)]);
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A configured feed as the queue knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedRow {
@@ -184,8 +204,21 @@ impl PgStore {
     /// every worker syncs when it starts, and rewriting rows that other workers' claims are
     /// leasing at that moment would deadlock with them (a claim locks its feeds in its own
     /// order). Feeds are never deleted: one taken out of feeds.toml is marked disabled.
+    ///
+    /// The digest of the rows last synced is kept in `meta` (`feeds_synced`): when it is this
+    /// list's, nothing is read or locked. Workers started from cron every few minutes with an
+    /// unchanged feeds.toml would otherwise each read every feed under the lock, in turn.
     pub async fn sync_feeds(&self, feeds: &[FeedRow]) -> Result<(), PgError> {
+        let digest = Json(rows_digest(feeds));
         let mut client = self.client().await?;
+        let synced = client
+            .query_opt(&client.prepare_cached(SYNCED).await?, &[])
+            .await?
+            .map(|r| r.try_get::<_, Json<String>>(0))
+            .transpose()?;
+        if synced.is_some_and(|s| s.0 == digest.0) {
+            return Ok(());
+        }
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SYNC_LOCK])
             .await?;
@@ -244,6 +277,12 @@ impl PgStore {
                     .await?;
             }
         }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('feeds_synced', $1)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&digest],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
