@@ -94,6 +94,33 @@ impl TextCounts {
     /// [INSIGHT]" under "DON'T MISS", "Related: …"), unless it shows an address, which
     /// articles cite as text ("http://…", "www.…").
     fn link_paragraph(&self, node: &dom_query::NodeRef<'_>) -> bool {
+        if node.node_name().is_none_or(|n| n.as_ref() != "p") {
+            return false;
+        }
+        self.mostly_links(node)
+    }
+
+    /// Whether a list is one of links to elsewhere (related stories in the body, a tag
+    /// list): at least `LINK_LIST` items, every one a link by `LINK_PARAGRAPH`. Two items
+    /// are not enough: "Get it on Amazon / at Walmart" under a product is the review's text
+    /// (bench/RESULTS.md §12.4).
+    fn link_list(&self, node: &dom_query::NodeRef<'_>) -> bool {
+        if node
+            .node_name()
+            .is_none_or(|n| !matches!(n.as_ref(), "ul" | "ol"))
+        {
+            return false;
+        }
+        let items: Vec<dom_query::NodeRef<'_>> = node
+            .children_it(false)
+            .filter(|c| c.node_name().is_some_and(|n| n.as_ref() == "li"))
+            .collect();
+        items.len() >= LINK_LIST && items.iter().all(|li| self.mostly_links(li))
+    }
+
+    /// At least `LINK_PARAGRAPH` percent of the node's characters are link text, and it shows
+    /// no address.
+    fn mostly_links(&self, node: &dom_query::NodeRef<'_>) -> bool {
         let Some(&i) = self.index.get(&node.id) else {
             return false;
         };
@@ -125,6 +152,9 @@ impl TextCounts {
 /// link to elsewhere: on the real pages 80 gains on 9 pages and loses on 2 (bench/RESULTS.md
 /// §12); 70 loses a third, 90 gains less.
 const LINK_PARAGRAPH: usize = 80;
+
+/// The fewest items a list of links must have to go as one (`TextCounts::link_list`).
+const LINK_LIST: usize = 3;
 
 /// Whether a node is, or holds, the page's frame or its main content (`body`, `main`,
 /// `article`): a class name such as "subType-unsubscribed" on `<body>` of a paywalled page
@@ -183,11 +213,21 @@ pub fn prune(doc: &Document, rules: &Rules) {
     {
         node.remove_from_parent();
     }
-    for node in prefilter::select(doc, "p")
+    for node in prefilter::select(doc, "p, ul, ol")
         .iter()
-        .filter(|n| counts.link_paragraph(n))
+        .filter(|n| counts.link_paragraph(n) || counts.link_list(n))
     {
         node.remove_from_parent();
+    }
+    // A post's tag list ("Tags: a, b, c"), by the links' own `rel=tag` (the microformat
+    // WordPress and most blog engines write): the element holding them, when it is mostly
+    // their text. A tag link inside prose stays, with the prose.
+    for a in prefilter::select(doc, "a[rel~=tag]") {
+        if let Some(parent) = a.parent().filter(|p| p.is_element()) {
+            if counts.mostly_links(&parent) && !holds_the_page(&parent) {
+                parent.remove_from_parent();
+            }
+        }
     }
     drop_story_cards(doc, &counts);
     for m in &rules.drop {
@@ -425,8 +465,9 @@ fn is_furniture(p: &str) -> bool {
         || super::metadata::wire_name(p).is_some()
 }
 
-/// A label or pointer standing as a paragraph: "Advert", "Tags", "Home", "Skip to content",
-/// "DON'T MISS", "Related: …", "See also: …", a reading time ("Tempo de leitura: 2 minutos"),
+/// A label or pointer standing as a paragraph, a colon after it or not: "Advert", "Tags:",
+/// "Home", "Skip to content", "DON'T MISS", "Related: …", "See also: …", a reading time
+/// ("Tempo de leitura: 2 minutos"),
 /// an image's caption ending in its credit ("… (credit: NASA/Jude Guidry)"), a comments
 /// pointer ("Comments", "Leave a reply"), a view counter ("2.289", "letture"), a slideshow's
 /// script notice; or a shortcode its site left unrendered ("[button link=…]Send us …[/button]").
@@ -434,7 +475,7 @@ fn is_label(p: &str) -> bool {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         lazy_dfa(
-            r"(?i)^(advert|tags?|home|skip to( main)? content|don.?t miss|comments?|\d+ comments?|leave a (comment|reply)|tell us what you think.{0,10}|this slideshow requires javascript\.?|\d[\d.,]*( (views|reads))?|views|reads|letture|lecturas|visualizações|aufrufe|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200}|(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit)\s*:?.{0,30}|.{0,300}\((image |photo )?credits?:[^)]{0,80}\))$",
+            r"(?i)^(advert|tags?|home|skip to( main)? content|don.?t miss|comments?|\d+ comments?|leave a (comment|reply)|tell us what you think.{0,10}|this slideshow requires javascript\.?|\d[\d.,]*( (views|reads))?|views|reads|letture|lecturas|visualizações|aufrufe|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200}|(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit)\s*:?.{0,30}|.{0,300}\((image |photo )?credits?:[^)]{0,80}\)):?$",
         )
         .ok()
     })
@@ -572,6 +613,37 @@ mod tests {
             p[0].starts_with("Officials said") && all.contains("Unions said"),
             "{p:#?}"
         );
+    }
+
+    #[test]
+    fn lists_of_links_and_tag_lists_go_and_short_ones_and_prose_stay() {
+        let body = "The ferry service to the islands resumes on Monday after the storm damaged the harbour wall. ";
+        let html = format!(
+            r#"<html><body><article><p>{body}{body}</p>
+            <ul><li><a href="/a">Bridge tolls rise in spring for every driver</a></li>
+            <li><a href="/b">Rail strike called off after a late deal</a></li>
+            <li><a href="/c">Harbour wall repairs to take a year</a></li></ul>
+            <p>The new timetable, <a href="/tag/ferries" rel="tag">ferries</a> included, starts on Monday.</p>
+            <ul><li><a href="/buy">Get the guide at the harbour shop for £4</a></li>
+            <li><a href="/buy2">Get it online for £3</a></li></ul>
+            <ul><li>Monday: <a href="/t1">the first crossing</a> leaves at six in the morning</li>
+            <li>Tuesday</li><li>Wednesday</li></ul>
+            <p>Tags: <strong><a href="/tag/a" rel="tag">ferry</a>, <a href="/tag/b" rel="tag">storm damage</a>, <a href="/tag/c" rel="tag">harbour</a></strong></p>
+            </article></body></html>"#
+        );
+        let p = text_of(&html);
+        let all = p.join("\n");
+        for gone in ["Bridge tolls", "Rail strike", "storm damage,", "Tags"] {
+            assert!(!all.contains(gone), "{gone} kept: {p:#?}");
+        }
+        for kept in [
+            "ferries included",
+            "Get the guide",
+            "Get it online",
+            "the first crossing",
+        ] {
+            assert!(all.contains(kept), "{kept} lost: {p:#?}");
+        }
     }
 
     #[test]
