@@ -48,8 +48,13 @@ const DROP_IF_SMALL: &str = "[class*=cookie i], [id*=cookie i], [class*=consent 
     [class*=category i], [class*=kicker i], [class*=eyebrow i], [class*=support i], [class*=donate i], \
     [class*=trust-principles i], header [class*=summary i], [class*=header i] [class*=summary i], \
     [class*=subhead i], [class*=heading-des i], [class*=-dek i], [class*=dek- i], \
-    [class*=tooltip i], [class*=hovercard i], [class*=popover i], [class*=rollover i], \
     [class~=bio i], [class*=author-details i], [class|=cta i]";
+
+/// A card shown on hover (a person's latest stories beside their name, a term's definition):
+/// gone like `DROP_IF_SMALL`, except the link hovered and an element wrapping it with its card
+/// (`hover_cards`): the name in the sentence stays, the card beside it goes.
+const HOVER: &str =
+    "[class*=tooltip i], [class*=hovercard i], [class*=popover i], [class*=rollover i]";
 
 /// For every node of a document (by id), the non-space characters of its text and of the
 /// text of the links inside it, counted in one pass from the leaves up: asking each matched
@@ -82,6 +87,25 @@ impl TextCounts {
             }
         }
         counts
+    }
+
+    /// Removes `node` from the document and its counts from its ancestors', so that what is
+    /// asked next (a paragraph's link share, a card's size) is about what is left: a
+    /// paragraph that lost a hover card full of links (a politician's latest stories, by their
+    /// name) is prose again, not a paragraph of links.
+    pub(super) fn remove(&mut self, node: &dom_query::NodeRef<'_>) {
+        if let Some(&i) = self.index.get(&node.id) {
+            let (chars, links) = (self.chars[i], self.links[i]);
+            let mut up = node.parent();
+            while let Some(p) = up {
+                if let Some(&j) = self.index.get(&p.id) {
+                    self.chars[j] = self.chars[j].saturating_sub(chars);
+                    self.links[j] = self.links[j].saturating_sub(links);
+                }
+                up = p.parent();
+            }
+        }
+        node.remove_from_parent();
     }
 
     /// The non-space characters of a node's text, if the node was in the document counted.
@@ -156,6 +180,27 @@ const LINK_PARAGRAPH: usize = 80;
 /// The fewest items a list of links must have to go as one (`TextCounts::link_list`).
 const LINK_LIST: usize = 3;
 
+/// The hover elements that are cards: not the link hovered, and not an element that holds
+/// another hover element (a wrapper of the trigger and its card:
+/// `<span class="rollover"><a class="rollover-link">Name</a><span class="rollover-card">…`).
+fn hover_cards<'a>(doc: &'a Document) -> impl Iterator<Item = dom_query::NodeRef<'a>> {
+    let hover = prefilter::select(doc, HOVER);
+    let ids: std::collections::HashSet<dom_query::NodeId> = hover.iter().map(|n| n.id).collect();
+    let mut wrappers = std::collections::HashSet::new();
+    for node in hover.iter().filter(|n| !is_link(n)) {
+        let mut up = node.parent();
+        while let Some(p) = up {
+            if ids.contains(&p.id) && !wrappers.insert(p.id) {
+                break;
+            }
+            up = p.parent();
+        }
+    }
+    hover
+        .into_iter()
+        .filter(move |n| !is_link(n) && !wrappers.contains(&n.id))
+}
+
 /// Whether a node is, or holds, the page's frame or its main content (`body`, `main`,
 /// `article`): a class name such as "subType-unsubscribed" on `<body>` of a paywalled page
 /// whose teaser is mostly links made the whole page look like clutter (zyte-dev pages, 0 words
@@ -206,18 +251,21 @@ pub fn prune(doc: &Document, rules: &Rules) {
     for node in prefilter::select(doc, DROP) {
         node.remove_from_parent();
     }
-    let counts = TextCounts::of(doc);
-    for node in prefilter::select(doc, DROP_IF_SMALL)
-        .iter()
+    let mut counts = TextCounts::of(doc);
+    let clutter: Vec<_> = prefilter::select(doc, DROP_IF_SMALL)
+        .into_iter()
         .filter(|n| counts.clutter(n) && !holds_the_page(n))
-    {
-        node.remove_from_parent();
+        .chain(hover_cards(doc).filter(|n| counts.clutter(n) && !holds_the_page(n)))
+        .collect();
+    for node in clutter {
+        counts.remove(&node);
     }
-    for node in prefilter::select(doc, "p, ul, ol")
-        .iter()
+    let links: Vec<_> = prefilter::select(doc, "p, ul, ol")
+        .into_iter()
         .filter(|n| counts.link_paragraph(n) || counts.link_list(n))
-    {
-        node.remove_from_parent();
+        .collect();
+    for node in links {
+        counts.remove(&node);
     }
     // A post's tag list ("Tags: a, b, c"), by the links' own `rel=tag` (the microformat
     // WordPress and most blog engines write): the element holding them, when it is mostly
@@ -225,7 +273,7 @@ pub fn prune(doc: &Document, rules: &Rules) {
     for a in prefilter::select(doc, "a[rel~=tag]") {
         if let Some(parent) = a.parent().filter(|p| p.is_element()) {
             if counts.mostly_links(&parent) && !holds_the_page(&parent) {
-                parent.remove_from_parent();
+                counts.remove(&parent);
             }
         }
     }
@@ -562,7 +610,7 @@ mod tests {
             <p>This post may contain affiliate links. See the disclosure page.</p>
             <p>3.118</p><p>letture</p><p>14 ago 2019</p><p>terça-feira, 3 de março de 2020 às 9:40</p>
             <p>{body}The mayor, <span class="name">Ana Lima<span class="person-hovercard">Ana Lima: twelve stories this month</span></span>, agreed.</p>
-            <p>Repairs are expected to take eighteen months and cost the city about four million pounds, officials said on Tuesday.</p>
+            <p>Repairs are expected to take eighteen months and cost the city about four million pounds, <span class="rollover-people"><a class="rollover-people-link" href="/p/1">Jo Park</a><span class="rollover-people-block"><span class="rollover-block"><a href="/s/1">Park backs the bridge plan after a long review of the costs</a> <a href="/s/2">Council row over lorries deepens as the vote nears</a> <a href="/s/3">Engineers warn of more cracks in the piers</a></span></span></span> said on Tuesday.</p>
             <p>[button link="/tips" size="big"]Send us your tip[/button]</p>
             <p>This slideshow requires JavaScript.</p><p>Leave a reply</p>
             <p>Sam Okoro is a freelance writer living in Leeds who covers transport.</p>
@@ -572,6 +620,10 @@ mod tests {
         assert_eq!(p.len(), 2, "{p:#?}");
         assert!(p[0].starts_with("The council voted"), "{p:#?}");
         assert!(p[1].starts_with("Repairs are expected"), "{p:#?}");
+        assert!(
+            p[1].ends_with("four million pounds, Jo Park said on Tuesday."),
+            "{p:#?}"
+        );
         assert!(p[0].ends_with("The mayor, Ana Lima, agreed."), "{p:#?}");
         // In the middle of an article, a sentence like a bio is the article's.
         let mid = vec![
