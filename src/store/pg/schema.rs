@@ -127,10 +127,20 @@ pub const MIGRATIONS: &[(i32, &str)] = &[
     CREATE INDEX page_jobs_leased ON page_jobs (host) WHERE lease_until IS NOT NULL;
     "#,
     ),
+    (
+        // From here `sync_feeds` records the digest of the feed rows it made and skips a sync
+        // of the same rows. A quotewire of version 4 syncs without recording it, so it must
+        // not run on such a database: this version makes it refuse to, and starts the digest
+        // afresh.
+        5,
+        r#"
+    DELETE FROM meta WHERE key = 'feeds_synced';
+    "#,
+    ),
 ];
 
 /// The version this quotewire writes.
-pub const LATEST: i32 = 4;
+pub const LATEST: i32 = 5;
 
 /// An arbitrary, fixed key for `pg_advisory_xact_lock`: "quotewire migrate".
 const MIGRATE_LOCK: i64 = 0x7175_6f74_6577_6972;
