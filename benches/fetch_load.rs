@@ -25,7 +25,10 @@
 //! (all 304: the queue's own cost, with no stories to store). The 4-worker ideal is 1,000 ×
 //! 50 ms ÷ 128 slots = 0.39 s. `QW_PG_STATEMENTS=1`, with
 //! `QW_PG_SERVER_OPTIONS="-c shared_preload_libraries=pg_stat_statements"`, prints the server's
-//! time by statement over the all-304 run.
+//! time by statement over the all-304 run. For each crew the server's side is printed too:
+//! when its first request came, how many were in flight on average from the first to the
+//! last answer, and the tail (from the moment half the hosts had had their last answer).
+//! `QW_FETCH_LOAD_LOG=DIR` writes every pass's requests (host, came, answered) to `DIR`.
 //!
 //! The binary is `$QUOTEWIRE_BIN`, else the `quotewire` that cargo built for this bench
 //! (target/release/quotewire). Usage: `cargo bench --bench fetch_load`.
@@ -87,6 +90,11 @@ struct Server {
     epoch: Instant,
     /// When the latest response was sent, in ns after `epoch`.
     last_response_ns: AtomicU64,
+    /// Every request of the pass: its host, when it came and when it was answered (ns after
+    /// `epoch`).
+    log: std::sync::Mutex<Vec<(usize, u64, u64)>>,
+    /// Passes whose log was taken.
+    passes: AtomicUsize,
 }
 
 /// Requests counted by the server during one pass.
@@ -98,12 +106,74 @@ struct ServerStats {
     max_host_in_flight: usize,
     /// When the last response went out.
     last_response: Instant,
+    /// How full the slots were: see `Timeline`.
+    timeline: Timeline,
+}
+
+/// The requests of one pass over time, from the server's side.
+#[derive(Debug, Clone, Copy, Default)]
+struct Timeline {
+    /// From the first request to the last response, s.
+    span: f64,
+    /// Requests in flight on average over the span.
+    mean_in_flight: f64,
+    /// From the moment half the hosts had had their last answer to the last response, s:
+    /// the tail spent on the other half, at most `per_host` at a time on each (a schedule
+    /// that spreads its slots over every host has them all finish together).
+    tail: f64,
+    /// Hosts still asked in that tail.
+    tail_hosts: usize,
+    /// When the first request came, ns after the server's `epoch`.
+    first_ns: u64,
+}
+
+impl Timeline {
+    fn of(log: &[(usize, u64, u64)]) -> Timeline {
+        let (Some(first), Some(last)) =
+            (log.iter().map(|r| r.1).min(), log.iter().map(|r| r.2).max())
+        else {
+            return Timeline::default();
+        };
+        let span_ns = last.saturating_sub(first).max(1);
+        let busy_ns: u64 = log.iter().map(|r| r.2.saturating_sub(r.1)).sum();
+        let mut finished: Vec<(u64, usize)> = (0..HOSTS)
+            .filter_map(|h| {
+                log.iter()
+                    .filter(|r| r.0 == h)
+                    .map(|r| r.2)
+                    .max()
+                    .map(|end| (end, h))
+            })
+            .collect();
+        finished.sort_unstable();
+        let half = finished.len() / 2;
+        let tail_start = finished.get(half).map_or(last, |f| f.0);
+        let tail_hosts = finished.len() - half;
+        Timeline {
+            span: span_ns as f64 / 1e9,
+            mean_in_flight: busy_ns as f64 / span_ns as f64,
+            tail: last.saturating_sub(tail_start) as f64 / 1e9,
+            tail_hosts,
+            first_ns: first,
+        }
+    }
 }
 
 impl Server {
     fn take_stats(&self) -> ServerStats {
         let ns = self.last_response_ns.load(Ordering::SeqCst);
+        let log = std::mem::take(&mut *self.log.lock().unwrap_or_else(|e| e.into_inner()));
+        // QW_FETCH_LOAD_LOG=DIR: each pass's requests (host, came, answered; ns) as a file.
+        if let Some(dir) = std::env::var_os("QW_FETCH_LOAD_LOG") {
+            let n = self.passes.fetch_add(1, Ordering::SeqCst);
+            let lines: String = log
+                .iter()
+                .map(|(h, a, b)| format!("{h} {a} {b}\n"))
+                .collect();
+            let _ = std::fs::write(Path::new(&dir).join(format!("pass{n}.txt")), lines);
+        }
         ServerStats {
+            timeline: Timeline::of(&log),
             last_response: self.epoch + Duration::from_nanos(ns),
             ok: self.ok.swap(0, Ordering::SeqCst),
             not_modified: self.not_modified.swap(0, Ordering::SeqCst),
@@ -117,6 +187,7 @@ impl Server {
 struct InFlight<'a> {
     server: &'a Server,
     host: usize,
+    came_ns: u64,
 }
 
 impl<'a> InFlight<'a> {
@@ -125,7 +196,12 @@ impl<'a> InFlight<'a> {
         server.max_in_flight.fetch_max(n, Ordering::SeqCst);
         let h = server.host_in_flight[host].fetch_add(1, Ordering::SeqCst) + 1;
         server.max_host_in_flight.fetch_max(h, Ordering::SeqCst);
-        InFlight { server, host }
+        let came_ns = u64::try_from(server.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        InFlight {
+            server,
+            host,
+            came_ns,
+        }
     }
 }
 
@@ -133,6 +209,9 @@ impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         let ns = u64::try_from(self.server.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.server.last_response_ns.fetch_max(ns, Ordering::SeqCst);
+        if let Ok(mut log) = self.server.log.lock() {
+            log.push((self.host, self.came_ns, ns));
+        }
         self.server.in_flight.fetch_sub(1, Ordering::SeqCst);
         self.server.host_in_flight[self.host].fetch_sub(1, Ordering::SeqCst);
     }
@@ -308,6 +387,8 @@ fn make_server() -> Server {
         not_modified: AtomicUsize::new(0),
         epoch: Instant::now(),
         last_response_ns: AtomicU64::new(0),
+        log: std::sync::Mutex::new(Vec::new()),
+        passes: AtomicUsize::new(0),
     }
 }
 
@@ -781,6 +862,8 @@ struct Team {
 struct Crew {
     passes: Vec<Pass>,
     wall: Duration,
+    /// From the start of the crew to the first request the server saw, s.
+    first_request: f64,
     busy: Option<f64>,
     stats: ServerStats,
 }
@@ -789,6 +872,13 @@ const WORKERS: usize = 4;
 
 fn crew(bin: &Path, dir: &Path, server: &Server, url: &str, run: &str) -> std::io::Result<Crew> {
     let started = Instant::now();
+    if std::env::var_os("RUST_LOG").is_some() {
+        // Beside the workers' log lines, which have the same clock.
+        eprintln!(
+            "crew {run} starts at {}",
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+        );
+    }
     let busy_before = machine_busy();
     let handles: Vec<_> = (0..WORKERS)
         .map(|w| {
@@ -812,11 +902,15 @@ fn crew(bin: &Path, dir: &Path, server: &Server, url: &str, run: &str) -> std::i
                 .map_err(|_| std::io::Error::other("a worker thread panicked"))??,
         );
     }
+    let wall = started.elapsed();
+    let stats = server.take_stats();
+    let first = server.epoch + Duration::from_nanos(stats.timeline.first_ns);
     Ok(Crew {
-        wall: started.elapsed(),
+        first_request: first.saturating_duration_since(started).as_secs_f64(),
+        wall,
         busy: machine_busy().zip(busy_before).map(|(a, b)| a - b),
         passes,
-        stats: server.take_stats(),
+        stats,
     })
 }
 
@@ -949,7 +1043,9 @@ impl Crew {
         println!(
             "PostgreSQL, {WORKERS} workers (`worker --once`), {what}: wall {wall:.3} s = {:.2} × the single-pass ideal, \
              {:.2} × the {WORKERS}-worker ideal ({:.4} s); peak RSS {peak:.1} MB per worker\n  \
-             server: {} × 200, {} × 304, at most {} in flight ({} per host)\n  {}",
+             server: {} × 200, {} × 304, at most {} in flight ({} per host)\n  \
+             requests: the first {:.3} s after the start, first to last answer {:.3} s, \
+             {:.1} in flight on average; the last {} hosts' tail {:.3} s, exit {:.3} s after the last\n  {}",
             wall / ideal,
             wall / Team::workers_ideal(),
             Team::workers_ideal(),
@@ -957,6 +1053,12 @@ impl Crew {
             s.not_modified,
             s.max_in_flight,
             s.max_host_in_flight,
+            self.first_request,
+            s.timeline.span,
+            s.timeline.mean_in_flight,
+            s.timeline.tail_hosts,
+            s.timeline.tail,
+            wall - self.first_request - s.timeline.span,
             cpu_line(self.cpu_s(), self.busy),
         );
     }

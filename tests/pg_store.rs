@@ -456,6 +456,43 @@ fn a_claim_passes_over_hosts_whose_limit_is_taken() {
 }
 
 #[test]
+fn claims_go_round_the_hosts_one_feed_of_each_before_a_second() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.create_db("round");
+    let rt = runtime();
+    rt.block_on(async {
+        let store = PgStore::connect(&url, 2).await.expect("connect");
+        // 4 hosts, 4 due feeds each; 2 requests at a time allowed on each.
+        store.sync_feeds(&feeds(16, 4)).await.expect("feeds");
+        let lease = Duration::from_secs(60);
+        let take = |w: &'static str, n: usize| {
+            let store = &store;
+            async move {
+                let got = store
+                    .claim_due(w, n, 2, lease, &ClaimFilter::default())
+                    .await
+                    .expect("claim");
+                let hosts: HashSet<String> = got.iter().map(|c| c.host.clone()).collect();
+                assert_eq!(hosts.len(), got.len(), "one feed per host first: {got:?}");
+                hosts
+            }
+        };
+        let a = take("a", 2).await;
+        assert_eq!(a.len(), 2);
+        // a's two hosts still have a free slot each, but the next claim goes to the two
+        // hosts not claimed yet.
+        let b = take("b", 2).await;
+        assert_eq!(b.len(), 2);
+        assert!(a.is_disjoint(&b), "{a:?} then {b:?}");
+        // Then every host gets its second request, one each.
+        assert_eq!(take("c", 4).await.len(), 4);
+        assert!(take("d", 4).await.is_empty(), "every host at its limit");
+    });
+}
+
+#[test]
 fn a_postgres_url_is_not_taken_for_a_directory() {
     let home = support::Home::new();
     home.write_config(&support::outlet("x", &["x.example"], &[]));

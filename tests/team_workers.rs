@@ -37,6 +37,9 @@ struct Seen {
     hits: HashMap<String, usize>,
     in_flight: HashMap<String, usize>,
     most_in_flight: HashMap<String, usize>,
+    /// Requests in flight to all hosts, now and at most.
+    all_in_flight: usize,
+    most_all_in_flight: usize,
 }
 
 type Shared = Arc<(Mutex<Seen>, Duration)>;
@@ -63,15 +66,15 @@ async fn counted<T>(
         };
         let most = seen.most_in_flight.entry(host.clone()).or_default();
         *most = (*most).max(now);
+        seen.all_in_flight += 1;
+        seen.most_all_in_flight = seen.most_all_in_flight.max(seen.all_in_flight);
     }
     tokio::time::sleep(shared.1).await;
-    *shared
-        .0
-        .lock()
-        .unwrap()
-        .in_flight
-        .entry(host.clone())
-        .or_default() -= 1;
+    {
+        let mut seen = shared.0.lock().unwrap();
+        *seen.in_flight.entry(host.clone()).or_default() -= 1;
+        seen.all_in_flight -= 1;
+    }
     answer(&host)
 }
 
@@ -362,6 +365,30 @@ fn four_workers_fetch_every_page_once_with_the_feeds_within_the_per_host_limit()
         "every story has its page's text: {:?}",
         stories.first()
     );
+}
+
+#[test]
+fn a_worker_claims_until_its_concurrency_is_in_flight() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let shared: Shared = Arc::new((Mutex::default(), Duration::from_millis(100)));
+    let addrs = servers(shared.clone());
+    let home = Home::new();
+    // concurrency 16, on 20 hosts of 2 requests each: claims of 2 at a time fill 16 slots.
+    home.write_config(&config(&addrs, 100));
+    let url = cluster.create_db("fill");
+    let w = worker(&home, &url, &["--once", "--batch", "2", "--name", "w"]);
+    let (code, said) = finish(w);
+    assert_eq!(code, 0, "{said}");
+    let seen = shared.0.lock().unwrap();
+    assert_eq!(seen.hits.len(), 100, "every feed asked for");
+    assert!(
+        seen.most_all_in_flight >= 12,
+        "claims of 2 kept only {} of 16 slots busy",
+        seen.most_all_in_flight
+    );
+    assert!(seen.most_all_in_flight <= 16, "over the concurrency");
 }
 
 #[test]

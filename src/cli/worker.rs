@@ -8,7 +8,6 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 use chrono::Utc;
 use quotewire::ingest::worker::{self, Round, WorkerOptions};
-use quotewire::store::pg::PgStore;
 use quotewire::store::Db;
 
 use super::{output, problems, Globals};
@@ -22,8 +21,8 @@ pub struct Args {
     /// until stopped, waiting for feeds to fall due
     #[arg(long)]
     once: bool,
-    /// Feeds claimed at a time, at most (feeds.toml's `concurrency` says how many are in
-    /// flight)
+    /// Feeds one claim takes, at most; the worker claims again until feeds.toml's
+    /// `concurrency` are in flight
     #[arg(long, default_value_t = 20, value_name = "N")]
     batch: usize,
     /// How long a claim is held; a worker that dies loses its feeds to the others after this
@@ -62,7 +61,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
         lock_wait: globals.lock_wait,
     };
     super::runtime()?.block_on(async {
-        let queue = PgStore::connect_as(url, 2, "worker").await?;
+        let queue = worker::queue(url, "worker")?;
         tracing::debug!("connected to the queue");
         worker::sync(&queue, &config).await?;
         tracing::debug!("feeds.toml synced with the queue");

@@ -482,13 +482,18 @@ async fn run_feeds<S: Source>(
         }
         n
     };
+    // Starts a source's work: (feeds, pages) begun.
+    let mut spawn = |tasks: &mut JoinSet<Done>, work: Work| {
+        (
+            spawn_feeds(tasks, work.feeds),
+            spawn_pages(tasks, work.pages),
+        )
+    };
     // Listening for Ctrl-C starts before the first fetch does, so an interrupt is never lost.
     let interrupt = interrupted();
     // Fetches running now, feeds and pages.
-    let first = source.take(concurrency).await?;
-    let mut in_flight = spawn_feeds(&mut tasks, first.feeds);
-    let pages = spawn_pages(&mut tasks, first.pages);
-    in_flight += pages;
+    let (first, pages) = spawn(&mut tasks, source.take(concurrency).await?);
+    let mut in_flight = first + pages;
     let mut total = source.expected() + pages;
     // Store results as they come back, holding the database only while results wait to be
     // written (see `Writer`); the pages of new stories join the fetches in flight, and the
@@ -547,26 +552,45 @@ async fn run_feeds<S: Source>(
                     (opts.on_progress)(done, total);
                 }
                 if last || writer.wants(pending.len()) {
+                    // The slots these results freed are filled before the round is written,
+                    // so they do not wait for the write; when everything is done the pass
+                    // takes after the write, which gives the source these feeds' hosts back.
+                    let quarter = concurrency.div_ceil(4);
+                    let mut started = 0;
+                    let mut filled = false;
+                    let room = concurrency.saturating_sub(in_flight);
+                    if !last && room >= quarter {
+                        let (feeds, pages) = spawn(&mut tasks, source.take(room).await?);
+                        in_flight += feeds + pages;
+                        total = total.max(done + feeds) + pages;
+                        started += feeds + pages;
+                        filled = feeds + pages == room;
+                    }
                     let round = std::mem::take(&mut pending);
-                    let started = Instant::now();
+                    let begun = Instant::now();
                     let (pages, stored) =
                         tokio::task::block_in_place(|| writer.write(round, report, &mut opts))?;
                     writes.0 += 1;
-                    writes.1 += started.elapsed();
-                    let mut started = spawn_pages(&mut tasks, source.queued(pages));
-                    in_flight += started;
-                    total += started;
+                    writes.1 += begun.elapsed();
+                    tracing::trace!(
+                        "wrote {} results in {:?}, {in_flight} in flight",
+                        stored.feeds.len(),
+                        begun.elapsed()
+                    );
+                    let queued = spawn(&mut tasks, Work { feeds: Vec::new(), pages: source.queued(pages) }).1;
+                    in_flight += queued;
+                    total += queued;
+                    started += queued;
                     source.stored(&stored).await?;
                     let room = concurrency.saturating_sub(in_flight);
-                    if last || room >= concurrency.div_ceil(4) {
-                        let more = source.take(room).await?;
-                        let feeds = spawn_feeds(&mut tasks, more.feeds);
-                        let pages = spawn_pages(&mut tasks, more.pages);
+                    if last || (!filled && room >= quarter) {
+                        let (feeds, pages) = spawn(&mut tasks, source.take(room).await?);
                         in_flight += feeds + pages;
                         total = total.max(done + feeds) + pages;
                         started += feeds + pages;
                     }
-                    if last && started == 0 {
+                    // Nothing runs and the source had nothing more after the write: done.
+                    if in_flight == 0 && started == 0 {
                         break;
                     }
                 }

@@ -37,7 +37,8 @@ use crate::store::{ArticleJob, Db, Store, StoreError};
 pub struct WorkerOptions {
     /// The worker's name in the queue's leases (`leased_by`): unique per process.
     pub name: String,
-    /// Feeds claimed at a time, at most (the pass keeps feeds.toml's `concurrency` in flight).
+    /// Feeds one claim takes, at most: a pass claims as many times as its free slots need
+    /// (it keeps feeds.toml's `concurrency` in flight).
     pub batch: usize,
     /// How long a claim is held; a worker that dies loses its feeds to others after this.
     pub lease: Duration,
@@ -73,6 +74,14 @@ pub fn feed_rows(config: &Config) -> Vec<FeedRow> {
             enabled: f.enabled,
         })
         .collect()
+}
+
+/// The queue of the database `url`: the pool the pass's store uses as well (`PgRecords::open`
+/// keeps one per database in a process), so that a worker connects and checks the schema once.
+pub fn queue(url: &str, command: &str) -> Result<PgStore, PassError> {
+    Ok(crate::store::pg::PgRecords::open(url, command)?
+        .pg()
+        .clone())
 }
 
 /// Makes the queue's feeds the configured ones (new ones due now).
@@ -256,19 +265,35 @@ impl Claims<'_> {
                 .map(|o| o.iter().cloned().collect()),
             ignore_schedule: self.selection.all,
         };
-        let started = std::time::Instant::now();
-        let claims = self
-            .queue
-            .claim_due(
-                &self.opts.name,
-                room.min(self.opts.batch),
-                self.per_host,
-                self.opts.lease,
-                &filter,
-            )
-            .await?;
-        self.timing[0].0 += 1;
-        self.timing[0].1 += started.elapsed();
+        // Claims of `batch` feeds each until the room is full or the queue has no more to
+        // give: a pass whose concurrency is above the batch starts with every slot busy.
+        let mut claims = Vec::new();
+        while claims.len() < room {
+            let want = (room - claims.len()).min(self.opts.batch);
+            let started = std::time::Instant::now();
+            let got = self
+                .queue
+                .claim_due(
+                    &self.opts.name,
+                    want,
+                    self.per_host,
+                    self.opts.lease,
+                    &filter,
+                )
+                .await?;
+            self.timing[0].0 += 1;
+            self.timing[0].1 += started.elapsed();
+            tracing::trace!(
+                "claimed {} feeds of {want} wanted in {:?}",
+                got.len(),
+                started.elapsed()
+            );
+            let short = got.len() < want;
+            claims.extend(got);
+            if short {
+                break;
+            }
+        }
         let urls: Vec<String> = claims.iter().map(|c| c.url.clone()).collect();
         if let Some(only) = self.selection.only.as_mut() {
             for url in &urls {
@@ -427,7 +452,7 @@ pub async fn claimed_pass(
     opts: PassOptions<'_>,
     select: &(dyn Fn(&FeedConfig) -> bool + Sync),
 ) -> Result<PassReport, PassError> {
-    let queue = PgStore::connect_as(url, 2, "fetch").await?;
+    let queue = queue(url, "fetch")?;
     sync(&queue, config).await?;
     let feeds: Vec<&FeedConfig> = config.feeds().filter(|f| select(f)).collect();
     let store = Store::open_db(db, "fetch", opts.lock_wait, &mut |_| {})?;

@@ -30,7 +30,7 @@ const RUNNING: &str =
 
 /// What a claim leases: rows of `table`, by `key`, the earliest `due` first; `wanted` gives
 /// the condition on a row (its alias, the number of its first parameter) besides being
-/// unleased, and `returning` the columns handed back (prefixed `t.`).
+/// unleased, and `returning` the columns handed back (prefixed `t.`, `t.host` among them).
 struct Queue {
     table: &'static str,
     key: &'static str,
@@ -59,17 +59,22 @@ const PAGES: Queue = Queue {
     key: "story",
     due: "due",
     wanted: |t, _| format!("{t}.due <= now()"),
-    returning: "t.story, t.url, t.outlet, t.due, t.failures",
+    returning: "t.story, t.url, t.outlet, t.due, t.failures, t.host",
 };
 
 /// One claim, in one transaction of two statements:
 ///
 /// 1. locks, `SKIP LOCKED`, up to `limit` hosts that have wanted, unleased rows, whose server
-///    did not ask to wait, and whose running requests are under `per_host`;
-/// 2. leases to `worker`, in one `UPDATE`, up to `limit` of those hosts' rows, earliest due
-///    first, at most `per_host` less what runs on each host. The running requests are
+///    did not ask to wait, and whose running requests are under `per_host`, the hosts least
+///    recently claimed first;
+/// 2. leases to `worker`, in one `UPDATE`, up to `limit` of those hosts' rows, at most
+///    `per_host` less what runs on each host: each host's earliest due first, and one row of
+///    every host (in statement 1's order) before a second of any. The running requests are
 ///    counted again here: statement 1's snapshot may predate the commit of the claim that
-///    held a host's row just before it, this statement's comes after it.
+///    held a host's row just before it, this statement's comes after it. The hosts that got
+///    rows are marked claimed now (`last_claimed`), so the next claim begins with others: the
+///    cluster's slots go round every host with due work rather than draining hosts in name
+///    order and ending on the last few at `per_host` each.
 ///
 /// `extra`: the parameters of `queue.wanted`.
 async fn claim(
@@ -92,7 +97,7 @@ async fn claim(
          WHERE (h.retry_not_before IS NULL OR h.retry_not_before <= now())
            AND EXISTS (SELECT 1 FROM {table} w WHERE w.host = h.host AND {} AND {})
            AND {RUNNING} < $2
-         ORDER BY h.host
+         ORDER BY h.last_claimed NULLS FIRST, h.host
          LIMIT $1
          FOR UPDATE OF h SKIP LOCKED",
         (queue.wanted)("w", 3),
@@ -113,9 +118,10 @@ async fn claim(
         return Ok(Vec::new());
     }
     let pick = format!(
-        "UPDATE {table} t
+        "WITH leased AS (
+         UPDATE {table} t
          SET lease_until = now() + make_interval(secs => $4), leased_by = $3
-         FROM (SELECT c.{key} FROM unnest($1::text[]) AS h(host)
+         FROM (SELECT c.{key} FROM unnest($1::text[]) WITH ORDINALITY AS h(host, rank)
                CROSS JOIN LATERAL (
                    SELECT c.{key}, c.{due}, row_number() OVER (ORDER BY c.{due}, c.{key}) AS n
                    FROM {table} c
@@ -123,10 +129,13 @@ async fn claim(
                    ORDER BY c.{due}, c.{key}
                    LIMIT $5) c
                WHERE c.n <= $5 - {RUNNING}
-               ORDER BY c.{due}, c.{key}
+               ORDER BY c.n, h.rank
                LIMIT $2) pick
          WHERE t.{key} = pick.{key}
-         RETURNING {}",
+         RETURNING {}),
+         round AS (UPDATE hosts h SET last_claimed = clock_timestamp()
+                   WHERE h.host IN (SELECT l.host FROM leased l))
+         SELECT * FROM leased",
         (queue.wanted)("c", 6),
         unleased("c"),
         queue.returning,

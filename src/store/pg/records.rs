@@ -153,9 +153,17 @@ impl PgRecords {
             .build()
             .map_err(|e| StoreError::Io(format!("cannot start the PostgreSQL runtime: {e}")))?;
         let (url, command) = (url.to_string(), command.to_string());
-        let store = wait_for(&rt, async move {
+        let connected = wait_for(&rt, async move {
             PgStore::connect_as(&url, MAX_CONNECTIONS, &command).await
-        })?;
+        });
+        let store = match connected {
+            Ok(store) => store,
+            Err(e) => {
+                // As `Inner`'s drop: the caller may be another runtime's task.
+                rt.shutdown_background();
+                return Err(e);
+            }
+        };
         Ok(PgRecords {
             inner: Arc::new(Inner {
                 store,

@@ -137,10 +137,20 @@ pub const MIGRATIONS: &[(i32, &str)] = &[
     DELETE FROM meta WHERE key = 'feeds_synced';
     "#,
     ),
+    (
+        // Claims take hosts least recently claimed first (a round over every host), so that
+        // the cluster's slots spread over all the hosts with due work instead of draining
+        // them one name after another and ending on a few hosts at `per_host`.
+        6,
+        r#"
+    ALTER TABLE hosts ADD COLUMN last_claimed timestamptz;
+    CREATE INDEX hosts_round ON hosts (last_claimed NULLS FIRST, host);
+    "#,
+    ),
 ];
 
 /// The version this quotewire writes.
-pub const LATEST: i32 = 5;
+pub const LATEST: i32 = 6;
 
 /// An arbitrary, fixed key for `pg_advisory_xact_lock`: "quotewire migrate".
 const MIGRATE_LOCK: i64 = 0x7175_6f74_6577_6972;
