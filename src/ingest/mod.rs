@@ -577,7 +577,11 @@ async fn run_feeds<S: Source>(
                         stored.feeds.len(),
                         begun.elapsed()
                     );
-                    let queued = spawn(&mut tasks, Work { feeds: Vec::new(), pages: source.queued(pages) }).1;
+                    let pages = Work {
+                        feeds: Vec::new(),
+                        pages: source.queued(pages),
+                    };
+                    let (_, queued) = spawn(&mut tasks, pages);
                     in_flight += queued;
                     total += queued;
                     started += queued;
