@@ -778,6 +778,8 @@ fn main() -> ExitCode {
         }
     }
     let mut results = Vec::new();
+    // Pages that link an AMP version, and those of them the article stage would fetch it for.
+    let (mut amp_linked, mut amp_wanted) = (0, Vec::new());
     for page in pages {
         let fx = match page {
             Ok(f) => f,
@@ -786,6 +788,11 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let own = article::extract(&fx.bytes, None, Some(&fx.url), &Rules::default());
+        amp_linked += usize::from(own.amp_url.is_some());
+        if article::amp::wanted(&own).is_some() {
+            amp_wanted.push(format!("{} ({} characters)", fx.name, own.text_len()));
+        }
         let [traf, traf_html] = run_trafilatura(&fx);
         let mut rows = vec![
             run_quotewire(&fx),
@@ -825,5 +832,14 @@ fn main() -> ExitCode {
         results.push((fx, rows));
     }
     print_summary(&results);
+    println!(
+        "\n== AMP versions: {amp_linked} of {} pages link one; {} would have it fetched \
+         (their text under {} characters){}{}",
+        results.len(),
+        amp_wanted.len(),
+        article::THIN,
+        if amp_wanted.is_empty() { "" } else { ": " },
+        amp_wanted.join(", ")
+    );
     ExitCode::SUCCESS
 }

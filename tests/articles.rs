@@ -137,6 +137,66 @@ fn an_outlet_can_turn_pages_off() {
         .contains("fetch_articles = false"));
 }
 
+#[test]
+fn a_thin_page_is_read_from_the_amp_version_that_names_it() {
+    let srv = Server::start();
+    let home = Home::new();
+    home.write_config(&outlet_with_pages(
+        "ledger",
+        &["ledger.example"],
+        &[srv.url("/f/amp.xml")],
+    ));
+    let (code, report) = home.fetch_all();
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["articles_fetched"], 3, "{report}");
+    let stories = home.stories(&[]);
+
+    // An app shell: its text is the AMP version's, without AMP's furniture; its metadata is
+    // the page's own, and the note says where the text came from.
+    let shell = story_by_title(&stories, "Basra water board");
+    assert_eq!(shell["text_source"], "article", "{shell}");
+    let note = shell["text_note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("AMP version") && note.contains("/a/c01-app-shell.amp.html"),
+        "{shell}"
+    );
+    assert_eq!(shell["published"], "2026-08-14T07:30:00Z", "{shell}");
+    let id = shell["id"].as_str().unwrap();
+    let shown = support::json_lines(&home.run(&["stories", "show", id, "--json"]));
+    assert_eq!(
+        shown[0]["text"].as_str().unwrap(),
+        gold_text("c01-app-shell")
+    );
+    assert_eq!(shown[0]["article"]["authors"][0], "Layla Haddad");
+
+    // A teaser whose AMP link names another story's version: the teaser, and no note.
+    let teaser = story_by_title(&stories, "Port of Umm Qasr");
+    assert_eq!(teaser["text_source"], "article", "{teaser}");
+    assert!(teaser["text_note"].is_null(), "{teaser}");
+    let id = teaser["id"].as_str().unwrap();
+    let shown = support::json_lines(&home.run(&["stories", "show", id, "--json"]));
+    let text = shown[0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Umm Qasr unloaded") && !text.contains("Basra"),
+        "{text}"
+    );
+    assert_eq!(
+        srv.hits("/a/c01-app-shell.amp.html"),
+        2,
+        "asked once by each thin page"
+    );
+
+    // A page with its own text never asks for its AMP version.
+    let full = story_by_title(&stories, "Night flights resume");
+    assert_eq!(full["text_source"], "article");
+    assert_eq!(srv.hits("/a/c03-full-with-amp.amp.html"), 0);
+
+    // Nothing changed: nothing is fetched again, the AMP versions neither.
+    let (_, again) = home.fetch_all();
+    assert_eq!(again["articles_fetched"], 0, "{again}");
+    assert_eq!(srv.hits("/a/c01-app-shell.amp.html"), 2);
+}
+
 /// Word 4-gram precision and recall of `ours` against `gold`.
 fn overlap(ours: &str, gold: &str) -> (f64, f64) {
     use std::collections::HashMap;

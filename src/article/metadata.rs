@@ -54,6 +54,9 @@ pub struct Read {
     /// JSON-LD's `articleBody`: the words of the body, to choose the page's container by
     /// (`candidates`).
     pub ld_body: Option<String>,
+    /// The page's AMP version (`<link rel=amphtml>`), an absolute http(s) address other than
+    /// the page's own (see `super::amp`).
+    pub amp_url: Option<String>,
 }
 
 /// Reads the metadata of a parsed page.
@@ -130,10 +133,19 @@ pub fn read(doc: &Document, url: Option<&Url>) -> Read {
             .and_then(|s| parse_date(&s))
         });
 
-    let canonical_url = prefilter::select(doc, "link[rel=canonical]")
-        .first()
-        .and_then(|l| l.attr("href"))
-        .map(|h| h.to_string())
+    // The page's own links to itself and to its AMP version, in one walk of the page.
+    let links = prefilter::select(doc, "link[rel=canonical], link[rel~=amphtml]");
+    let link = |rel: &str| {
+        links
+            .iter()
+            .find(|l| {
+                l.attr("rel")
+                    .is_some_and(|r| r.split_ascii_whitespace().any(|v| v == rel))
+            })
+            .and_then(|l| l.attr("href"))
+            .map(|h| h.to_string())
+    };
+    let canonical_url = link("canonical")
         .or_else(|| ld.and_then(main_entity_url))
         .or_else(|| meta(&["og:url"]))
         .and_then(|h| absolute(&h, url));
@@ -193,10 +205,15 @@ pub fn read(doc: &Document, url: Option<&Url>) -> Read {
         .and_then(|v| v.get("articleBody"))
         .and_then(Value::as_str)
         .map(str::to_string);
+    let amp_url = link("amphtml")
+        .and_then(|h| absolute(&h, url))
+        .filter(|h| h.starts_with("http://") || h.starts_with("https://"))
+        .filter(|h| url.is_none_or(|u| u.as_str() != h));
     Read {
         meta,
         wire_byline,
         ld_body,
+        amp_url,
     }
 }
 

@@ -245,6 +245,27 @@ pub fn main_text(
     clean(paragraphs, title)
 }
 
+/// The page's text with only the element list (`DROP`) and the outlet's `drop` selectors
+/// taken out before Readability: what `extract` falls back on when the pruned page gave a
+/// thin text, in case a class-name or link rule took the body itself on a page unlike those
+/// it was measured on.
+pub fn lightly_pruned_text(
+    html: &str,
+    url: Option<&Url>,
+    rules: &Rules,
+    title: Option<&str>,
+) -> Vec<String> {
+    let doc = Document::from(html);
+    for node in prefilter::select(&doc, DROP) {
+        node.remove_from_parent();
+    }
+    for m in &rules.drop {
+        doc.select_matcher(m).remove();
+    }
+    let text = html_to_text(&readability_html(&doc, url).unwrap_or_default());
+    clean(text.split("\n\n").map(str::to_string).collect(), title)
+}
+
 /// Removes what is not article text from a page: the default clutter, the outlet's `drop`
 /// selectors, and the headline's block.
 pub fn prune(doc: &Document, rules: &Rules) {

@@ -42,6 +42,9 @@ struct ArticleJson<'a> {
     text_length: usize,
     /// What was cut to stay within quotewire's limits.
     limits: Option<&'a str>,
+    /// The page's AMP version (`<link rel=amphtml>`), which `fetch` reads when this page's
+    /// own text is thin.
+    amp_url: Option<&'a str>,
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<ExitCode> {
@@ -94,6 +97,7 @@ fn to_json(a: &Article) -> ArticleJson<'_> {
         wire_source: a.wire_source.as_deref(),
         text_length: a.text_len(),
         limits: a.limits.as_deref(),
+        amp_url: a.amp_url.as_deref(),
     }
 }
 
@@ -122,6 +126,14 @@ fn print_human(a: &Article) {
     println!("wire:       {}", or_dash(a.wire_source.as_deref()));
     if a.meta.paywalled {
         println!("paywall:    yes (only the free part is here)");
+    }
+    if let Some(amp) = &a.amp_url {
+        let thin = if article::amp::wanted(a).is_some() {
+            " (this page's text is thin: `fetch` reads that version)"
+        } else {
+            ""
+        };
+        println!("amp:        {amp}{thin}");
     }
     println!(
         "text:       {}, {}",

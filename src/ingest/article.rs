@@ -136,7 +136,9 @@ pub(super) async fn fetch(
 }
 
 /// Fetches and extracts a page inside the limits (`limits::contain`), one CPU slot of `cpu`
-/// at a time if given; with its text prepared for storing if `prepare`.
+/// at a time if given; with its text prepared for storing if `prepare`. A thin page that links
+/// an AMP version is read from that version when it pairs with the page (`article::amp`); a
+/// failure to fetch the AMP version leaves the page as it was.
 pub(super) async fn fetch_page(
     client: &HttpClient,
     cpu: Option<&Semaphore>,
@@ -145,7 +147,46 @@ pub(super) async fn fetch_page(
     prepare: bool,
 ) -> Result<(Article, PreparedTexts), PageError> {
     let url = Url::parse(url).map_err(|e| PageError::Other(format!("bad URL: {e}")))?;
-    let resp = client.get(&url, &Validators::default()).await?;
+    let mut page = read_page(client, cpu, &url, rules.clone()).await?;
+    if let Some(amp_url) = article::amp::wanted(&page) {
+        match read_page(client, cpu, &amp_url, rules).await {
+            Ok(amp) => {
+                let (own, theirs) = (page.text_len(), amp.text_len());
+                let taken = article::amp::take(&mut page, amp, &url);
+                tracing::debug!(
+                    "page {url}: {own} characters; its AMP version {amp_url}: {theirs}, {}",
+                    if taken { "taken" } else { "not taken" }
+                );
+            }
+            Err(e) => tracing::info!("page {url}: its AMP version {amp_url}: {e}"),
+        }
+    }
+    let mut prepared = PreparedTexts::default();
+    if prepare {
+        let _slot = match cpu {
+            Some(cpu) => cpu.acquire().await.ok(),
+            None => None,
+        };
+        let text = page.text();
+        prepared = limits::contain_async("article text", Some(PARSE_DEADLINE), move || {
+            let mut prepared = PreparedTexts::default();
+            prepared.add_page(&text);
+            prepared
+        })
+        .await
+        .inspect_err(|e| tracing::warn!("page {url}: {e}"))?;
+    }
+    Ok((page, prepared))
+}
+
+/// Fetches one page and extracts it, inside the limits, one CPU slot of `cpu` at a time.
+async fn read_page(
+    client: &HttpClient,
+    cpu: Option<&Semaphore>,
+    url: &Url,
+    rules: Rules,
+) -> Result<Article, PageError> {
+    let resp = client.get(url, &Validators::default()).await?;
     if let Some(ct) = resp.content_type.as_deref() {
         let ct = ct.to_ascii_lowercase();
         if !(ct.contains("html") || ct.starts_with("text/plain")) {
@@ -153,12 +194,12 @@ pub(super) async fn fetch_page(
         }
     }
     let base = resp.final_url.clone();
-    let redirected = base != url;
+    let redirected = &base != url;
     let _slot = match cpu {
         Some(cpu) => cpu.acquire().await.ok(),
         None => None,
     };
-    let extracted = limits::contain_async("article extractor", Some(PARSE_DEADLINE), move || {
+    let page = limits::contain_async("article extractor", Some(PARSE_DEADLINE), move || {
         let mut page = article::extract(
             &resp.body,
             resp.content_type.as_deref(),
@@ -170,16 +211,11 @@ pub(super) async fn fetch_page(
         if redirected && page.meta.canonical_url.is_none() {
             page.meta.canonical_url = Some(base.to_string());
         }
-        drop(resp);
-        let mut prepared = PreparedTexts::default();
-        if prepare {
-            prepared.add_page(&page.text());
-        }
-        (page, prepared)
+        page
     })
     .await
     .inspect_err(|e| tracing::warn!("page {url}: {e}"))?;
-    Ok(extracted)
+    Ok(page)
 }
 
 /// Records a page's outcome in its story, and ends its job (or queues its next try). Returns

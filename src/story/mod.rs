@@ -120,13 +120,21 @@ pub fn choose_text(
         ),
     };
     match article {
-        Ok(a) if a.text_len() > 0 && a.text_len() >= feed_len => (
-            a.text(),
-            TextSource::Article,
-            a.limits
+        Ok(a) if a.text_len() > 0 && a.text_len() >= feed_len => {
+            let from = a
+                .text_from
                 .as_ref()
-                .map(|l| format!("the page was cut to quotewire's limits: {l}")),
-        ),
+                .map(|u| format!("the text is from the page's AMP version, {u}"));
+            let cut = a
+                .limits
+                .as_ref()
+                .map(|l| format!("the page was cut to quotewire's limits: {l}"));
+            let note = match (from, cut) {
+                (Some(f), Some(c)) => Some(format!("{f}; {c}")),
+                (f, c) => f.or(c),
+            };
+            (a.text(), TextSource::Article, note)
+        }
         Ok(a) => from_feed(format!(
             "the page gave {} characters of text{}, the feed {feed_len}",
             a.text_len(),
