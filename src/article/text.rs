@@ -16,6 +16,7 @@
 //! paragraph repeating a longer one (a pull quote that escaped the first step). Blockquotes
 //! inside the body are article text and stay.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use dom_query::Document;
@@ -185,8 +186,8 @@ const LINK_LIST: usize = 3;
 /// `<span class="rollover"><a class="rollover-link">Name</a><span class="rollover-card">…`).
 fn hover_cards<'a>(doc: &'a Document) -> impl Iterator<Item = dom_query::NodeRef<'a>> {
     let hover = prefilter::select(doc, HOVER);
-    let ids: std::collections::HashSet<dom_query::NodeId> = hover.iter().map(|n| n.id).collect();
-    let mut wrappers = std::collections::HashSet::new();
+    let ids: HashSet<dom_query::NodeId> = hover.iter().map(|n| n.id).collect();
+    let mut wrappers = HashSet::new();
     for node in hover.iter().filter(|n| !is_link(n)) {
         let mut up = node.parent();
         while let Some(p) = up {
@@ -434,7 +435,7 @@ fn trim_ends(kept: &mut Vec<String>) {
     let Some(re) = RE
         .get_or_init(|| {
             lazy_dfa(
-                r"^((\p{Lu}[\p{L}'’.-]+\s){1,3}is an?\s.{0,60}(?-u:\b)(writer|journalist|reporter|editor|correspondent|native|author|contributor|columnist|freelancer|blogger)(?-u:\b)|(?i:this (post|article|page|review) (may )?contains? (affiliate|sponsored|referral)))",
+                r"^((\p{Lu}[\p{L}'’.-]+\s){1,3}is an?\s.{0,60}(?-u:\b)(writer|journalist|reporter|editor|correspondent|native|author|contributor|columnist|freelancer|blogger)(?-u:\b)|(?i:this (post|article|page|review) (may )?contains? (affiliate|sponsored|referral))|(?i:.{0,300}(?-u:\b)contributed (reporting|to this (report|story|article))(?-u:\b).{0,100})|(?i:(write to|reach|contact|email|follow) (the )?(him|her|them|reporters?|writers?|authors?|\p{Lu}\p{L}+ \p{Lu}\p{L}+)(?-u:\b).{0,200}(@|twitter\.com/).{0,200})|[\w.+-]+@[\w-]+(\.[\w-]+)+|(https?://)?(www\.)?twitter\.com/\w+)",
             )
             .ok()
         })
@@ -519,7 +520,7 @@ fn is_furniture(p: &str) -> bool {
     let Some(re) = RE
         .get_or_init(|| {
             lazy_dfa(
-                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)(?-u:\b).{0,60}|(((mon|tues|wednes|thurs|fri|satur|sun)day|\p{L}+-feira|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|lunes|martes|miércoles|jueves|viernes|sábado|domingo),?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\.?\s+(de\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?(\s+de)?),?\s*\d{4}.{0,60}|advertisement|read more.{0,80}|share( this)?( article| story)?|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|issued on:.{0,80}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
+                r"(?i)^(by\s+[\w.'’ -]{2,60}(,\s*[\w.'’ -]+)*|(published|updated|posted|last updated)(?-u:\b).{0,60}|(((mon|tues|wednes|thurs|fri|satur|sun)day|\p{L}+-feira|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|lunes|martes|miércoles|jueves|viernes|sábado|domingo),?\s*)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?\s+\d{1,2}(st|nd|rd|th)?|\d{1,2}(st|nd|rd|th)?\.?\s+(de\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|gen|ene|fev|abr|mag|mai|giu|lug|ago|set|ott|out|okt|dic|dez|déc|avr|juil|août)\p{L}*\.?(\s+de)?),?\s*\d{4}.{0,60}|read more.{0,80}|follow us.{0,40}|sign up.{0,80}|photo:.{0,120}|source:.{0,60}|issued on:.{0,80}|our standards:.{0,80}|\d{1,2}/\d{1,2}/\d{2,4}.{0,30}|\d+ min(ute)?s? read)$",
             )
             .ok()
         })
@@ -544,13 +545,26 @@ fn is_label(p: &str) -> bool {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         lazy_dfa(
-            r"(?i)^(advert|tags?|home|skip to( main)? content|don.?t miss|comments?|\d+ comments?|leave a (comment|reply)|tell us what you think.{0,10}|this slideshow requires javascript\.?|\d[\d.,]*( (views|reads))?|views|reads|letture|lecturas|visualizações|aufrufe|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200}|(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit)\s*:?.{0,30}|.{0,300}\((image |photo )?credits?:[^)]{0,80}\)):?$",
+            r"(?i)^(\d+ comments?|tell us what you think.{0,10}|((image|photo|picture|slide|foto|bild|imagem|imagen)\s+)?\d{1,3}\s*(of|/|de|di|von)\s*/?\s*\d{0,3}|\d[\d.,]*( (views|reads))?|(related|see more|see also|also read|read also|more|watch)\s*:.{0,200}|(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit)\s*:?.{0,30}|.{0,300}\((image |photo )?credits?:[^)]{0,80}\)):?$",
         )
         .ok()
     })
     .as_ref()
     .is_some_and(|re| re.is_match(p))
         || is_shortcode(p)
+        || labels().contains(normal(p).as_str())
+}
+
+/// The label lexicon (`data/labels.txt`), in `normal` form.
+fn labels() -> &'static HashSet<&'static str> {
+    static LABELS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        include_str!("../../data/labels.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
 }
 
 /// A paragraph that is one unrendered shortcode: `[name …]…[/name]` or `[name …]` alone.
@@ -572,6 +586,7 @@ fn is_signoff(p: &str) -> bool {
     ]
     .iter()
     .any(|s| {
+        let p = p.strip_prefix('(').unwrap_or(p);
         p.get(..s.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(s))
     }) && !p.contains(". ")
@@ -654,6 +669,16 @@ mod tests {
         ];
         assert_eq!(clean(mid, None).len(), 3);
         assert!(!is_label("[ The Guardian ]") && !is_label("[CNET]"));
+    }
+
+    #[test]
+    fn the_label_lexicon_is_in_the_form_it_is_matched_in() {
+        for label in labels() {
+            assert_eq!(normal(label), *label, "data/labels.txt: {label:?}");
+        }
+        assert!(labels().len() >= 20);
+        assert!(is_label("DON'T MISS:") && is_label("Share this article"));
+        assert!(!is_label("Share prices fell") && !is_label("Home prices rose 4 per cent."));
     }
 
     #[test]
