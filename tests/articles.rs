@@ -140,6 +140,17 @@ fn an_outlet_can_turn_pages_off() {
 #[test]
 fn a_thin_page_is_read_from_the_amp_version_that_names_it() {
     let srv = Server::start();
+    // A thin page whose AMP link is an address nobody configured: refused, the page kept.
+    srv.put(
+        "private-amp",
+        "text/html",
+        format!(
+            "<html><head><link rel=amphtml href=\"http://127.0.0.2:{}/a/c01-app-shell.amp.html\">\
+             </head><body><article><p>The Fao desalination plant will open a year late, the \
+             ministry said.</p></article></body></html>",
+            srv.addr.port()
+        ),
+    );
     let home = Home::new();
     home.write_config(&outlet_with_pages(
         "ledger",
@@ -148,8 +159,11 @@ fn a_thin_page_is_read_from_the_amp_version_that_names_it() {
     ));
     let (code, report) = home.fetch_all();
     assert_eq!(code, 0, "{report}");
-    assert_eq!(report["articles_fetched"], 3, "{report}");
+    assert_eq!(report["articles_fetched"], 4, "{report}");
     let stories = home.stories(&[]);
+    let fao = story_by_title(&stories, "Desalination plant at Fao");
+    assert_eq!(fao["text_source"], "article", "{fao}");
+    assert!(fao["text_note"].is_null(), "{fao}");
 
     // An app shell: its text is the AMP version's, without AMP's furniture; its metadata is
     // the page's own, and the note says where the text came from.
