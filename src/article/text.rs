@@ -427,15 +427,16 @@ pub fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
 }
 
 /// Paragraphs at either end of a text that frame it rather than belong to it: the author's
-/// bio ("Jane Roe is a freelance writer living in …") and a disclosure ("This post may contain
-/// affiliate links …"). Only at the ends, a few at most: in the middle of an article such a
-/// sentence is the article's.
+/// bio ("Jane Roe is a freelance writer living in …"), a disclosure ("This post may contain
+/// affiliate links …"), a contributor credit ("Sam Lee contributed reporting from Hong
+/// Kong.") and a contact line ("Write to Jo Park at jo@example.com", a lone address). Only at
+/// the ends, a few at most: in the middle of an article such a sentence is the article's.
 fn trim_ends(kept: &mut Vec<String>) {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(re) = RE
         .get_or_init(|| {
             lazy_dfa(
-                r"^((\p{Lu}[\p{L}'’.-]+\s){1,3}is an?\s.{0,60}(?-u:\b)(writer|journalist|reporter|editor|correspondent|native|author|contributor|columnist|freelancer|blogger)(?-u:\b)|(?i:this (post|article|page|review) (may )?contains? (affiliate|sponsored|referral))|(?i:.{0,300}(?-u:\b)contributed (reporting|to this (report|story|article))(?-u:\b).{0,100})|(?i:(write to|reach|contact|email|follow) (the )?(him|her|them|reporters?|writers?|authors?|\p{Lu}\p{L}+ \p{Lu}\p{L}+)(?-u:\b).{0,200}(@|twitter\.com/).{0,200})|[\w.+-]+@[\w-]+(\.[\w-]+)+|(https?://)?(www\.)?twitter\.com/\w+)",
+                r"^((\p{Lu}[\p{L}'’.-]+\s){1,3}is an?\s.{0,60}(?-u:\b)(writer|journalist|reporter|editor|correspondent|native|author|contributor|columnist|freelancer|blogger)(?-u:\b)|(?i:this (post|article|page|review) (may )?contains? (affiliate|sponsored|referral))|(?i:.{0,300}(?-u:\b)contributed (reporting|to this (report|story|article))(?-u:\b).{0,100})|(?i:(write to|reach|contact|email|follow) (the )?(him|her|them|reporters?|writers?|authors?|\p{Lu}\p{L}+ \p{Lu}\p{L}+)(?-u:\b).{0,200}(@|twitter\.com/).{0,200})|[\w.+-]+@[\w-]+(\.[\w-]+)+\s*$|(https?://)?(www\.)?twitter\.com/\w+/?\s*$)",
             )
             .ok()
         })
@@ -669,6 +670,31 @@ mod tests {
         ];
         assert_eq!(clean(mid, None).len(), 3);
         assert!(!is_label("[ The Guardian ]") && !is_label("[CNET]"));
+    }
+
+    #[test]
+    fn credits_contacts_and_gallery_counters_go() {
+        let body = "The council voted on Tuesday to close the old bridge to cars from March.";
+        let text = vec![
+            "Image 1 of / 9".to_string(),
+            body.to_string(),
+            "Repairs will cost four million pounds, the treasurer said.".to_string(),
+            "The bridge carried 9,000 cars a day.".to_string(),
+            "Associated Press writers Sam Lee and Ana Lima contributed to this report.".to_string(),
+            "jo.park@example.com".to_string(),
+        ];
+        let kept = clean(text, None);
+        assert_eq!(kept.len(), 3, "{kept:#?}");
+        assert_eq!(kept[0], body);
+        assert!(is_signoff("(Reporting by Sam Lee; editing by Ana Lima)"));
+        // In the middle a credit-like sentence is the article's, and so is a number pair.
+        let mid = vec![
+            body.to_string(),
+            "Residents who contributed to this report's survey were thanked.".to_string(),
+            "The vote was 7 of 9.".to_string(),
+            "The bridge reopens to cars on Friday.".to_string(),
+        ];
+        assert_eq!(clean(mid, None).len(), 4);
     }
 
     #[test]
