@@ -108,14 +108,20 @@ pub fn extract_str(html: &str, url: Option<&Url>, rules: &Rules) -> Article {
         .into_iter()
         .find(|n| n.has_name("html"))
         .is_some_and(|h| h.has_attr("amp") || h.has_attr("⚡"));
-    let mut paragraphs =
+    let (mut paragraphs, available) =
         text::main_text(doc, url, rules, meta.title.as_deref(), ld_body.as_deref());
     // A thin text may be a short story, or a body the pruning took for clutter (a class name
     // such as "has-donate-banner" on a short story's container): the page read again with
     // only the element list dropped is taken if it gives twice as much. On the dev half it
     // is tried on 2 pages and taken on none (bench/RESULTS.md §12.5): it is there for pages
-    // unlike them.
-    if rules.body.is_none() && chars(&paragraphs) < THIN {
+    // unlike them. It is not tried where the page, after the element list, holds too little
+    // text for twice as much (non-space characters, at least 1.5 times ours): an app shell or
+    // a page of empty elements is not parsed twice.
+    let ours: usize = paragraphs
+        .iter()
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).count())
+        .sum();
+    if rules.body.is_none() && chars(&paragraphs) < THIN && available * 2 >= ours * 3 + 2 {
         let light = text::lightly_pruned_text(&bounded.html, url, rules, meta.title.as_deref());
         if chars(&light) >= chars(&paragraphs).max(1) * 2 {
             paragraphs = light;

@@ -218,17 +218,19 @@ fn is_link(node: &dom_query::NodeRef<'_>) -> bool {
     node.is_element() && node.node_name().is_some_and(|n| n.as_ref() == "a")
 }
 
-/// The page's main text as paragraphs. Consumes the document (it is pruned in place). The
-/// outlet's `body` selector names the body if it matches; else the publisher's container that
-/// agrees with JSON-LD's `articleBody` (`ld_body`, see `candidates`); else Readability's.
+/// The page's main text as paragraphs, and the non-space characters of the page's text
+/// after the element list (what `lightly_pruned_text` could find at most). Consumes the
+/// document (it is pruned in place). The outlet's `body` selector names the body if it
+/// matches; else the publisher's container that agrees with JSON-LD's `articleBody`
+/// (`ld_body`, see `candidates`); else Readability's.
 pub fn main_text(
     doc: Document,
     url: Option<&Url>,
     rules: &Rules,
     title: Option<&str>,
     ld_body: Option<&str>,
-) -> Vec<String> {
-    prune(&doc, rules);
+) -> (Vec<String>, usize) {
+    let available = prune(&doc, rules);
     let text = match &rules.body {
         Some(body) if doc.select_matcher(body).exists() => {
             html_to_text(&doc.select_matcher(body).html())
@@ -243,7 +245,7 @@ pub fn main_text(
             }),
     };
     let paragraphs: Vec<String> = text.split("\n\n").map(str::to_string).collect();
-    clean(paragraphs, title)
+    (clean(paragraphs, title), available)
 }
 
 /// The page's text with only the element list (`DROP`) and the outlet's `drop` selectors
@@ -268,12 +270,19 @@ pub fn lightly_pruned_text(
 }
 
 /// Removes what is not article text from a page: the default clutter, the outlet's `drop`
-/// selectors, and the headline's block.
-pub fn prune(doc: &Document, rules: &Rules) {
+/// selectors, and the headline's block. Returns the non-space characters of the page's text
+/// after the element list (`DROP`), before the rest.
+pub fn prune(doc: &Document, rules: &Rules) -> usize {
     for node in prefilter::select(doc, DROP) {
         node.remove_from_parent();
     }
     let mut counts = TextCounts::of(doc);
+    let available = doc
+        .root()
+        .children()
+        .iter()
+        .filter_map(|n| counts.chars_of(n))
+        .sum();
     let clutter: Vec<_> = prefilter::select(doc, DROP_IF_SMALL)
         .into_iter()
         .filter(|n| counts.clutter(n) && !holds_the_page(n))
@@ -304,6 +313,7 @@ pub fn prune(doc: &Document, rules: &Rules) {
         doc.select_matcher(m).remove();
     }
     drop_headline_block(doc);
+    available
 }
 
 /// Teasers of other stories: an `<article>` of under `CARD_CHARS` characters whose headline
@@ -615,7 +625,7 @@ mod tests {
 
     /// The main text of a page with no outlet rules, title or JSON-LD.
     fn text_of(html: &str) -> Vec<String> {
-        main_text(Document::from(html), None, &Rules::default(), None, None)
+        main_text(Document::from(html), None, &Rules::default(), None, None).0
     }
     use dom_query::Matcher;
 
@@ -778,13 +788,13 @@ mod tests {
             body: Matcher::new("div.wysiwyg").ok(),
             drop: vec![],
         };
-        let p = main_text(Document::from(html), None, &rules, None, None);
+        let p = main_text(Document::from(html), None, &rules, None, None).0;
         assert_eq!(p, ["Body one.", "Body two."]);
         let rules = Rules {
             body: None,
             drop: vec![Matcher::new(".wysiwyg").unwrap()],
         };
-        let p = main_text(Document::from(html), None, &rules, None, None);
+        let p = main_text(Document::from(html), None, &rules, None, None).0;
         assert!(!p.iter().any(|x| x.contains("Body one")), "{p:?}");
     }
 
@@ -828,7 +838,8 @@ mod tests {
             &Rules::default(),
             Some("Militia vows revenge"),
             None,
-        );
+        )
+        .0;
         assert_eq!(p.len(), 5, "{p:#?}");
         assert!(p[0].starts_with("BAGHDAD (Reuters) -"));
         assert!(p[2].starts_with("The Iraqi authorities alone"));
